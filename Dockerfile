@@ -1,0 +1,27 @@
+# reg-workers: one image for every stack (SPEC §1). Build after `./mvnw package`:
+#   docker build -t reg-workers .
+# The build context is only target/quarkus-app/ and docker/ (.dockerignore).
+# Runtime: CONFIG_ENV picks the Quarkus profile, APP_STACK or APP_NAME the workers (k8s/README.md).
+ARG BASE_IMAGE=registry.access.redhat.com/ubi9/openjdk-17-runtime:1.24
+FROM ${BASE_IMAGE}
+
+ENV LANGUAGE=en_US:en \
+    APP_HOME=/deployments \
+    CONFIG_ENV=prod \
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager"
+
+WORKDIR /deployments
+# dependencies first: they change less often than the application, so their layer is reused
+COPY target/quarkus-app/lib/ /deployments/lib/
+COPY target/quarkus-app/*.jar /deployments/
+COPY target/quarkus-app/app/ /deployments/app/
+COPY target/quarkus-app/quarkus/ /deployments/quarkus/
+COPY docker/entrypoint.sh /deployments/entrypoint.sh
+
+# 8080: HTTP (REST, /q/health, /q/metrics); 8778: Jolokia (Camel JMX, for Hawtio)
+EXPOSE 8080 8778
+
+# the files above stay owned by root and read-only to the application user
+USER 185
+
+ENTRYPOINT ["/bin/sh", "/deployments/entrypoint.sh"]

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Container entrypoint of reg-workers (Dockerfile). Maps CONFIG_ENV to the Quarkus profile (SPEC §1:
+# local, dev, qa, preprod, prod; default prod) and starts the packaged application with JAVA_OPTS.
+# JAVA_OPTS_APPEND adds JVM flags without repeating the image's defaults. Arguments are passed to the application.
+set -eu
+
+profile="${CONFIG_ENV:-prod}"
+case "$profile" in
+  local|dev|qa|preprod|prod) ;;
+  *)
+    echo "entrypoint: CONFIG_ENV must be one of local, dev, qa, preprod, prod (got '$profile')" >&2
+    exit 64
+    ;;
+esac
+
+# JAVA_OPTS is a list of flags: split on blanks, never glob-expanded
+set -f
+# exec: the JVM is PID 1 and receives SIGTERM itself, so Quarkus shuts down gracefully
+# shellcheck disable=SC2086
+exec java ${JAVA_OPTS:-} ${JAVA_OPTS_APPEND:-} "-Dquarkus.profile=$profile" -jar "${APP_HOME:-/deployments}/quarkus-run.jar" "$@"

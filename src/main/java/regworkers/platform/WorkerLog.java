@@ -1,0 +1,74 @@
+package regworkers.platform;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Structured log events of SPEC §5: the JSON formatter writes MDC entries as top-level fields, so every line
+ * carries {@code tag}, {@code worker} and {@code correlationId}; {@code data} holds the event's details as a JSON
+ * object encoded in a string. Never put emails, phone numbers or tokens in {@code data}: {@link PiiRedactionFilter}
+ * masks them anyway.
+ */
+public final class WorkerLog {
+
+    public static final String TAG = "tag";
+    public static final String WORKER = "worker";
+    public static final String CORRELATION_ID = "correlationId";
+    public static final String DATA = "data";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = Logger.getLogger("regworkers");
+
+    private WorkerLog() {
+    }
+
+    /** Sets the worker context of the current thread's log lines. */
+    public static void context(Worker worker, String correlationId) {
+        MDC.put(TAG, worker.tag());
+        MDC.put(WORKER, worker.id());
+        if (correlationId != null) {
+            MDC.put(CORRELATION_ID, correlationId);
+        }
+    }
+
+    public static void info(String message, Map<String, ?> data) {
+        log(Logger.Level.INFO, message, data);
+    }
+
+    public static void warn(String message, Map<String, ?> data) {
+        log(Logger.Level.WARN, message, data);
+    }
+
+    public static void error(String message, Map<String, ?> data) {
+        log(Logger.Level.ERROR, message, data);
+    }
+
+    public static void log(Logger.Level level, String message, Map<String, ?> data) {
+        if (!LOG.isEnabled(level)) {
+            return;
+        }
+        Object previous = MDC.get(DATA);
+        MDC.put(DATA, encode(data));
+        try {
+            LOG.log(level, message);
+        } finally {
+            if (previous == null) {
+                MDC.remove(DATA);
+            } else {
+                MDC.put(DATA, previous);
+            }
+        }
+    }
+
+    private static String encode(Map<String, ?> data) {
+        try {
+            return JSON.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            return "{\"unencodable\":true}";
+        }
+    }
+}

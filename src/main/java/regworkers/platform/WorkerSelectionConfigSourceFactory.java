@@ -1,0 +1,27 @@
+package regworkers.platform;
+
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigSourceFactory;
+import io.smallrye.config.ConfigValue;
+import io.smallrye.config.PropertiesConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+
+/** Turns APP_NAME / APP_STACK into Camel's route filter, so routes of workers not selected are never created. */
+public class WorkerSelectionConfigSourceFactory implements ConfigSourceFactory {
+
+    @Override
+    public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+        WorkerSelection selection = WorkerSelection.of(value(context, "app.name"), value(context, "app.stack"));
+        return List.of(new PropertiesConfigSource(
+                Map.of("camel.main.route-filter-include-pattern", selection.routeFilterPattern()),
+                "worker-selection", 275));
+    }
+
+    private static String value(ConfigSourceContext context, String name) {
+        ConfigValue value = context.getValue(name);
+        return value == null ? null : value.getValue();
+    }
+}

@@ -1,0 +1,57 @@
+package routes;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.apache.camel.component.kafka.KafkaConstants;
+import regworkers.datapipeline.DataEvents;
+import regworkers.platform.Correlation;
+import regworkers.platform.QueueWorkerRouteBuilder;
+import regworkers.platform.Worker;
+
+/**
+ * dataPipeline stack. processData: processDataQueue -> envelope -> SNS registration-data (attribute type), which
+ * fans out to one sendData-{type} queue per type. sendData: each sendData-{type} queue -> JSON-schema validation ->
+ * Kafka registration.data (key campaignId, correlation id header).
+ */
+@ApplicationScoped
+public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
+
+    @Inject
+    DataEvents dataEvents;
+
+    @Override
+    public void configure() {
+        fromQueue("{{queue.process-data}}", "processData", Worker.PROCESS_DATA)
+                .to("direct:processData")
+                .to(acknowledge());
+
+        fromWork("processData", "processData-publish")
+                .setBody(method(dataEvents, "toEnvelope"))
+                .removeHeaders("*")
+                .setHeader("type", exchangeProperty(DataEvents.DATA_TYPE))
+                .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
+                .to("aws2-sns:{{topic.registration-data}}?autoCreateTopic=false")
+                .setBody(simple("${exchangeProperty." + DataEvents.EVENT_ID + "}"))
+                .log("Published ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${body}");
+
+        for (String type : dataEvents.dataTypes()) {
+            fromQueue("{{queue.send-data-prefix}}" + type, "sendData-" + type, Worker.SEND_DATA)
+                    .setProperty(DataEvents.QUEUE_TYPE, constant(type))
+                    .to("direct:sendData")
+                    .to(acknowledge());
+        }
+
+        fromWork("sendData", "sendData-publish")
+                .setBody(method(dataEvents, "readEnvelope"))
+                .toD("json-validator:schemas/${exchangeProperty." + DataEvents.DATA_TYPE + "}.json")
+                .setProperty(KafkaConstants.KEY, method(dataEvents, "kafkaKey"))
+                .setBody(method(dataEvents, "toKafkaValue"))
+                .removeHeaders("*")
+                .setHeader(KafkaConstants.KEY, exchangeProperty(KafkaConstants.KEY))
+                .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
+                .setHeader("eventId", exchangeProperty(DataEvents.EVENT_ID))
+                .to("kafka:{{kafka.topic}}")
+                .log("Sent ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${exchangeProperty." + DataEvents.EVENT_ID + "} to Kafka");
+    }
+}

@@ -1,0 +1,998 @@
+package deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks k8s/, the Dockerfile and docker/entrypoint.sh against the application: every manifest is well formed, each
+ * stack of SPEC §1 has its Deployment, every ConfigMap key is a property of application.properties (or a variable the
+ * app documents), every name is one of infra/infrastructure.yaml, and the autoscaling, disruption budgets, secrets
+ * and image agree with the Deployments. Plain JUnit: no Quarkus, no cluster.
+ */
+class DeploymentManifestsTest {
+
+    /** SPEC §1 stack id -> the kebab-case part of its Deployment name. */
+    private static final Map<String, String> STACKS = new LinkedHashMap<>();
+    /** The ConfigMap keys naming the queues each stack consumes; "QUEUE_SEND_DATA_PREFIX" stands for one queue per data type. */
+    private static final Map<String, List<String>> STACK_QUEUE_KEYS = new LinkedHashMap<>();
+
+    static {
+        STACKS.put("registration", "registration");
+        STACKS.put("replication", "replication");
+        STACKS.put("selection", "selection");
+        STACKS.put("dataPipeline", "data-pipeline");
+        STACKS.put("notification", "notification");
+        STACK_QUEUE_KEYS.put("registration", List.of("QUEUE_UPSERT_USERS"));
+        STACK_QUEUE_KEYS.put("replication", List.of("QUEUE_SAVE_ENTRIES", "QUEUE_RETRY_SCORE"));
+        STACK_QUEUE_KEYS.put("selection", List.of("QUEUE_SAVE_SELECTION", "QUEUE_MARK_ASSIGNED_CODES"));
+        STACK_QUEUE_KEYS.put("dataPipeline", List.of("QUEUE_PROCESS_DATA", "QUEUE_SEND_DATA_PREFIX"));
+        STACK_QUEUE_KEYS.put("notification", List.of("QUEUE_NOTIFICATION"));
+    }
+
+    /** Environment variables the app (or its image) documents that are not properties (SPEC §1, k8s/README.md). */
+    private static final Set<String> DOCUMENTED_ENV = Set.of("CONFIG_ENV", "LOG_LEVEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "APP_STACK", "APP_NAME");
+    private static final Set<String> CONFIG_ENVS = Set.of("local", "dev", "qa", "preprod", "prod");
+    private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARN", "ERROR");
+    private static final String CONFIG_MAP = "reg-workers-config";
+    private static final String SECRET = "reg-workers-secrets";
+    private static final String LIVE = "/q/health/live";
+    private static final String READY = "/q/health/ready";
+
+    private static final Pattern COMMENTED_PROPERTY = Pattern.compile("^#\\s*([a-z][\\w.-]*)=");
+    private static final Pattern PROFILE_PREFIX = Pattern.compile("^%[^.]+\\.");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
+    private static final Pattern QUEUE_URL = Pattern.compile("^https://sqs\\.([a-z0-9-]+)\\.amazonaws\\.com/(\\d{12})/([A-Za-z0-9_-]+)$");
+    private static final Pattern TUNING_VALUE = Pattern.compile("^\\d+(\\.\\d+)?[a-z]*$");
+
+    private static Path root;
+    private static List<Doc> docs;
+    private static Properties properties;
+    private static Set<String> propertyNames;
+    private static JsonNode infra;
+
+    record Doc(Path file, int index, JsonNode node) {
+        String kind() {
+            return node.path("kind").asText();
+        }
+
+        String name() {
+            return node.path("metadata").path("name").asText();
+        }
+
+        @Override
+        public String toString() {
+            return root.relativize(file) + "#" + index + " (" + kind() + " " + name() + ")";
+        }
+    }
+
+    @BeforeAll
+    static void load() throws IOException {
+        root = projectRoot();
+        Path k8s = root.resolve("k8s");
+        assertTrue(Files.isDirectory(k8s), "k8s/ is missing");
+        docs = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(k8s)) {
+            for (Path file : files.filter(DeploymentManifestsTest::isYaml).sorted().toList()) {
+                docs.addAll(readYaml(file));
+            }
+        }
+        properties = new Properties();
+        Path props = root.resolve("src/main/resources/application.properties");
+        try (Reader reader = Files.newBufferedReader(props, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        propertyNames = new TreeSet<>();
+        for (String name : properties.stringPropertyNames()) {
+            propertyNames.add(PROFILE_PREFIX.matcher(name).replaceFirst(""));
+        }
+        for (String line : Files.readAllLines(props, StandardCharsets.UTF_8)) {
+            Matcher m = COMMENTED_PROPERTY.matcher(line.strip());
+            if (m.find()) {
+                propertyNames.add(m.group(1));
+            }
+        }
+        List<Doc> infraDocs = readYaml(root.resolve("infra/infrastructure.yaml"));
+        assertEquals(1, infraDocs.size(), "infra/infrastructure.yaml holds one document");
+        infra = infraDocs.get(0).node();
+    }
+
+    // ---------------------------------------------------------------------------------------------------- all documents
+
+    @Test
+    void everyDocumentHasApiVersionKindAndAUniqueName() {
+        assertFalse(docs.isEmpty(), "no YAML documents under k8s/");
+        Set<String> seen = new HashSet<>();
+        for (Doc doc : docs) {
+            assertTrue(doc.node().isObject(), doc + ": not a mapping");
+            assertFalse(doc.node().path("apiVersion").asText().isBlank(), doc + ": apiVersion missing");
+            assertFalse(doc.kind().isBlank(), doc + ": kind missing");
+            assertFalse(doc.name().isBlank(), doc + ": metadata.name missing");
+            assertTrue(seen.add(root.relativize(doc.file().getParent()) + "/" + doc.kind() + "/" + doc.name()),
+                    doc + ": a second " + doc.kind() + " with this name in the same directory");
+        }
+    }
+
+    @Test
+    void kustomizationsListExactlyTheirManifests() throws IOException {
+        List<Doc> kustomizations = ofKind("Kustomization");
+        assertTrue(kustomizations.stream().anyMatch(k -> k.file().equals(root.resolve("k8s/base/kustomization.yaml"))),
+                "k8s/base/kustomization.yaml is missing");
+        for (Doc k : kustomizations) {
+            Path dir = k.file().getParent();
+            Set<String> listed = new TreeSet<>();
+            for (JsonNode r : k.node().path("resources")) {
+                Path target = dir.resolve(r.asText()).normalize();
+                assertTrue(Files.isRegularFile(target) || Files.isRegularFile(target.resolve("kustomization.yaml")),
+                        k + ": resource " + r.asText() + " does not exist");
+                listed.add(r.asText());
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.filter(DeploymentManifestsTest::isYaml).toList()) {
+                    String name = file.getFileName().toString();
+                    if (!name.startsWith("kustomization.")) {
+                        assertTrue(listed.contains(name), k + " does not list " + name + " (applied by nobody)");
+                    }
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- Deployments
+
+    @Test
+    void oneDeploymentPerStackWithItsAppStack() throws IOException {
+        assertEquals(new TreeSet<>(STACKS.keySet()), stacksInWorkerEnum(),
+                "the stacks of regworkers.platform.Worker and this test (and so k8s/) differ");
+        Map<String, Doc> byName = deployments();
+        assertEquals(STACKS.size(), byName.size(), "one Deployment per stack, no more: " + byName.keySet());
+        for (Map.Entry<String, String> stack : STACKS.entrySet()) {
+            Doc deployment = byName.get("reg-workers-" + stack.getValue());
+            assertNotNull(deployment, "no Deployment reg-workers-" + stack.getValue() + " for stack " + stack.getKey());
+            JsonNode container = appContainer(deployment);
+            assertEquals(Optional.of(stack.getKey()), env(container, "APP_STACK"), deployment + ": APP_STACK");
+            assertEquals(Optional.empty(), env(container, "APP_NAME"), deployment + ": APP_NAME and APP_STACK exclude each other");
+        }
+    }
+
+    @Test
+    void everyDeploymentRunsTheOneImage() {
+        Set<String> kustomizeImages = new HashSet<>();
+        for (Doc k : ofKind("Kustomization")) {
+            k.node().path("images").forEach(i -> kustomizeImages.add(i.path("name").asText()));
+        }
+        Set<String> images = new HashSet<>();
+        for (Doc deployment : deployments().values()) {
+            images.add(appContainer(deployment).path("image").asText());
+        }
+        assertEquals(Set.of("reg-workers"), images, "every Deployment names the image reg-workers (kustomize sets registry and tag)");
+        assertTrue(kustomizeImages.contains("reg-workers"), "k8s/base/kustomization.yaml does not pin the reg-workers image");
+    }
+
+    @Test
+    void everyDeploymentProbesHealthAndExposesHttpAndJolokia() {
+        int httpPort = Integer.parseInt(property("quarkus.http.port"));
+        int jolokiaPort = Integer.parseInt(property("quarkus.camel.jolokia.server.port"));
+        for (Doc deployment : deployments().values()) {
+            JsonNode container = appContainer(deployment);
+            assertEquals(httpPort, namedPort(container, "http"), deployment + ": port http");
+            assertEquals(jolokiaPort, namedPort(container, "jolokia"), deployment + ": port jolokia");
+            assertProbe(deployment, container, "livenessProbe", Set.of(LIVE), httpPort);
+            assertProbe(deployment, container, "readinessProbe", Set.of(READY), httpPort);
+            assertProbe(deployment, container, "startupProbe", Set.of(LIVE, READY, "/q/health/started"), httpPort);
+        }
+    }
+
+    @Test
+    void everyDeploymentRequestsAndLimitsResources() {
+        for (Doc deployment : deployments().values()) {
+            JsonNode resources = appContainer(deployment).path("resources");
+            for (String resource : List.of("cpu", "memory")) {
+                String request = resources.path("requests").path(resource).asText();
+                String limit = resources.path("limits").path(resource).asText();
+                assertFalse(request.isBlank(), deployment + ": no " + resource + " request");
+                assertFalse(limit.isBlank(), deployment + ": no " + resource + " limit");
+                assertTrue(quantity(request) > 0 && quantity(request) <= quantity(limit),
+                        deployment + ": " + resource + " request " + request + " must be positive and within the limit " + limit);
+            }
+        }
+    }
+
+    @Test
+    void everyDeploymentRunsAsNonRootOnAReadOnlyRoot() {
+        for (Doc deployment : deployments().values()) {
+            JsonNode pod = podSpec(deployment);
+            JsonNode container = appContainer(deployment);
+            JsonNode podSc = pod.path("securityContext");
+            JsonNode sc = container.path("securityContext");
+            assertTrue(sc.path("runAsNonRoot").asBoolean(podSc.path("runAsNonRoot").asBoolean(false)), deployment + ": runAsNonRoot");
+            int uid = sc.path("runAsUser").asInt(podSc.path("runAsUser").asInt(0));
+            assertEquals(185, uid, deployment + ": runAsUser (the image's user)");
+            assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(false), deployment + ": readOnlyRootFilesystem");
+            assertTrue(sc.has("allowPrivilegeEscalation") && !sc.path("allowPrivilegeEscalation").asBoolean(),
+                    deployment + ": allowPrivilegeEscalation must be false");
+            assertTrue(texts(sc.path("capabilities").path("drop")).contains("ALL"), deployment + ": capabilities.drop ALL");
+            String tmpVolume = null;
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if ("/tmp".equals(mount.path("mountPath").asText())) {
+                    tmpVolume = mount.path("name").asText();
+                }
+            }
+            assertNotNull(tmpVolume, deployment + ": /tmp must be a writable volume (the root filesystem is read-only)");
+            boolean emptyDir = false;
+            for (JsonNode volume : pod.path("volumes")) {
+                emptyDir |= tmpVolume.equals(volume.path("name").asText()) && volume.has("emptyDir");
+            }
+            assertTrue(emptyDir, deployment + ": /tmp must be an emptyDir");
+        }
+    }
+
+    @Test
+    void everyDeploymentGetsTimeToShutDownGracefully() {
+        long shutdown = Math.max(seconds(property("quarkus.shutdown.timeout")), seconds(property("camel.main.shutdown-timeout")));
+        for (Doc deployment : deployments().values()) {
+            JsonNode pod = podSpec(deployment);
+            assertTrue(pod.has("terminationGracePeriodSeconds"), deployment + ": terminationGracePeriodSeconds");
+            long preStop = 0;
+            JsonNode command = appContainer(deployment).path("lifecycle").path("preStop").path("exec").path("command");
+            if (command.size() == 2 && "sleep".equals(command.get(0).asText())) {
+                preStop = Long.parseLong(command.get(1).asText());
+            }
+            long grace = pod.path("terminationGracePeriodSeconds").asLong();
+            assertTrue(grace > preStop + shutdown, deployment + ": a grace of " + grace + "s does not cover the preStop sleep ("
+                    + preStop + "s) and the app's shutdown timeout (" + shutdown + "s)");
+        }
+    }
+
+    @Test
+    void everyDeploymentIsScrapedAndConfiguredFromTheConfigMapAndTheSecret() {
+        String metricsPath = property("quarkus.micrometer.export.prometheus.path");
+        String httpPort = property("quarkus.http.port");
+        Set<String> serviceAccounts = names("ServiceAccount");
+        assertTrue(names("ConfigMap").contains(CONFIG_MAP), "no ConfigMap " + CONFIG_MAP);
+        assertTrue(secretProvided(), "nothing provides the Secret " + SECRET + " (neither a Secret nor an ExternalSecret target)");
+        for (Doc deployment : deployments().values()) {
+            JsonNode template = deployment.node().path("spec").path("template");
+            JsonNode annotations = template.path("metadata").path("annotations");
+            assertEquals("true", annotations.path("prometheus.io/scrape").asText(), deployment + ": prometheus.io/scrape");
+            assertEquals(metricsPath, annotations.path("prometheus.io/path").asText(), deployment + ": prometheus.io/path");
+            assertEquals(httpPort, annotations.path("prometheus.io/port").asText(), deployment + ": prometheus.io/port");
+
+            Set<String> configMaps = new HashSet<>();
+            Set<String> secrets = new HashSet<>();
+            for (JsonNode from : appContainer(deployment).path("envFrom")) {
+                if (from.has("configMapRef")) {
+                    configMaps.add(from.path("configMapRef").path("name").asText());
+                }
+                if (from.has("secretRef")) {
+                    secrets.add(from.path("secretRef").path("name").asText());
+                }
+            }
+            assertEquals(Set.of(CONFIG_MAP), configMaps, deployment + ": envFrom configMapRef");
+            assertEquals(Set.of(SECRET), secrets, deployment + ": envFrom secretRef");
+            assertFalse(template.path("spec").path("enableServiceLinks").asBoolean(true),
+                    deployment + ": enableServiceLinks must be false (service variables could shadow properties)");
+            String sa = template.path("spec").path("serviceAccountName").asText();
+            assertTrue(serviceAccounts.contains(sa), deployment + ": service account '" + sa + "' is not defined");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- ConfigMap
+
+    @Test
+    void everyConfigMapKeyIsAPropertyOrADocumentedVariable() {
+        Map<String, String> envToProperty = new HashMap<>();
+        propertyNames.forEach(p -> envToProperty.putIfAbsent(envName(p), p));
+        Set<String> documented = new HashSet<>(DOCUMENTED_ENV);
+        for (String name : properties.stringPropertyNames()) {
+            Matcher m = ENV_REFERENCE.matcher(properties.getProperty(name));
+            while (m.find()) {
+                documented.add(m.group(1));
+            }
+        }
+        Map<String, String> config = configMap();
+        assertFalse(config.isEmpty(), "the ConfigMap is empty");
+        List<String> unknown = config.keySet().stream()
+                .filter(key -> !envToProperty.containsKey(key) && !documented.contains(key)).sorted().toList();
+        assertEquals(List.of(), unknown, "ConfigMap keys that are no property of application.properties (env rule: upper-case, "
+                + "non-alphanumerics to '_') and no documented variable");
+        for (String key : config.keySet()) {
+            assertFalse(key.matches(".*(SECRET|PASSWORD|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|PUBLIC_KEY).*"),
+                    key + " looks like a secret: it belongs in " + SECRET + ", not in the ConfigMap");
+        }
+        assertEquals("prod", config.get("CONFIG_ENV"), "the base deploys the prod profile");
+        assertTrue(LOG_LEVELS.contains(config.get("LOG_LEVEL")), "LOG_LEVEL " + config.get("LOG_LEVEL"));
+        assertFalse(config.getOrDefault("AWS_REGION", "").isBlank(), "AWS_REGION");
+        assertFalse(config.getOrDefault("KAFKA_BROKERS", "").isBlank(), "KAFKA_BROKERS");
+        assertFalse(config.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "").isBlank(), "OTEL_EXPORTER_OTLP_ENDPOINT");
+        for (String service : serviceNames()) {
+            assertTrue(config.getOrDefault("SERVICES_" + envName(service) + "_URL", "").startsWith("http"),
+                    "the ConfigMap has no URL for the " + service + " service");
+        }
+    }
+
+    @Test
+    void everyNameInTheConfigMapIsOneOfTheInfrastructure() {
+        Set<String> queues = texts(infra.path("queues").path("names"));
+        Set<String> topics = names(infra.path("topics"));
+        Set<String> tables = names(infra.path("tables"));
+        Set<String> kafkaTopics = names(infra.path("kafkaTopics"));
+        assertFalse(queues.isEmpty(), "infra/infrastructure.yaml lists no queues");
+        Map<String, String> config = configMap();
+
+        Set<String> configured = new TreeSet<>();
+        for (Map.Entry<String, String> e : config.entrySet()) {
+            String key = e.getKey();
+            if (!key.startsWith("QUEUE_") || key.equals("QUEUE_SEND_DATA_PREFIX") || TUNING_VALUE.matcher(e.getValue()).matches()) {
+                continue;
+            }
+            assertTrue(queues.contains(e.getValue()), key + "=" + e.getValue() + " is no queue of infra/infrastructure.yaml");
+            configured.add(e.getValue());
+        }
+        List<String> sendDataQueues = sendDataQueues(config);
+        for (String queue : sendDataQueues) {
+            assertTrue(queues.contains(queue), queue + " (QUEUE_SEND_DATA_PREFIX + DATA_TYPES) is no queue of infra/infrastructure.yaml");
+        }
+        configured.addAll(sendDataQueues);
+        assertEquals(new TreeSet<>(queues), configured, "the ConfigMap must name every queue of infra/infrastructure.yaml");
+
+        Set<String> configuredTopics = config.entrySet().stream().filter(e -> e.getKey().startsWith("TOPIC_"))
+                .map(Map.Entry::getValue).collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(new TreeSet<>(topics), configuredTopics, "SNS topics: ConfigMap TOPIC_* vs infra/infrastructure.yaml");
+        assertTrue(tables.contains(config.get("DYNAMODB_TABLE")), "DYNAMODB_TABLE=" + config.get("DYNAMODB_TABLE"));
+        assertTrue(kafkaTopics.contains(config.get("KAFKA_TOPIC")), "KAFKA_TOPIC=" + config.get("KAFKA_TOPIC"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------- KEDA, PDB
+
+    @Test
+    void everyScaledObjectScalesADeploymentOnItsStacksQueues() {
+        Map<String, Doc> deployments = deployments();
+        Map<String, String> config = configMap();
+        Set<String> infraQueues = texts(infra.path("queues").path("names"));
+        Map<String, Doc> triggerAuths = new HashMap<>();
+        ofKind("TriggerAuthentication").forEach(d -> triggerAuths.put(d.name(), d));
+        Map<String, String> scaledBy = new HashMap<>();
+        Map<String, Doc> byTarget = new HashMap<>();
+        for (Doc so : ofKind("ScaledObject")) {
+            JsonNode spec = so.node().path("spec");
+            String target = spec.path("scaleTargetRef").path("name").asText();
+            assertEquals("Deployment", spec.path("scaleTargetRef").path("kind").asText("Deployment"), so + ": scaleTargetRef.kind");
+            assertTrue(deployments.containsKey(target), so + " targets '" + target + "', which is no Deployment");
+            assertTrue(byTarget.put(target, so) == null, target + " has two ScaledObjects");
+            assertEquals(1, spec.path("minReplicaCount").asInt(-1), so + ": minReplicaCount");
+            assertEquals(10, spec.path("maxReplicaCount").asInt(-1), so + ": maxReplicaCount");
+            String stack = env(appContainer(deployments.get(target)), "APP_STACK").orElseThrow();
+
+            Set<String> queues = new TreeSet<>();
+            for (JsonNode trigger : spec.path("triggers")) {
+                if (!"aws-sqs-queue".equals(trigger.path("type").asText())) {
+                    continue;
+                }
+                JsonNode meta = trigger.path("metadata");
+                Matcher url = QUEUE_URL.matcher(meta.path("queueURL").asText());
+                assertTrue(url.matches(), so + ": queueURL " + meta.path("queueURL").asText());
+                assertEquals(config.get("AWS_REGION"), meta.path("awsRegion").asText(), so + ": awsRegion is the ConfigMap's AWS_REGION");
+                assertEquals(config.get("AWS_REGION"), url.group(1), so + ": the queue URL's region");
+                assertEquals("50", meta.path("queueLength").asText(), so + ": queueLength");
+                assertTrue(infraQueues.contains(url.group(3)), so + ": " + url.group(3) + " is no queue of infra/infrastructure.yaml");
+                queues.add(url.group(3));
+                String previous = scaledBy.put(url.group(3), so.name());
+                assertTrue(previous == null, url.group(3) + " scales both " + previous + " and " + so.name());
+                String auth = trigger.path("authenticationRef").path("name").asText();
+                assertTrue(triggerAuths.containsKey(auth), so + ": authenticationRef '" + auth + "' is no TriggerAuthentication");
+                assertEquals("aws", triggerAuths.get(auth).node().path("spec").path("podIdentity").path("provider").asText(),
+                        auth + ": podIdentity.provider");
+            }
+            assertEquals(new TreeSet<>(stackQueues(stack, config)), queues, so + ": the queues stack " + stack + " consumes");
+            if ("registration".equals(stack)) {
+                boolean cpu = false;
+                for (JsonNode trigger : spec.path("triggers")) {
+                    cpu |= "cpu".equals(trigger.path("type").asText()) && trigger.path("metadata").has("value");
+                }
+                assertTrue(cpu, so + ": the REST stack also scales on CPU");
+            }
+        }
+        assertEquals(new TreeSet<>(deployments.keySet()), new TreeSet<>(byTarget.keySet()), "every stack has a ScaledObject");
+        assertEquals(new TreeSet<>(infraQueues), new TreeSet<>(scaledBy.keySet()), "every queue drives the scaling of its stack");
+    }
+
+    @Test
+    void everyPodDisruptionBudgetSelectsOneDeployment() {
+        Map<String, Doc> deployments = deployments();
+        Set<String> covered = new TreeSet<>();
+        for (Doc pdb : ofKind("PodDisruptionBudget")) {
+            JsonNode spec = pdb.node().path("spec");
+            assertEquals(1, spec.path("minAvailable").asInt(-1), pdb + ": minAvailable");
+            List<String> matched = deployments.values().stream()
+                    .filter(d -> selects(spec.path("selector").path("matchLabels"), podLabels(d)))
+                    .map(Doc::name).toList();
+            assertEquals(1, matched.size(), pdb + " must select the pods of exactly one Deployment, selects " + matched);
+            assertTrue(covered.add(matched.get(0)), matched.get(0) + " has two PodDisruptionBudgets");
+        }
+        assertEquals(new TreeSet<>(deployments.keySet()), covered, "every Deployment has a PodDisruptionBudget");
+    }
+
+    @Test
+    void everyDeploymentSelectorMatchesItsPods() {
+        for (Doc deployment : deployments().values()) {
+            JsonNode spec = deployment.node().path("spec");
+            assertFalse(spec.path("selector").path("matchLabels").isEmpty(), deployment + ": selector.matchLabels");
+            JsonNode matchLabels = spec.path("selector").path("matchLabels");
+            assertTrue(selects(matchLabels, podLabels(deployment)), deployment + ": the selector does not match the pod template's labels");
+            long others = deployments().values().stream().filter(d -> d != deployment)
+                    .filter(d -> selects(matchLabels, podLabels(d))).count();
+            assertEquals(0, others, deployment + ": its selector also matches another stack's pods");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------- Service, Ingress
+
+    @Test
+    void theServiceAndIngressReachTheRegistrationStack() {
+        Doc service = ofKind("Service").stream().filter(s -> s.name().equals("reg-workers-registration")).findFirst()
+                .orElseThrow(() -> new AssertionError("no Service reg-workers-registration"));
+        JsonNode spec = service.node().path("spec");
+        assertEquals("ClusterIP", spec.path("type").asText("ClusterIP"), service + ": type");
+        Doc registration = deployments().get("reg-workers-registration");
+        assertTrue(selects(spec.path("selector"), podLabels(registration)), service + ": its selector does not match the registration pods");
+        assertEquals(1, deployments().values().stream().filter(d -> selects(spec.path("selector"), podLabels(d))).count(),
+                service + " must select the registration pods only");
+        JsonNode port = spec.path("ports").get(0);
+        assertNotNull(port, service + ": no port");
+        assertEquals(80, port.path("port").asInt(), service + ": port");
+        assertEquals(Integer.parseInt(property("quarkus.http.port")), namedPort(appContainer(registration), port.path("targetPort").asText()),
+                service + ": targetPort must be the container's http port");
+
+        boolean routed = false;
+        for (Doc ingress : ofKind("Ingress")) {
+            for (JsonNode rule : ingress.node().path("spec").path("rules")) {
+                for (JsonNode path : rule.path("http").path("paths")) {
+                    JsonNode backend = path.path("backend").path("service");
+                    if (!"/checkEligibility".equals(path.path("path").asText())) {
+                        continue;
+                    }
+                    assertEquals(service.name(), backend.path("name").asText(), ingress + ": /checkEligibility backend");
+                    JsonNode backendPort = backend.path("port");
+                    boolean portExists = false;
+                    for (JsonNode p : spec.path("ports")) {
+                        portExists |= backendPort.has("name") ? p.path("name").asText().equals(backendPort.path("name").asText())
+                                : p.path("port").asInt() == backendPort.path("number").asInt();
+                    }
+                    assertTrue(portExists, ingress + ": backend port " + backendPort + " is no port of " + service.name());
+                    routed = true;
+                }
+            }
+        }
+        assertTrue(routed, "no Ingress routes /checkEligibility");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- identity, RBAC
+
+    @Test
+    void theServiceAccountHasAnIamRoleAndMayHoldTheLeaderLease() {
+        Doc sa = ofKind("ServiceAccount").stream().findFirst().orElseThrow(() -> new AssertionError("no ServiceAccount"));
+        assertTrue(sa.node().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText()
+                .matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+"), sa + ": IRSA role annotation eks.amazonaws.com/role-arn");
+
+        Map<String, Doc> roles = new HashMap<>();
+        for (Doc role : ofKind("Role")) {
+            for (JsonNode rule : role.node().path("rules")) {
+                if (texts(rule.path("apiGroups")).contains("coordination.k8s.io") && texts(rule.path("resources")).contains("leases")
+                        && texts(rule.path("verbs")).containsAll(Set.of("get", "create", "update"))) {
+                    roles.put(role.name(), role);
+                }
+            }
+        }
+        assertFalse(roles.isEmpty(), "no Role allows get/create/update on coordination.k8s.io leases");
+        boolean bound = false;
+        for (Doc binding : ofKind("RoleBinding")) {
+            JsonNode roleRef = binding.node().path("roleRef");
+            if ("Role".equals(roleRef.path("kind").asText()) && roles.containsKey(roleRef.path("name").asText())) {
+                for (JsonNode subject : binding.node().path("subjects")) {
+                    bound |= "ServiceAccount".equals(subject.path("kind").asText()) && sa.name().equals(subject.path("name").asText());
+                }
+            }
+        }
+        assertTrue(bound, "no RoleBinding gives the lease Role to the service account " + sa.name());
+        JsonNode notification = podSpec(deployments().get("reg-workers-notification"));
+        assertEquals(sa.name(), notification.path("serviceAccountName").asText(), "the notification stack's service account");
+        assertTrue(notification.path("automountServiceAccountToken").asBoolean(true),
+                "the notification stack needs the service-account token to take the Lease");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- secrets
+
+    @Test
+    void secretsComeFromSecretsManagerAndTheRepositoryHoldsPlaceholdersOnly() {
+        List<Doc> externalSecrets = ofKind("ExternalSecret");
+        assertEquals(1, externalSecrets.size(), "one ExternalSecret");
+        JsonNode es = externalSecrets.get(0).node().path("spec");
+        assertEquals("ClusterSecretStore", es.path("secretStoreRef").path("kind").asText(), "ExternalSecret store kind");
+        assertEquals("aws-secrets-manager", es.path("secretStoreRef").path("name").asText(), "ExternalSecret store");
+        assertEquals(SECRET, es.path("target").path("name").asText(), "ExternalSecret target");
+        Set<String> fetched = new TreeSet<>();
+        es.path("data").forEach(d -> fetched.add(d.path("secretKey").asText()));
+        for (String service : serviceNames()) {
+            assertTrue(fetched.contains("SERVICES_" + envName(service) + "_API_KEY"), "no API key for the " + service + " service");
+        }
+        assertTrue(fetched.contains("JWT_PUBLIC_KEY"), "no JWT_PUBLIC_KEY");
+
+        List<Doc> secrets = ofKind("Secret");
+        assertFalse(secrets.isEmpty(), "no Secret manifest listing the keys");
+        for (Doc secret : secrets) {
+            Map<String, String> values = new LinkedHashMap<>();
+            secret.node().path("stringData").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+            secret.node().path("data").properties().forEach(e -> values.put(e.getKey(),
+                    new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)));
+            if (SECRET.equals(secret.name())) {
+                assertEquals(fetched, new TreeSet<>(values.keySet()), secret + ": keys differ from the ExternalSecret's");
+            }
+            values.forEach((key, value) -> assertTrue(isPlaceholder(value),
+                    secret + ": " + key + " must be a placeholder (PLACEHOLDER…, REPLACE_ME…, CHANGE_ME… or <…>), never a real value"));
+        }
+    }
+
+    @Test
+    void thePlaceholderRuleRejectsRealLookingValues() {
+        assertTrue(isPlaceholder("PLACEHOLDER-from-aws-secrets-manager"));
+        assertTrue(isPlaceholder("<campaign service api key>"));
+        assertFalse(isPlaceholder("3f9a1c0b7d2e4f6a8b0c1d2e3f4a5b6c"));
+        assertFalse(isPlaceholder("PLACEHOLDER-3f9a1c0b7d2e4f6a8b0c1d2e3f4a5b6c"));
+        assertFalse(isPlaceholder("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"));
+        assertFalse(isPlaceholder(""));
+    }
+
+    // ---------------------------------------------------------------------------------------------------- image
+
+    @Test
+    void theDockerfileRunsTheAppAsNonRootWithTheJvmSettings() throws IOException {
+        Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+        String user = dockerfile.last("USER").orElseThrow(() -> new AssertionError("Dockerfile: no USER (the image would run as root)"));
+        String uid = user.split(":")[0].strip();
+        assertFalse(uid.equals("root") || uid.equals("0"), "Dockerfile: USER " + user + " is root");
+        assertEquals("185", uid, "Dockerfile: USER must be the uid the Deployments run as");
+        Set<String> exposed = new HashSet<>();
+        dockerfile.all("EXPOSE").forEach(e -> exposed.addAll(List.of(e.split("\\s+"))));
+        assertTrue(exposed.contains(property("quarkus.http.port")), "Dockerfile: EXPOSE the HTTP port");
+        assertTrue(exposed.contains(property("quarkus.camel.jolokia.server.port")), "Dockerfile: EXPOSE the Jolokia port");
+        String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
+        for (String flag : List.of("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager")) {
+            assertTrue(javaOpts.contains(flag), "Dockerfile: JAVA_OPTS lacks " + flag);
+        }
+        Set<String> dockerignore = Files.readAllLines(root.resolve(".dockerignore")).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toCollection(LinkedHashSet::new));
+        assertEquals("*", dockerignore.iterator().next(), ".dockerignore must exclude everything first");
+        for (String copy : dockerfile.all("COPY")) {
+            List<String> parts = new ArrayList<>(List.of(copy.split("\\s+")));
+            parts.removeIf(p -> p.startsWith("--"));
+            for (String source : parts.subList(0, parts.size() - 1)) {
+                assertTrue(source.startsWith("target/quarkus-app/") || source.startsWith("docker/"),
+                        "Dockerfile: COPY " + source + " is outside target/quarkus-app/ and docker/");
+                String top = source.startsWith("docker/") ? "docker" : "target/quarkus-app";
+                assertTrue(dockerignore.contains("!" + top) || dockerignore.contains("!" + top + "/"),
+                        ".dockerignore does not let " + top + " into the build context");
+            }
+        }
+    }
+
+    @Test
+    void theEntrypointMapsConfigEnvToTheQuarkusProfile() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
+        Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+        Path script = dockerfile.entrypointScript(root);
+        String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
+
+        List<String> prod = runEntrypoint(script, null, javaOpts).args();
+        assertTrue(prod.contains("-Dquarkus.profile=prod"), "CONFIG_ENV unset must mean the prod profile: " + prod);
+        for (String flag : javaOpts.split("\\s+")) {
+            assertTrue(prod.contains(flag), "JAVA_OPTS flag " + flag + " must reach the JVM as one argument: " + prod);
+        }
+        int jar = prod.indexOf("-jar");
+        assertTrue(jar >= 0 && prod.get(jar + 1).endsWith("/quarkus-run.jar"), "the JVM must run quarkus-run.jar: " + prod);
+        assertTrue(prod.indexOf("-Dquarkus.profile=prod") < jar, "the profile must be a JVM option, before -jar: " + prod);
+
+        for (String env : CONFIG_ENVS) {
+            List<String> args = runEntrypoint(script, env, javaOpts).args();
+            assertTrue(args.contains("-Dquarkus.profile=" + env), "CONFIG_ENV=" + env + " -> " + args);
+            assertFalse(args.contains("-Dquarkus.profile=prod") && !env.equals("prod"), "CONFIG_ENV=" + env + " -> " + args);
+        }
+        Run bogus = runEntrypoint(script, "production", javaOpts);
+        assertNotEquals(0, bogus.exitCode(), "an unknown CONFIG_ENV must stop the container, not fall back silently");
+        assertFalse(bogus.javaStarted(), "an unknown CONFIG_ENV must not start the JVM");
+    }
+
+    // ---------------------------------------------------------------------------------------------------- helpers
+
+    record Run(int exitCode, boolean javaStarted, List<String> args) {
+    }
+
+    private static Run runEntrypoint(Path script, String configEnv, String javaOpts) throws Exception {
+        Path bin = Files.createTempDirectory("fake-java");
+        Path argsFile = bin.resolve("args");
+        Path java = bin.resolve("java");
+        Files.writeString(java, "#!/bin/sh\n: > \"" + argsFile + "\"\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> \"" + argsFile + "\"; done\n");
+        assertTrue(java.toFile().setExecutable(true), "cannot make the fake java executable");
+        ProcessBuilder pb = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.remove("CONFIG_ENV");
+        env.remove("JAVA_OPTS_APPEND");
+        env.remove("APP_HOME");
+        env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+        env.put("JAVA_OPTS", javaOpts);
+        if (configEnv != null) {
+            env.put("CONFIG_ENV", configEnv);
+        }
+        Process process = pb.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the entrypoint did not finish: " + output);
+        boolean started = Files.exists(argsFile);
+        return new Run(process.exitValue(), started, started ? Files.readAllLines(argsFile) : List.of());
+    }
+
+    /** The instructions of a Dockerfile, continuation lines joined. */
+    record Dockerfile(List<String[]> instructions) {
+
+        static Dockerfile read(Path file) throws IOException {
+            assertTrue(Files.isRegularFile(file), "no Dockerfile");
+            List<String[]> instructions = new ArrayList<>();
+            StringBuilder current = new StringBuilder();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String stripped = line.strip();
+                if (stripped.startsWith("#") || (stripped.isEmpty() && current.length() == 0)) {
+                    continue;
+                }
+                if (stripped.endsWith("\\")) {
+                    current.append(stripped, 0, stripped.length() - 1).append(' ');
+                    continue;
+                }
+                current.append(stripped);
+                String joined = current.toString().strip();
+                current.setLength(0);
+                if (!joined.isEmpty()) {
+                    String[] parts = joined.split("\\s+", 2);
+                    instructions.add(new String[] {parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""});
+                }
+            }
+            return new Dockerfile(instructions);
+        }
+
+        List<String> all(String instruction) {
+            return instructions.stream().filter(i -> i[0].equals(instruction)).map(i -> i[1]).toList();
+        }
+
+        Optional<String> last(String instruction) {
+            List<String> all = all(instruction);
+            return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        }
+
+        /** ENV key=value pairs (double quotes group a value). */
+        Map<String, String> env() {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String line : all("ENV")) {
+                Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S*)").matcher(line);
+                while (m.find()) {
+                    env.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
+                }
+            }
+            return env;
+        }
+
+        /** The repository file of the script the ENTRYPOINT runs, found through the COPY that puts it in the image. */
+        Path entrypointScript(Path root) throws IOException {
+            String entrypoint = last("ENTRYPOINT").orElseThrow(() -> new AssertionError("Dockerfile: no ENTRYPOINT"));
+            assertTrue(entrypoint.startsWith("["), "Dockerfile: ENTRYPOINT in exec form, so the JVM gets SIGTERM");
+            List<String> command = new ArrayList<>();
+            new ObjectMapper().readTree(entrypoint).forEach(n -> command.add(n.asText()));
+            String inImage = command.stream().filter(c -> c.endsWith(".sh")).findFirst()
+                    .orElseThrow(() -> new AssertionError("Dockerfile: the ENTRYPOINT runs no script: " + command));
+            for (String copy : all("COPY")) {
+                List<String> parts = new ArrayList<>(List.of(copy.split("\\s+")));
+                parts.removeIf(p -> p.startsWith("--"));
+                if (parts.size() == 2 && parts.get(1).equals(inImage)) {
+                    Path script = root.resolve(parts.get(0));
+                    assertTrue(Files.isRegularFile(script), "Dockerfile: " + parts.get(0) + " does not exist");
+                    return script;
+                }
+            }
+            throw new AssertionError("Dockerfile: no COPY puts " + inImage + " into the image");
+        }
+    }
+
+    /** A placeholder names itself as one and carries nothing that could be key material. */
+    static boolean isPlaceholder(String value) {
+        if (value == null || value.isBlank() || value.contains("-----BEGIN")) {
+            return false;
+        }
+        boolean marked = value.matches("(?i)(PLACEHOLDER|REPLACE[_-]?ME|CHANGE[_-]?ME)([ ._:/-][\\w ._:/-]*)?") || value.matches("<[^<>]+>");
+        boolean keyLike = Pattern.compile("[A-Za-z0-9+/=]{20,}").matcher(value).find()
+                || Pattern.compile("(?=[A-Za-z]*\\d)(?=\\d*[A-Za-z])[A-Za-z0-9]{16,}").matcher(value).find();
+        return marked && !keyLike;
+    }
+
+    private static Path projectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("infra/infrastructure.yaml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("run from inside the reg-workers checkout");
+        }
+        return dir;
+    }
+
+    private static boolean isYaml(Path file) {
+        String name = file.getFileName().toString();
+        return Files.isRegularFile(file) && (name.endsWith(".yaml") || name.endsWith(".yml"));
+    }
+
+    private static List<Doc> readYaml(Path file) throws IOException {
+        YAMLFactory factory = new YAMLFactory();
+        ObjectMapper mapper = new ObjectMapper(factory);
+        List<Doc> result = new ArrayList<>();
+        try (YAMLParser parser = factory.createParser(file.toFile());
+             MappingIterator<JsonNode> values = mapper.readValues(parser, JsonNode.class)) {
+            int index = 0;
+            while (values.hasNextValue()) {
+                JsonNode node = values.nextValue();
+                index++;
+                if (node == null || node.isNull() || node.isMissingNode()) {
+                    continue; // an empty document (comments only)
+                }
+                result.add(new Doc(file, index, node));
+            }
+        }
+        return result;
+    }
+
+    private static List<Doc> ofKind(String kind) {
+        return docs.stream().filter(d -> kind.equals(d.kind())).toList();
+    }
+
+    private static Set<String> names(String kind) {
+        return ofKind(kind).stream().map(Doc::name).collect(Collectors.toSet());
+    }
+
+    private static Map<String, Doc> deployments() {
+        Map<String, Doc> byName = new LinkedHashMap<>();
+        for (Doc d : ofKind("Deployment")) {
+            assertTrue(byName.put(d.name(), d) == null, "two Deployments named " + d.name());
+        }
+        return byName;
+    }
+
+    private static JsonNode podSpec(Doc deployment) {
+        return deployment.node().path("spec").path("template").path("spec");
+    }
+
+    /** The application container: the one running the reg-workers image. */
+    private static JsonNode appContainer(Doc deployment) {
+        List<JsonNode> app = new ArrayList<>();
+        for (JsonNode c : podSpec(deployment).path("containers")) {
+            String image = c.path("image").asText();
+            String repository = image.replaceFirst("[:@].*$", "");
+            if (repository.equals("reg-workers") || repository.endsWith("/reg-workers")) {
+                app.add(c);
+            }
+        }
+        assertEquals(1, app.size(), deployment + ": exactly one container runs the reg-workers image");
+        return app.get(0);
+    }
+
+    private static Optional<String> env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (name.equals(e.path("name").asText())) {
+                return Optional.of(e.path("value").asText());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int namedPort(JsonNode container, String name) {
+        for (JsonNode p : container.path("ports")) {
+            if (name.equals(p.path("name").asText())) {
+                return p.path("containerPort").asInt();
+            }
+        }
+        return -1;
+    }
+
+    private static void assertProbe(Doc deployment, JsonNode container, String probe, Set<String> paths, int httpPort) {
+        JsonNode get = container.path(probe).path("httpGet");
+        assertTrue(get.isObject(), deployment + ": no " + probe + " httpGet");
+        assertTrue(paths.contains(get.path("path").asText()), deployment + ": " + probe + " path " + get.path("path").asText());
+        JsonNode port = get.path("port");
+        int resolved = port.isInt() ? port.asInt() : namedPort(container, port.asText());
+        assertEquals(httpPort, resolved, deployment + ": " + probe + " must hit the HTTP port");
+    }
+
+    /** Whether pods with these labels carry every required label (a label selector's matchLabels, a Service's selector). */
+    private static boolean selects(JsonNode required, JsonNode labels) {
+        if (!required.isObject() || required.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<String, JsonNode> e : iterable(required)) {
+            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode podLabels(Doc deployment) {
+        return deployment.node().path("spec").path("template").path("metadata").path("labels");
+    }
+
+    private static Iterable<Map.Entry<String, JsonNode>> iterable(JsonNode node) {
+        return node.properties();
+    }
+
+    private static Map<String, String> configMap() {
+        List<Doc> maps = ofKind("ConfigMap").stream().filter(d -> d.name().equals(CONFIG_MAP)).toList();
+        assertEquals(1, maps.size(), "one ConfigMap " + CONFIG_MAP);
+        Map<String, String> data = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : iterable(maps.get(0).node().path("data"))) {
+            assertTrue(e.getValue().isTextual(), CONFIG_MAP + ": " + e.getKey() + " must be a string (quote it)");
+            data.put(e.getKey(), e.getValue().asText());
+        }
+        return data;
+    }
+
+    private static boolean secretProvided() {
+        if (names("Secret").contains(SECRET)) {
+            return true;
+        }
+        return ofKind("ExternalSecret").stream().anyMatch(d -> SECRET.equals(d.node().path("spec").path("target").path("name").asText()));
+    }
+
+    private static List<String> sendDataQueues(Map<String, String> config) {
+        String prefix = config.get("QUEUE_SEND_DATA_PREFIX");
+        String types = config.get("DATA_TYPES");
+        assertNotNull(prefix, "the ConfigMap has no QUEUE_SEND_DATA_PREFIX");
+        assertNotNull(types, "the ConfigMap has no DATA_TYPES");
+        return Stream.of(types.split(",")).map(String::strip).filter(t -> !t.isEmpty()).map(t -> prefix + t).toList();
+    }
+
+    private static List<String> stackQueues(String stack, Map<String, String> config) {
+        List<String> queues = new ArrayList<>();
+        for (String key : STACK_QUEUE_KEYS.getOrDefault(stack, List.of())) {
+            if (key.equals("QUEUE_SEND_DATA_PREFIX")) {
+                queues.addAll(sendDataQueues(config));
+            } else {
+                assertNotNull(config.get(key), "the ConfigMap has no " + key);
+                queues.add(config.get(key));
+            }
+        }
+        return queues;
+    }
+
+    /** The downstream services: the x of every services.x.url property. */
+    private static Set<String> serviceNames() {
+        Set<String> services = new TreeSet<>();
+        Pattern url = Pattern.compile("^services\\.([a-z0-9-]+)\\.url$");
+        for (String p : propertyNames) {
+            Matcher m = url.matcher(p);
+            if (m.matches()) {
+                services.add(m.group(1));
+            }
+        }
+        assertFalse(services.isEmpty(), "application.properties has no services.*.url");
+        return services;
+    }
+
+    private static Set<String> stacksInWorkerEnum() throws IOException {
+        Path worker = root.resolve("src/main/java/regworkers/platform/Worker.java");
+        String source = Files.readString(worker);
+        int start = source.indexOf("enum Stack");
+        assertTrue(start >= 0, "Worker.java has no enum Stack");
+        String body = source.substring(start, source.indexOf(';', start));
+        Set<String> ids = new TreeSet<>();
+        Matcher m = Pattern.compile("[A-Z_]+\\(\"([A-Za-z]+)\"\\)").matcher(body);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
+
+    /** MicroProfile Config's environment-variable form of a property name. */
+    static String envName(String property) {
+        return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private static String property(String name) {
+        String value = properties.getProperty(name);
+        assertNotNull(value, "application.properties has no " + name);
+        return value.strip();
+    }
+
+    private static Set<String> texts(JsonNode array) {
+        Set<String> texts = new LinkedHashSet<>();
+        array.forEach(n -> texts.add(n.asText()));
+        return texts;
+    }
+
+    private static Set<String> names(JsonNode array) {
+        Set<String> names = new LinkedHashSet<>();
+        array.forEach(n -> names.add(n.path("name").asText()));
+        return names;
+    }
+
+    /** A Quarkus/Camel duration in seconds: "30s", "2m", "PT30S", or a plain number of seconds. */
+    static long seconds(String duration) {
+        String d = duration.strip();
+        if (d.matches("\\d+")) {
+            return Long.parseLong(d);
+        }
+        if (d.matches("\\d+ms")) {
+            return (Long.parseLong(d.substring(0, d.length() - 2)) + 999) / 1000;
+        }
+        if (d.matches("\\d+[smhd]")) {
+            long n = Long.parseLong(d.substring(0, d.length() - 1));
+            return switch (d.charAt(d.length() - 1)) {
+                case 's' -> n;
+                case 'm' -> n * 60;
+                case 'h' -> n * 3600;
+                default -> n * 86400;
+            };
+        }
+        return java.time.Duration.parse(d.toUpperCase(Locale.ROOT)).toSeconds();
+    }
+
+    /** A Kubernetes quantity ("250m", "1", "768Mi", "1Gi") as a number. */
+    static double quantity(String q) {
+        Matcher m = Pattern.compile("^([0-9.]+)([A-Za-z]*)$").matcher(q.strip());
+        if (!m.matches()) {
+            fail("not a quantity: " + q);
+        }
+        double n = Double.parseDouble(m.group(1));
+        return n * switch (m.group(2)) {
+            case "" -> 1d;
+            case "m" -> 1e-3;
+            case "k" -> 1e3;
+            case "M" -> 1e6;
+            case "G" -> 1e9;
+            case "Ki" -> 1024d;
+            case "Mi" -> 1024d * 1024;
+            case "Gi" -> 1024d * 1024 * 1024;
+            case "Ti" -> 1024d * 1024 * 1024 * 1024;
+            default -> throw new AssertionError("unknown quantity suffix in " + q);
+        };
+    }
+}

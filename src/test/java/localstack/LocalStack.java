@@ -1,0 +1,239 @@
+package localstack;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import standins.DemoData;
+import standins.StandIns;
+
+/**
+ * The whole local stack on real servers, without Docker: fauxqs (SQS+SNS), DynamoDB Local with streams,
+ * Kafka in KRaft mode, Redis, and the downstream service stand-ins; infra/infrastructure.yaml applied to them.
+ * Tests start it once per run on free ports; {@link #main} runs it on the documented fixed ports with the app.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    public static final String REGION = "us-east-1";
+    public static final String ACCESS_KEY = "local";
+    public static final String SECRET_KEY = "local";
+
+    /** Fixed ports of the local run; 0 means a free port (tests). */
+    public record Ports(int aws, int dynamodb, int kafka, int redis, int firstStandIn) {
+        public static final Ports LOCAL_RUN = new Ports(4566, 8000, 9092, 6379, 8101);
+        public static final Ports FREE = new Ports(0, 0, 0, 0, 0);
+    }
+
+    private static LocalStack shared;
+
+    private final FauxqsServer fauxqs;
+    private final DynamoDbLocalServer dynamodb;
+    private final KafkaServer kafka;
+    private final RedisServer redis;
+    private final StandIns standIns;
+    private final Infrastructure infrastructure = Infrastructure.load();
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    private LocalStack(Ports ports) {
+        fauxqs = new FauxqsServer(ports.aws());
+        dynamodb = new DynamoDbLocalServer(ports.dynamodb());
+        kafka = new KafkaServer(ports.kafka());
+        redis = new RedisServer(ports.redis());
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(fauxqs::start),
+                CompletableFuture.runAsync(dynamodb::start),
+                CompletableFuture.runAsync(kafka::start),
+                CompletableFuture.runAsync(redis::start)).join();
+        standIns = StandIns.start(ports.firstStandIn());
+        infrastructure.applyQueuesAndTopics(sqs(), sns());
+        infrastructure.applyTables(dynamo());
+        infrastructure.applyKafkaTopics(kafka.bootstrapServers());
+    }
+
+    public static LocalStack start(Ports ports) {
+        return new LocalStack(ports);
+    }
+
+    /** The stack shared by every test of this JVM: started on first use, stopped when the JVM exits. */
+    public static synchronized LocalStack shared() {
+        if (shared == null) {
+            shared = start(Ports.FREE);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "local-stack-stop"));
+        }
+        return shared;
+    }
+
+    /** The application properties that point reg-workers at this stack. */
+    public Map<String, String> appConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("aws.region", REGION);
+        config.put("aws.access-key-id", ACCESS_KEY);
+        config.put("aws.secret-access-key", SECRET_KEY);
+        config.put("aws.sqs.endpoint", fauxqs.endpoint());
+        config.put("aws.sns.endpoint", fauxqs.endpoint());
+        config.put("aws.dynamodb.endpoint", dynamodb.endpoint());
+        config.put("kafka.brokers", kafka.bootstrapServers());
+        config.put("redis.url", redis.url());
+        for (String service : List.of("campaign", "entry", "code", "user", "scoring")) {
+            config.put("services." + service + ".url", standIns.baseUrl(service));
+        }
+        return config;
+    }
+
+    /** A queue that only tests use, created like every queue of the description (with its DLQ). */
+    public void createTestQueue(String name) {
+        infrastructure.applyQueue(sqs(), name);
+    }
+
+    public Infrastructure infrastructure() {
+        return infrastructure;
+    }
+
+    public StandIns standIns() {
+        return standIns;
+    }
+
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String awsEndpoint() {
+        return fauxqs.endpoint();
+    }
+
+    /** Stops the Kafka broker (its data stays), to drive an outage. */
+    public void stopKafka() {
+        kafka.stop();
+    }
+
+    public void startKafka() {
+        kafka.start();
+    }
+
+    public synchronized SqsClient sqs() {
+        return remember(SqsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                .endpointOverride(URI.create(fauxqs.endpoint())).build());
+    }
+
+    public synchronized SnsClient sns() {
+        return remember(SnsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                .endpointOverride(URI.create(fauxqs.endpoint())).build());
+    }
+
+    public synchronized DynamoDbClient dynamo() {
+        return remember(DynamoDbClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                .endpointOverride(URI.create(dynamodb.endpoint())).build());
+    }
+
+    private static StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
+    }
+
+    private <T extends AutoCloseable> T remember(T client) {
+        clients.add(client);
+        return client;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable client : clients) {
+            try {
+                client.close();
+            } catch (Exception ignored) {
+                // closing best effort
+            }
+        }
+        clients.clear();
+        standIns.close();
+        CompletableFuture.allOf(
+                CompletableFuture.runAsync(fauxqs::close),
+                CompletableFuture.runAsync(dynamodb::close),
+                CompletableFuture.runAsync(kafka::close),
+                CompletableFuture.runAsync(redis::close)).join();
+    }
+
+    /**
+     * The local run: the stack on its fixed ports, the demo data seeded, then the packaged app (args[0]) started
+     * with CONFIG_ENV=local against it. Ctrl-C stops everything.
+     */
+    public static void main(String[] args) throws Exception {
+        Path appJar = Path.of(args.length > 0 ? args[0] : "target/quarkus-app/quarkus-run.jar");
+        long started = System.nanoTime();
+        LocalStack stack = start(Ports.LOCAL_RUN);
+        Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+        DemoData.seed(stack.standIns());
+
+        List<String> command = new ArrayList<>(List.of(LocalPaths.javaExecutable().toString(), "-Xmx512m",
+                "-Dquarkus.profile=local"));
+        stack.appConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(appJar.toAbsolutePath().toString());
+        ProcessBuilder app = new ProcessBuilder(command).inheritIO();
+        app.environment().put("CONFIG_ENV", "local");
+        Process appProcess = app.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(appProcess::destroy, "app-stop"));
+        awaitHealthy("http://127.0.0.1:8080/q/health/ready", appProcess);
+
+        System.out.printf("""
+
+                ==== reg-workers is running locally (up in %.1f s) ====
+                REST / invoke        http://127.0.0.1:8080/workers/{name}/invoke
+                health               http://127.0.0.1:8080/q/health  (live: /q/health/live, ready: /q/health/ready)
+                metrics              http://127.0.0.1:8080/q/metrics
+                Jolokia (JMX)        http://127.0.0.1:8778/jolokia/   (Hawtio: bin/hawtio)
+                SQS + SNS endpoint   %s   (aws --endpoint-url %s sqs list-queues; region %s, keys local/local)
+                DynamoDB Local       %s
+                Kafka bootstrap      %s   (kcat -b %s -t registration.data -C)
+                Redis                %s
+                stand-ins            %s
+                logs of the servers  target/local-stack/logs/
+                Ctrl-C stops everything.
+                """,
+                (System.nanoTime() - started) / 1e9, stack.awsEndpoint(), stack.awsEndpoint(), REGION,
+                stack.dynamodb.endpoint(), stack.kafkaBootstrapServers(), stack.kafkaBootstrapServers(),
+                stack.redis.url(), stack.standInUrls());
+        System.exit(appProcess.waitFor());
+    }
+
+    private String standInUrls() {
+        StringBuilder urls = new StringBuilder();
+        for (String service : List.of("campaign", "entry", "code", "user", "scoring")) {
+            urls.append(service).append('=').append(standIns.baseUrl(service)).append(' ');
+        }
+        return urls.toString().trim();
+    }
+
+    private static void awaitHealthy(String url, Process app) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        for (int i = 0; i < 600; i++) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("the app exited with " + app.exitValue());
+            }
+            try {
+                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // still starting
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the app did not become ready");
+    }
+}

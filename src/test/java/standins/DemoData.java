@@ -1,0 +1,54 @@
+package standins;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** The demo campaign of the local run, matching the examples of the seed API document. */
+public final class DemoData {
+
+    public static final String SLUG = "artist-presale-2024";
+    public static final String CAMPAIGN_ID = "campaign-789";
+    public static final String MARKET_A = "market-123";
+    public static final String MARKET_B = "market-456";
+    public static final String INVITED_USER = "global-user-123";
+    public static final int CODES_PER_MARKET = 1000;
+
+    private DemoData() {
+    }
+
+    public static void seed(StandIns standIns) {
+        standIns.campaign().seedCampaign(campaign(Instant.now()));
+        standIns.campaign().seedInvite(CAMPAIGN_ID, INVITED_USER);
+        standIns.code().seedCodePool(CAMPAIGN_ID, MARKET_A, CODES_PER_MARKET);
+        standIns.code().seedCodePool(CAMPAIGN_ID, MARKET_B, CODES_PER_MARKET);
+    }
+
+    /** The demo campaign, open from 30 days before {@code now} to 30 days after. */
+    public static ObjectNode campaign(Instant now) {
+        Instant today = now.truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode campaign = Json.object()
+                .put("id", CAMPAIGN_ID)
+                .put("slug", SLUG)
+                .put("name", "Artist Presale 2024")
+                .put("status", "OPEN");
+        campaign.putObject("registration")
+                .put("opensAt", today.minus(Duration.ofDays(30)).toString())
+                .put("closesAt", today.plus(Duration.ofDays(30)).toString());
+        campaign.putObject("gate").put("inviteOnly", false).put("idvRequired", false);
+        campaign.putNull("linkedCampaignId");
+        ArrayNode markets = campaign.putArray("markets");
+        markets.addObject().put("id", MARKET_A).put("name", "Los Angeles").put("capacity", 500)
+                .put("notifyAt", today.plus(Duration.ofDays(2)).toString());
+        markets.addObject().put("id", MARKET_B).put("name", "New York").put("capacity", 300);
+        ArrayNode preferences = campaign.putArray("preferences");
+        preferences.addObject().put("id", "email").put("type", "string").put("required", true);
+        preferences.addObject().put("id", "markets").put("type", "markets").put("required", true);
+        preferences.addObject().put("id", "ticket_count").put("type", "integer").put("required", true)
+                .put("min", 1).put("max", 4);
+        preferences.addObject().put("id", "opt_in").put("type", "boolean").put("required", false);
+        return campaign;
+    }
+}

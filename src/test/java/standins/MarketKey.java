@@ -1,0 +1,5 @@
+package standins;
+
+/** Identifies one market of one campaign. */
+record MarketKey(String campaignId, String marketId) {
+}

@@ -1,0 +1,29 @@
+package standins;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Map;
+
+/** What a stand-in answers: a status, an optional JSON body and extra headers. */
+record StandInResponse(int status, JsonNode body, Map<String, String> headers) {
+
+    static StandInResponse ok(Object body) {
+        return new StandInResponse(200, Json.MAPPER.valueToTree(body), Map.of());
+    }
+
+    static StandInResponse noContent() {
+        return new StandInResponse(204, null, Map.of());
+    }
+
+    static StandInResponse error(int status, String error, JsonNode detail) {
+        ObjectNode body = Json.object().put("error", error);
+        if (detail != null) {
+            body.set("detail", detail);
+        }
+        return new StandInResponse(status, body, Map.of());
+    }
+
+    StandInResponse withHeader(String name, String value) {
+        return new StandInResponse(status, body, Map.of(name, value));
+    }
+}
