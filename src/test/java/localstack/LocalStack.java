@@ -170,7 +170,16 @@ public final class LocalStack implements AutoCloseable {
      * The local run: the stack on its fixed ports, the demo data seeded, then the packaged app (args[0]) started
      * with CONFIG_ENV=local against it. Ctrl-C stops everything.
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            runLocally(args);
+        } catch (Exception | Error e) {
+            System.err.println("local run failed: " + e);
+            System.exit(1);
+        }
+    }
+
+    private static void runLocally(String[] args) throws Exception {
         Path appJar = Path.of(args.length > 0 ? args[0] : "target/quarkus-app/quarkus-run.jar");
         long started = System.nanoTime();
         LocalStack stack = start(Ports.LOCAL_RUN);
