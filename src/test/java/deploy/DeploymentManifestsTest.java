@@ -1,5 +1,7 @@
 package deploy;
 
+import localstack.LocalPaths;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -104,7 +106,7 @@ class DeploymentManifestsTest {
 
     @BeforeAll
     static void load() throws IOException {
-        root = projectRoot();
+        root = LocalPaths.projectRoot();
         Path k8s = root.resolve("k8s");
         assertTrue(Files.isDirectory(k8s), "k8s/ is missing");
         docs = new ArrayList<>();
@@ -745,17 +747,6 @@ class DeploymentManifestsTest {
         boolean keyLike = Pattern.compile("[A-Za-z0-9+/=]{20,}").matcher(value).find()
                 || Pattern.compile("(?=[A-Za-z]*\\d)(?=\\d*[A-Za-z])[A-Za-z0-9]{16,}").matcher(value).find();
         return marked && !keyLike;
-    }
-
-    private static Path projectRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.exists(dir.resolve("infra/infrastructure.yaml"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("run from inside the reg-workers checkout");
-        }
-        return dir;
     }
 
     private static boolean isYaml(Path file) {

@@ -7,12 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the project, the installed local servers and their working files are. */
-final class LocalPaths {
+public final class LocalPaths {
 
     private LocalPaths() {
     }
 
-    static Path projectRoot() {
+    public static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.exists(dir.resolve("infra/infrastructure.yaml"))) {
             dir = dir.getParent();
