@@ -35,7 +35,7 @@ public class DeadLetterQueues {
 
     /** Peeks at up to {@code max} messages: they are received with a zero visibility timeout, so they stay put. */
     public Object list(Exchange exchange, @Header("queue") String queue, @Header("max") Integer max) {
-        String url = deadLetterUrl(exchange, queue);
+        String url = deadLetterUrl(queue);
         if (url == null) {
             return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + deadLetterSuffix + "'");
         }
@@ -56,7 +56,7 @@ public class DeadLetterQueues {
 
     /** Moves up to {@code max} messages back to the source queue; each is deleted from the DLQ only once re-sent. */
     public Object redrive(Exchange exchange, @Header("queue") String queue, @Header("max") Integer max) {
-        String url = deadLetterUrl(exchange, queue);
+        String url = deadLetterUrl(queue);
         if (url == null) {
             return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + deadLetterSuffix + "'");
         }
@@ -82,7 +82,7 @@ public class DeadLetterQueues {
         return Map.of("queue", queue, "redriven", moved);
     }
 
-    private String deadLetterUrl(Exchange exchange, String queue) {
+    private String deadLetterUrl(String queue) {
         try {
             return queueContract.queueUrl(queue + deadLetterSuffix);
         } catch (QueueDoesNotExistException e) {
