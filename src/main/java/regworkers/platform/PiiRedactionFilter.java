@@ -1,15 +1,27 @@
 package regworkers.platform;
 
+import java.io.IOException;
+import java.util.Map;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.quarkus.logging.LoggingFilter;
 import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * Last line of defence for SPEC §5's "no PII in logs": masks emails, phone numbers and bearer tokens / JWTs in the
  * message and in the {@code data} field of every log line, whoever wrote it (our code, Camel, a client library).
+ * {@code data} is redacted value by value (and key by key) so that it stays valid JSON for the formatter, which
+ * embeds it as an object ({@link regworkers.platform.logging.JsonLogFormatter}).
  */
 @LoggingFilter(name = "pii-redaction")
 public final class PiiRedactionFilter implements Filter {
@@ -19,6 +31,10 @@ public final class PiiRedactionFilter implements Filter {
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]+");
     private static final Pattern PHONE = Pattern.compile(
             "\\+\\d[\\d ().-]{7,}\\d|(?<!\\d)\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?!\\d)");
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // 1.10 stays 1.10
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .build();
 
     @Override
     public boolean isLoggable(LogRecord record) {
@@ -26,12 +42,52 @@ public final class PiiRedactionFilter implements Filter {
             ext.setMessage(redact(ext.getFormattedMessage()), ExtLogRecord.FormatStyle.NO_FORMAT);
             String data = ext.getMdc(WorkerLog.DATA);
             if (data != null) {
-                ext.putMdc(WorkerLog.DATA, redact(data));
+                ext.putMdc(WorkerLog.DATA, redactJson(data));
             }
         } else if (record.getMessage() != null) {
             record.setMessage(redact(record.getMessage()));
         }
         return true;
+    }
+
+    /**
+     * {@link #redact} applied to every string (and number) value and every key of a JSON text; the result is JSON
+     * again. Text that is not JSON is redacted as text.
+     */
+    public static String redactJson(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            JsonNode tree = JSON.readTree(json);
+            if (tree == null || tree.isMissingNode()) {
+                return redact(json);
+            }
+            return JSON.writeValueAsString(redactTree(tree));
+        } catch (IOException | RuntimeException e) {
+            return redact(json);
+        }
+    }
+
+    private static JsonNode redactTree(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode redacted = JSON.createObjectNode();
+            for (Map.Entry<String, JsonNode> field : object.properties()) {
+                redacted.set(redact(field.getKey()), redactTree(field.getValue()));
+            }
+            return redacted;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode redacted = JSON.createArrayNode();
+            array.forEach(element -> redacted.add(redactTree(element)));
+            return redacted;
+        }
+        if (node.isTextual() || node.isNumber()) {
+            String text = node.asText();
+            String redacted = redact(text);
+            return redacted.equals(text) ? node : TextNode.valueOf(redacted);
+        }
+        return node;
     }
 
     public static String redact(String text) {

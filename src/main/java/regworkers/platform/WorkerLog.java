@@ -8,10 +8,11 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 /**
- * Structured log events of SPEC §5: the JSON formatter writes MDC entries as top-level fields, so every line
- * carries {@code tag}, {@code worker} and {@code correlationId}; {@code data} holds the event's details as a JSON
- * object encoded in a string. Never put emails, phone numbers or tokens in {@code data}: {@link PiiRedactionFilter}
- * masks them anyway.
+ * Structured log events of SPEC §5. {@link #context} puts {@code tag}, {@code worker} and {@code correlationId} in
+ * the MDC; each event puts its details in the MDC as JSON text under {@code data}. The console formatter
+ * ({@link regworkers.platform.logging.JsonLogFormatter}) writes them as top-level fields of the line, {@code data}
+ * as a JSON object. Never put emails, phone numbers or tokens in {@code data}: {@link PiiRedactionFilter} masks
+ * them anyway.
  */
 public final class WorkerLog {
 
