@@ -2,11 +2,16 @@ package regworkers.platform;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.RoutePolicy;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.throttling.ThrottlingExceptionRoutePolicy;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,10 +43,27 @@ public class ConsumerProtection {
         return policy;
     }
 
+    private final Map<String, List<ThrottlingExceptionRoutePolicy>> breakersByWorker = new ConcurrentHashMap<>();
+
     RoutePolicy circuitBreaker(Worker worker) {
         ThrottlingExceptionRoutePolicy policy = new ThrottlingExceptionRoutePolicy(failureThreshold,
                 failureWindow.toMillis(), halfOpenAfter.toMillis(), List.of());
         policy.setHalfOpenHandler(() -> dependencyChecks.allUp(worker.dependencies()));
+        breakersByWorker.computeIfAbsent(worker.id(), id -> new CopyOnWriteArrayList<>()).add(policy);
         return policy;
+    }
+
+    /**
+     * A transient failure that happened outside the consumer's own exchange (in a batch formed by an aggregator):
+     * counted by the worker's consumer breakers as if the exchange had failed, so an outage stops the polling too.
+     */
+    void recordTransientFailure(String workerId, Throwable failure) {
+        for (ThrottlingExceptionRoutePolicy breaker : breakersByWorker.getOrDefault(workerId, List.of())) {
+            if (breaker.getRoute() != null) {
+                Exchange failed = new DefaultExchange(breaker.getRoute().getCamelContext());
+                failed.setException(failure instanceof Exception e ? e : new RuntimeException(failure));
+                breaker.onExchangeDone(breaker.getRoute(), failed);
+            }
+        }
     }
 }

@@ -15,6 +15,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
@@ -34,6 +36,8 @@ public class DependencyChecks {
     SnsClient sns;
     @Inject
     DynamoDbClient dynamodb;
+    @Inject
+    CamelContext camel;
     @ConfigProperty(name = "kafka.brokers")
     String kafkaBrokers;
     @ConfigProperty(name = "dynamodb.table")
@@ -43,8 +47,13 @@ public class DependencyChecks {
 
     private volatile Admin kafkaAdmin;
 
+    /**
+     * Whether a consumer may poll again: every dependency answers, and no service it calls has an open circuit
+     * breaker (a service that answers TCP may still fail every call). Readiness does not use the breakers: a
+     * failing downstream must not take this process out of its Service.
+     */
     public boolean allUp(Collection<Worker.Dependency> dependencies) {
-        return dependencies.stream().allMatch(dependency -> check(dependency).isEmpty());
+        return dependencies.stream().allMatch(dependency -> check(dependency).isEmpty() && !breakerOpen(dependency));
     }
 
     /** Empty when the dependency answers, else why not. */
@@ -63,6 +72,15 @@ public class DependencyChecks {
         } catch (Exception e) {
             return Optional.of(e.getClass().getSimpleName() + ": " + PiiRedactionFilter.redact(String.valueOf(e.getMessage())));
         }
+    }
+
+    private boolean breakerOpen(Worker.Dependency dependency) {
+        if (!dependency.name().endsWith("_SERVICE")) {
+            return false;
+        }
+        ResilienceProcessor breaker = camel.getProcessor("service-" + serviceName(dependency) + "-breaker", ResilienceProcessor.class);
+        String state = breaker == null ? null : breaker.getCircuitBreakerState();
+        return state != null && state.contains("OPEN") && !state.contains("HALF_OPEN");
     }
 
     private static String serviceName(Worker.Dependency dependency) {

@@ -38,6 +38,8 @@ public class QueueContract {
     SqsClient sqs;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    ConsumerProtection consumerProtection;
     @ConfigProperty(name = "queue.max-receive-count")
     int maxReceiveCount;
     @ConfigProperty(name = "queue.dead-letter-suffix")
@@ -61,9 +63,28 @@ public class QueueContract {
 
     /** The work is durably done: the message may leave its queue. */
     public void acknowledge(Exchange exchange) {
-        QueueMessage message = QueueMessage.of(exchange);
+        acknowledge(QueueMessage.of(exchange));
+    }
+
+    void acknowledge(QueueMessage message) {
         sqs.deleteMessage(b -> b.queueUrl(queueUrl(message.queue())).receiptHandle(message.receiptHandle()));
         count(message.worker(), "processed");
+    }
+
+    /**
+     * Settles one message of a batch that was worked on together (after an aggregator): acknowledged when its work
+     * succeeded, else failed exactly like a single message.
+     */
+    public void settle(QueueOutcome outcome) {
+        Worker.byId(outcome.message().worker()).ifPresent(worker -> WorkerLog.context(worker, outcome.correlationId()));
+        if (outcome.failure() == null) {
+            acknowledge(outcome.message());
+            return;
+        }
+        fail(outcome.message(), outcome.correlationId(), outcome.failure());
+        if (!Failures.isPermanent(outcome.failure())) {
+            consumerProtection.recordTransientFailure(outcome.message().worker(), outcome.failure());
+        }
     }
 
     /** Whether {@link #fail} settles the failure itself (dead-lettered) rather than leaving it to a retry. */
@@ -74,19 +95,21 @@ public class QueueContract {
 
     /** Decides what becomes of a message whose work failed. */
     public void fail(Exchange exchange) {
-        Throwable cause = caught(exchange);
         QueueMessage message = QueueMessage.of(exchange);
-        if (message == null) {
-            return;
+        if (message != null) {
+            fail(message, exchange.getProperty(Correlation.PROPERTY, String.class), caught(exchange));
         }
+    }
+
+    private void fail(QueueMessage message, String correlationId, Throwable cause) {
         String reason = Failures.reason(cause);
         Map<String, Object> data = Map.of("queue", message.queue(), "messageId", message.messageId(),
                 "receiveCount", message.receiveCount(), "reason", reason, "error", Failures.describe(cause));
         if (Failures.isPermanent(cause)) {
-            deadLetter(exchange, message, reason, Failures.describe(cause));
+            deadLetter(message, correlationId, reason, Failures.describe(cause));
             WorkerLog.warn("Message can never succeed: sent to the dead-letter queue", data);
         } else if (message.receiveCount() >= maxReceiveCount) {
-            deadLetter(exchange, message, "RETRIES_EXHAUSTED", reason + ": " + Failures.describe(cause));
+            deadLetter(message, correlationId, "RETRIES_EXHAUSTED", reason + ": " + Failures.describe(cause));
             WorkerLog.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", data);
         } else {
             Duration backoff = backoff(message.receiveCount());
@@ -97,19 +120,17 @@ public class QueueContract {
         }
     }
 
-    private void deadLetter(Exchange exchange, QueueMessage message, String reason, String detail) {
+    private void deadLetter(QueueMessage message, String correlationId, String reason, String detail) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         attributes.put(FAILURE_REASON, text(reason));
         attributes.put(FAILURE_DETAIL, text(detail.length() > MAX_DETAIL_LENGTH ? detail.substring(0, MAX_DETAIL_LENGTH) : detail));
         attributes.put(SOURCE_QUEUE, text(message.queue()));
         attributes.put(FAILED_WORKER, text(message.worker()));
         attributes.put(RECEIVE_COUNT, text(String.valueOf(message.receiveCount())));
-        String correlationId = exchange.getProperty(Correlation.PROPERTY, String.class);
         if (correlationId != null) {
             attributes.put(Correlation.HEADER, text(correlationId));
         }
-        String body = exchange.getMessage().getBody(String.class);
-        sqs.sendMessage(b -> b.queueUrl(queueUrl(message.queue() + deadLetterSuffix)).messageBody(body)
+        sqs.sendMessage(b -> b.queueUrl(queueUrl(message.queue() + deadLetterSuffix)).messageBody(message.body())
                 .messageAttributes(attributes));
         sqs.deleteMessage(b -> b.queueUrl(queueUrl(message.queue())).receiptHandle(message.receiptHandle()));
         count(message.worker(), "dead_lettered");

@@ -7,11 +7,12 @@ import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
 
 /**
- * What the queue contract needs to know about the SQS message an exchange came from. Kept as an exchange
- * property, so a route may replace the body and every header and still acknowledge the right message.
+ * What the queue contract needs to know about the SQS message an exchange came from, including its original body
+ * (what a dead-letter queue receives). Kept as an exchange property, so a route may replace the body and every
+ * header, or aggregate messages into one call, and still settle each message.
  */
 public record QueueMessage(String queue, String messageId, String receiptHandle, int receiveCount, long sentTimestamp,
-        String worker) {
+        String worker, String body) {
 
     public static final String PROPERTY = "regworkers.queueMessage";
 
@@ -23,7 +24,8 @@ public record QueueMessage(String queue, String messageId, String receiptHandle,
                 exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class),
                 intAttribute(attributes, "ApproximateReceiveCount", 1),
                 longAttribute(attributes, "SentTimestamp", System.currentTimeMillis()),
-                worker);
+                worker,
+                exchange.getMessage().getBody(String.class));
     }
 
     public static QueueMessage of(Exchange exchange) {

@@ -47,7 +47,12 @@ public class WorkerInvocations {
         if (event != null && event.has("Records") && event.get("Records").isArray()) {
             return invokeBatch(endpoint, event.get("Records"));
         }
-        Exchange result = producer.send(endpoint, e -> e.getMessage().setBody(json.writeValueAsString(event)));
+        Exchange result = producer.send(endpoint, e -> {
+            e.getMessage().setBody(json.writeValueAsString(event));
+            // a REST worker (checkEligibility) checks the caller's token and content type itself
+            e.getMessage().setHeader("Authorization", exchange.getMessage().getHeader("Authorization"));
+            e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        });
         if (result.getException() != null) {
             return problem(exchange, Failures.isPermanent(result.getException()) ? 422 : 502,
                     Failures.reason(result.getException()) + ": " + Failures.describe(result.getException()));

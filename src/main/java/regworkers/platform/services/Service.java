@@ -1,0 +1,35 @@
+package regworkers.platform.services;
+
+/** The other teams' HTTP services the workers call (SPEC §3). Each has its own rate limit and circuit breaker. */
+public enum Service {
+    CAMPAIGN("campaign"),
+    ENTRY("entry"),
+    CODE("code"),
+    USER("user"),
+    SCORING("scoring");
+
+    private final String id;
+
+    Service(String id) {
+        this.id = id;
+    }
+
+    /** The name in configuration ({@code services.<id>.*}) and in route ids. */
+    public String id() {
+        return id;
+    }
+
+    /** Where a call to this service enters its route: retries, then rate limit, breaker and the HTTP request. */
+    public String endpoint() {
+        return "direct:service-" + id;
+    }
+
+    /** Node id of the service's circuit breaker, to read its state. */
+    public String breakerId() {
+        return "service-" + id + "-breaker";
+    }
+
+    public String attemptEndpoint() {
+        return "direct:service-" + id + "-attempt";
+    }
+}

@@ -1,0 +1,151 @@
+package regworkers.registration;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+import regworkers.platform.Correlation;
+import regworkers.platform.PermanentFailure;
+import regworkers.platform.QueueMessage;
+import regworkers.platform.QueueOutcome;
+import regworkers.platform.WorkerLog;
+import regworkers.platform.services.Service;
+import regworkers.platform.services.ServiceClient;
+import regworkers.platform.services.ServiceRejected;
+import regworkers.platform.services.ServiceRequest;
+import regworkers.platform.services.ServiceResponse;
+
+/**
+ * upsertUsers: each queue message is one user; a batch of them is one user-service upsert-many call, and each
+ * message's outcome is that of its own user (the service reports per user).
+ */
+@ApplicationScoped
+@Named("userUpserts")
+public class UserUpserts {
+
+    /** The fields of the user service's User (contracts/user-service.yaml); others are not forwarded. */
+    static final Set<String> USER_FIELDS = Set.of("globalUserId", "email", "firstName", "lastName", "phoneNumber",
+            "memberId", "postalCode", "countryCode", "locale");
+    private static final int MAX_FIELD_LENGTH = 256;
+
+    /** A user read from its queue message, waiting for its batch. */
+    public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) {
+    }
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    ServiceClient services;
+
+    public PendingUser pending(Exchange exchange) throws JsonProcessingException {
+        return new PendingUser(QueueMessage.of(exchange), Correlation.of(exchange),
+                readUser(exchange.getMessage().getBody(String.class)));
+    }
+
+    /** The user of a message body, with only the contract's fields; a message that is no user can never succeed. */
+    public ObjectNode readUser(String body) throws JsonProcessingException {
+        JsonNode node = json.readTree(body == null ? "" : body);
+        if (node == null || !node.isObject()) {
+            throw new PermanentFailure("INVALID_USER", "the message is not a JSON object");
+        }
+        ObjectNode user = json.createObjectNode();
+        List<String> ignored = new ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!USER_FIELDS.contains(field.getKey())) {
+                ignored.add(field.getKey());
+            } else if (!field.getValue().isNull()) {
+                if (!field.getValue().isTextual()) {
+                    throw new PermanentFailure("INVALID_USER", field.getKey() + " must be a string");
+                }
+                if (field.getValue().asText().length() > MAX_FIELD_LENGTH) {
+                    throw new PermanentFailure("INVALID_USER", field.getKey() + " is longer than " + MAX_FIELD_LENGTH);
+                }
+                user.set(field.getKey(), field.getValue());
+            }
+        }
+        if (user.path("globalUserId").asText("").isBlank()) {
+            throw new PermanentFailure("INVALID_USER", "globalUserId is required");
+        }
+        if (!ignored.isEmpty()) {
+            WorkerLog.log(Logger.Level.DEBUG, "Fields the user service does not know were not forwarded", Map.of("fields", ignored));
+        }
+        return user;
+    }
+
+    /** One upsert-many call for the batch; never throws: a failed call fails every message of the batch. */
+    public List<QueueOutcome> upsert(List<PendingUser> batch) {
+        List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
+        List<JsonNode> results;
+        try {
+            results = call(batch.stream().map(PendingUser::user).toList());
+        } catch (RuntimeException failure) {
+            RuntimeException perMessage = batch.size() > 1 && failure instanceof ServiceRejected
+                    ? new UserUpsertFailed("the user service rejected a batch of " + batch.size() + ": " + failure.getMessage())
+                    : failure;
+            batch.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
+            WorkerLog.warn("User service call failed: every user of the batch will be retried",
+                    Map.of("users", batch.size(), "error", String.valueOf(failure.getMessage())));
+            return outcomes;
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            PendingUser pending = batch.get(i);
+            JsonNode result = i < results.size() ? results.get(i) : null;
+            String userId = pending.user().get("globalUserId").asText();
+            if (result != null && userId.equals(result.path("globalUserId").asText()) && "UPSERTED".equals(result.path("status").asText())) {
+                outcomes.add(QueueOutcome.succeeded(pending.message(), pending.correlationId()));
+            } else {
+                String why = result == null ? "no result for the user" : result.path("error").asText("status " + result.path("status").asText());
+                outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), new UserUpsertFailed(why)));
+            }
+        }
+        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        WorkerLog.info("Upserted a batch of users", Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
+        return outcomes;
+    }
+
+    /** The invoke endpoint's upsertUsers: one message body, upserted at once. */
+    public String upsertOne(String body) throws JsonProcessingException {
+        ObjectNode user = readUser(body);
+        JsonNode result = call(List.of(user)).stream().findFirst().orElse(null);
+        if (result == null || !"UPSERTED".equals(result.path("status").asText())) {
+            throw new UserUpsertFailed(result == null ? "no result for the user" : result.path("error").asText("not upserted"));
+        }
+        return "UPSERTED " + user.get("globalUserId").asText();
+    }
+
+    private List<JsonNode> call(List<ObjectNode> users) {
+        ObjectNode request = json.createObjectNode();
+        ArrayNode array = request.putArray("users");
+        users.forEach(array::add);
+        ServiceResponse response = services.call(ServiceRequest.post(Service.USER, "/users/upsert-many", request.toString()))
+                .requireSuccess();
+        try {
+            List<JsonNode> results = new ArrayList<>();
+            json.readTree(response.body()).path("results").forEach(results::add);
+            return results;
+        } catch (JsonProcessingException e) {
+            throw new UserUpsertFailed("the user service answered unreadable JSON");
+        }
+    }
+
+    /** The user service did not upsert a user (it said so, or the call failed): retried. */
+    public static class UserUpsertFailed extends RuntimeException {
+        UserUpsertFailed(String message) {
+            super(message);
+        }
+    }
+}
