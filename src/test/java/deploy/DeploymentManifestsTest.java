@@ -554,7 +554,7 @@ class DeploymentManifestsTest {
         for (String service : serviceNames()) {
             assertTrue(fetched.contains("SERVICES_" + envName(service) + "_API_KEY"), "no API key for the " + service + " service");
         }
-        assertTrue(fetched.contains("JWT_PUBLIC_KEY"), "no JWT_PUBLIC_KEY");
+        assertTrue(fetched.contains("MP_JWT_VERIFY_PUBLICKEY"), "no MP_JWT_VERIFY_PUBLICKEY");
 
         List<Doc> secrets = ofKind("Secret");
         assertFalse(secrets.isEmpty(), "no Secret manifest listing the keys");

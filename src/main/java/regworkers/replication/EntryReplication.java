@@ -1,0 +1,195 @@
+package regworkers.replication;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import regworkers.platform.Correlation;
+import regworkers.platform.PermanentFailure;
+import regworkers.platform.QueueMessage;
+import regworkers.platform.QueueOutcome;
+import regworkers.platform.WorkerLog;
+import regworkers.platform.services.Service;
+import regworkers.platform.services.ServiceClient;
+import regworkers.platform.services.ServiceRejected;
+import regworkers.platform.services.ServiceRequest;
+import regworkers.replication.PendingEntry.Operation;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+
+/**
+ * saveEntries: a {@code {entry, operation}} message is checked against the item's current state (stale events are
+ * skipped), replicated to the entry service (upserts grouped per campaign, deletes one by one), then the item is
+ * marked replicated on the condition that it is still the version that was read.
+ */
+@ApplicationScoped
+@Named("entryReplication")
+public class EntryReplication {
+
+    @Inject
+    EntryItems items;
+    @Inject
+    DynamoDbClient dynamodb;
+    @Inject
+    ServiceClient services;
+    @Inject
+    ObjectMapper json;
+    @Inject
+    MeterRegistry metrics;
+
+    Clock clock = Clock.systemUTC();
+
+    public PendingEntry read(Exchange exchange) throws JsonProcessingException {
+        return read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
+    }
+
+    PendingEntry read(String body, QueueMessage message, String correlationId) throws JsonProcessingException {
+        JsonNode event = json.readTree(body == null ? "" : body);
+        if (event == null || !event.isObject() || !event.path("entry").isObject()) {
+            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {entry, operation} with entry an object");
+        }
+        Operation operation;
+        try {
+            operation = Operation.valueOf(event.path("operation").asText());
+        } catch (IllegalArgumentException e) {
+            throw new PermanentFailure("UNKNOWN_OPERATION", "operation must be INSERT, MODIFY or REMOVE");
+        }
+        JsonNode entry = event.get("entry");
+        String campaignId = idOf(entry, "campaignId", "pk", "CAMPAIGN#");
+        String globalUserId = idOf(entry, "globalUserId", "sk", "USER#");
+        Optional<Map<String, AttributeValue>> current = items.current(campaignId, globalUserId);
+        String staleWhy = null;
+        if (operation == Operation.REMOVE) {
+            staleWhy = current.isPresent() ? "the entry exists again" : null;
+        } else if (current.isEmpty()) {
+            staleWhy = "the entry is gone";
+        } else if (!EntryItems.flag(current.get(), "needsReplication")) {
+            staleWhy = "the entry no longer needs replication";
+        }
+        return new PendingEntry(message, correlationId, campaignId, globalUserId, operation, current.orElse(null), staleWhy);
+    }
+
+    public void skip(PendingEntry pending) {
+        metrics.counter("regworkers.entries", "outcome", "stale").increment();
+        WorkerLog.info("Stale event skipped: " + pending.staleWhy(), Map.of("campaignId", pending.campaignId(),
+                "globalUserId", pending.globalUserId(), "operation", pending.operation().name()));
+    }
+
+    /** Replicates a batch of one campaign's entries; never throws: each message gets its own outcome. */
+    public List<QueueOutcome> replicate(List<PendingEntry> batch) {
+        List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
+        List<PendingEntry> upserts = new ArrayList<>();
+        List<ObjectNode> documents = new ArrayList<>();
+        for (PendingEntry pending : batch) {
+            if (pending.isRemove()) {
+                outcomes.add(delete(pending));
+                continue;
+            }
+            try {
+                documents.add(EntryDocuments.toEntry(json, pending.current()));
+                upserts.add(pending);
+            } catch (PermanentFailure unreadable) {
+                outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), unreadable));
+            }
+        }
+        if (!upserts.isEmpty()) {
+            try {
+                upsert(upserts.get(0).campaignId(), documents);
+                upserts.forEach(pending -> outcomes.add(markReplicated(pending)));
+            } catch (RuntimeException failure) {
+                // a batch the service refuses must not send its good entries to the dead-letter queue: retried
+                RuntimeException perMessage = upserts.size() > 1 && failure instanceof ServiceRejected
+                        ? new IllegalStateException("the entry service refused a batch of " + upserts.size() + ": " + failure.getMessage())
+                        : failure;
+                upserts.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
+            }
+        }
+        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        WorkerLog.info("Replicated a batch of entries", Map.of("campaignId", batch.get(0).campaignId(),
+                "received", batch.size(), "processed", batch.size() - failed, "failed", failed));
+        return outcomes;
+    }
+
+    /** The invoke endpoint's saveEntries: one message, replicated at once. */
+    public String replicateOne(String body) throws JsonProcessingException {
+        PendingEntry pending = read(body, null, null);
+        if (pending.isStale()) {
+            skip(pending);
+            return "SKIPPED: " + pending.staleWhy();
+        }
+        QueueOutcome outcome = replicate(List.of(pending)).get(0);
+        if (outcome.failure() instanceof RuntimeException failure) {
+            throw failure;
+        }
+        return "REPLICATED " + pending.operation();
+    }
+
+    private void upsert(String campaignId, List<ObjectNode> documents) {
+        ObjectNode request = json.createObjectNode();
+        ArrayNode entries = request.putArray("entries");
+        documents.forEach(entries::add);
+        services.call(ServiceRequest.put(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(campaignId) + "/entries",
+                request.toString()).withRateKey(campaignId)).requireSuccess();
+    }
+
+    private QueueOutcome markReplicated(PendingEntry pending) {
+        String readUpdatedAt = EntryItems.text(pending.current(), "updatedAt");
+        try {
+            dynamodb.updateItem(b -> b.tableName(items.table())
+                    .key(EntryItems.key(pending.campaignId(), pending.globalUserId()))
+                    .updateExpression("REMOVE needsReplication SET replicatedAt = :now")
+                    .conditionExpression(readUpdatedAt == null
+                            ? "attribute_exists(pk) AND attribute_not_exists(updatedAt)"
+                            : "attribute_exists(pk) AND updatedAt = :read")
+                    .expressionAttributeValues(readUpdatedAt == null
+                            ? Map.of(":now", AttributeValue.fromS(Instant.now(clock).toString()))
+                            : Map.of(":now", AttributeValue.fromS(Instant.now(clock).toString()), ":read", AttributeValue.fromS(readUpdatedAt))));
+            metrics.counter("regworkers.entries", "outcome", "replicated").increment();
+        } catch (ConditionalCheckFailedException newerWrite) {
+            // written again since it was read: that write's own stream event replicates it, still flagged
+            metrics.counter("regworkers.entries", "outcome", "superseded").increment();
+            WorkerLog.info("Entry changed while it was replicated: left flagged for its newer event",
+                    Map.of("campaignId", pending.campaignId(), "globalUserId", pending.globalUserId()));
+        } catch (RuntimeException failure) {
+            return QueueOutcome.failed(pending.message(), pending.correlationId(), failure);
+        }
+        return QueueOutcome.succeeded(pending.message(), pending.correlationId());
+    }
+
+    private QueueOutcome delete(PendingEntry pending) {
+        try {
+            services.call(ServiceRequest.delete(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(pending.campaignId())
+                    + "/entries/" + ServiceRequest.segment(pending.globalUserId())).withRateKey(pending.campaignId())).requireSuccess();
+            metrics.counter("regworkers.entries", "outcome", "deleted").increment();
+            return QueueOutcome.succeeded(pending.message(), pending.correlationId());
+        } catch (RuntimeException failure) {
+            return QueueOutcome.failed(pending.message(), pending.correlationId(), failure);
+        }
+    }
+
+    private static String idOf(JsonNode entry, String field, String keyField, String keyPrefix) {
+        String value = entry.path(field).asText("");
+        if (value.isBlank() && entry.path(keyField).asText("").startsWith(keyPrefix)) {
+            value = entry.path(keyField).asText().substring(keyPrefix.length());
+        }
+        if (value.isBlank()) {
+            throw new PermanentFailure("INVALID_MESSAGE", "entry." + field + " is missing");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,179 @@
+package regworkers.replication;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import localstack.LocalStack;
+import localstack.LocalStackResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import standins.EntryStandIn;
+import standins.Faults;
+import support.Queues;
+
+/** saveEntries and retryScore on the real stack: DynamoDB Local, fauxqs, the entry and scoring stand-ins. */
+@QuarkusTest
+@QuarkusTestResource(LocalStackResource.class)
+class SaveEntriesTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String QUEUE = "saveEntriesQueue";
+
+    private final LocalStack stack = LocalStack.shared();
+    private final Queues queues = new Queues(stack);
+    private final EntryStandIn entryService = stack.standIns().entry();
+
+    @AfterEach
+    void heal() {
+        entryService.faults(Faults.NONE);
+    }
+
+    @Test
+    void theSeedsMessageReachesTheEntryServiceAndTheFlagIsCleared() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        putEntry(campaignId, "user-456", "2024-01-15T10:30:00Z", true, 850);
+        queues.send(QUEUE, """
+                {"entry":{"pk":"CAMPAIGN#%1$s","sk":"USER#user-456","globalUserId":"user-456","campaignId":"%1$s",
+                  "fields":"{\\"email\\":\\"fan@example.com\\"}","score":850,
+                  "createdAt":"2024-01-15T10:30:00Z","updatedAt":"2024-01-15T10:30:00Z"},
+                 "operation":"INSERT"}""".formatted(campaignId));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> entryService.entry(campaignId, "user-456").isPresent());
+        var stored = entryService.entry(campaignId, "user-456").orElseThrow();
+        assertEquals(JSON.readTree("{\"email\":\"fan@example.com\"}"), stored.get("fields"));
+        assertEquals(850, stored.get("score").asInt());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !item(campaignId, "user-456").containsKey("needsReplication"));
+        assertTrue(item(campaignId, "user-456").containsKey("replicatedAt"));
+    }
+
+    @Test
+    void staleEventsAreAcknowledgedWithoutCallingTheEntryService() {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        putEntry(campaignId, "replicated-already", "2024-01-15T10:30:00Z", false, 10);
+        queues.send(QUEUE, message(campaignId, "replicated-already", "MODIFY"));
+        queues.send(QUEUE, message(campaignId, "never-existed", "INSERT"));
+        putEntry(campaignId, "came-back", "2024-01-15T10:30:00Z", true, 10);
+        queues.send(QUEUE, message(campaignId, "came-back", "REMOVE"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> inFlightOrVisible() == 0);
+        assertTrue(entryService.requests().stream().noneMatch(r -> r.path().contains(campaignId)
+                && !r.path().contains("came-back") && !r.method().equals("GET")), "no call for the stale events");
+        assertTrue(entryService.requests().stream().noneMatch(r -> r.method().equals("DELETE") && r.path().contains(campaignId)),
+                "a REMOVE of an entry that exists again is not forwarded");
+    }
+
+    @Test
+    void aRemoveDeletesTheEntryDownstream() {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        entryService.seedEntry(JSON.createObjectNode().put("globalUserId", "leaving").put("campaignId", campaignId)
+                .set("fields", JSON.createObjectNode()));
+        assertTrue(entryService.entry(campaignId, "leaving").isPresent());
+        queues.send(QUEUE, message(campaignId, "leaving", "REMOVE"));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> entryService.entry(campaignId, "leaving").isEmpty());
+    }
+
+    @Test
+    void anEntryWrittenWhileItWasReplicatedStaysFlaggedAndItsOwnEventReplicatesIt() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        putEntry(campaignId, "racer", "2024-01-15T10:30:00Z", true, 1);
+        entryService.faults(Faults.latency(2_000));
+        queues.send(QUEUE, message(campaignId, "racer", "INSERT"));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> notVisible() > 0);
+        Thread.sleep(300);
+        putEntry(campaignId, "racer", "2024-01-15T11:00:00Z", true, 2);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> entryService.entry(campaignId, "racer").isPresent());
+        await().atMost(Duration.ofSeconds(10)).until(() -> inFlightOrVisible() == 0);
+        Map<String, AttributeValue> newer = item(campaignId, "racer");
+        assertTrue(newer.get("needsReplication").bool(), "the newer version must stay flagged");
+        assertEquals("2024-01-15T11:00:00Z", newer.get("updatedAt").s());
+
+        entryService.faults(Faults.NONE);
+        queues.send(QUEUE, message(campaignId, "racer", "MODIFY"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !item(campaignId, "racer").containsKey("needsReplication"));
+        assertEquals(2, entryService.entry(campaignId, "racer").orElseThrow().get("score").asInt(), "the newer version went downstream");
+    }
+
+    @Test
+    void anEntryServiceOutageLosesNothing() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        List<String> users = IntStream.range(0, 12).mapToObj(i -> "user-" + i).toList();
+        users.forEach(user -> putEntry(campaignId, user, "2024-01-15T10:30:00Z", true, 5));
+        entryService.faults(Faults.serviceDown());
+        users.forEach(user -> queues.send(QUEUE, message(campaignId, user, "INSERT")));
+        Thread.sleep(3_000);
+        entryService.faults(Faults.NONE);
+
+        await().atMost(Duration.ofSeconds(45)).until(() -> entryService.entries(campaignId).keySet().containsAll(users));
+        await().atMost(Duration.ofSeconds(15)).until(() -> users.stream().noneMatch(u -> item(campaignId, u).containsKey("needsReplication")));
+        assertEquals(List.of(), queues.drain(QUEUE + "-dlq", Duration.ofSeconds(2)).stream()
+                .filter(m -> m.body().contains(campaignId)).toList());
+    }
+
+    @Test
+    void retryScoreWritesTheScoreAndFlagsTheEntryForReplication() {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        putEntry(campaignId, "unscored", "2024-01-15T10:30:00Z", false, null);
+        queues.send("retryScoreQueue", "{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"unscored\"}");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> item(campaignId, "unscored").containsKey("score"));
+        double expected = stack.standIns().scoring().scoreOf(campaignId, "unscored");
+        assertEquals(expected, Double.parseDouble(item(campaignId, "unscored").get("score").n()), 1e-9);
+        assertTrue(item(campaignId, "unscored").containsKey("needsReplication") || entryService.entry(campaignId, "unscored").isPresent(),
+                "flagged for replication (or already replicated by the stream loop)");
+    }
+
+    private void putEntry(String campaignId, String userId, String updatedAt, boolean needsReplication, Integer score) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId));
+        item.put("sk", AttributeValue.fromS("USER#" + userId));
+        item.put("campaignId", AttributeValue.fromS(campaignId));
+        item.put("globalUserId", AttributeValue.fromS(userId));
+        item.put("fields", AttributeValue.fromS("{\"email\":\"fan@example.com\"}"));
+        item.put("createdAt", AttributeValue.fromS("2024-01-15T10:30:00Z"));
+        item.put("updatedAt", AttributeValue.fromS(updatedAt));
+        if (score != null) {
+            item.put("score", AttributeValue.fromN(score.toString()));
+        }
+        if (needsReplication) {
+            item.put("needsReplication", AttributeValue.fromBool(true));
+        }
+        stack.dynamo().putItem(b -> b.tableName("demand-table").item(item));
+    }
+
+    private Map<String, AttributeValue> item(String campaignId, String userId) {
+        return stack.dynamo().getItem(b -> b.tableName("demand-table").consistentRead(true)
+                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#" + userId)))).item();
+    }
+
+    private static String message(String campaignId, String userId, String operation) {
+        return "{\"entry\":{\"pk\":\"CAMPAIGN#" + campaignId + "\",\"sk\":\"USER#" + userId + "\",\"campaignId\":\"" + campaignId
+                + "\",\"globalUserId\":\"" + userId + "\",\"updatedAt\":\"" + Instant.EPOCH + "\"},\"operation\":\"" + operation + "\"}";
+    }
+
+    private int notVisible() {
+        return Integer.parseInt(stack.sqs().getQueueAttributes(b -> b.queueUrl(queues.url(QUEUE))
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    private int inFlightOrVisible() {
+        return queues.depth(QUEUE);
+    }
+}
