@@ -3,6 +3,7 @@ package routes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.kafka.KafkaConstants;
 import regworkers.datapipeline.DataEvents;
 import regworkers.platform.Correlation;
@@ -33,7 +34,7 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
                 .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
                 .to("aws2-sns:{{topic.registration-data}}?autoCreateTopic=false")
                 .setBody(simple("${exchangeProperty." + DataEvents.EVENT_ID + "}"))
-                .log("Published ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${body}");
+                .log(LoggingLevel.DEBUG, "Published ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${body}");
 
         for (String type : dataEvents.dataTypes()) {
             fromQueue("{{queue.send-data-prefix}}" + type, "sendData-" + type, Worker.SEND_DATA)
@@ -52,6 +53,6 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
                 .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
                 .setHeader("eventId", exchangeProperty(DataEvents.EVENT_ID))
                 .to("kafka:{{kafka.topic}}")
-                .log("Sent ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${exchangeProperty." + DataEvents.EVENT_ID + "} to Kafka");
+                .log(LoggingLevel.DEBUG, "Sent ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${exchangeProperty." + DataEvents.EVENT_ID + "} to Kafka");
     }
 }

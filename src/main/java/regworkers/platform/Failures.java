@@ -1,6 +1,7 @@
 package regworkers.platform;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
 
 /** Tells permanent failures (never retried) from transient ones, and names them for the dead-letter queue. */
@@ -13,6 +14,11 @@ public final class Failures {
         return find(failure, PermanentFailure.class) != null
                 || find(failure, JsonValidationException.class) != null
                 || find(failure, JsonProcessingException.class) != null;
+    }
+
+    /** The call was refused by a service's open circuit breaker: nothing was tried. */
+    public static boolean isBreakerOpen(Throwable failure) {
+        return find(failure, CallNotPermittedException.class) != null;
     }
 
     /** A short machine-readable code for the failure. */

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,9 +36,11 @@ public class QueueContract {
     @Inject
     SqsClient sqs;
     @Inject
-    MeterRegistry metrics;
+    QueueActivity activity;
     @Inject
     ConsumerProtection consumerProtection;
+    @Inject
+    Acknowledgements acknowledgements;
     @ConfigProperty(name = "queue.max-receive-count")
     int maxReceiveCount;
     @ConfigProperty(name = "queue.dead-letter-suffix")
@@ -48,6 +49,8 @@ public class QueueContract {
     Duration retryBaseDelay;
     @ConfigProperty(name = "queue.retry.max-delay")
     Duration retryMaxDelay;
+    @ConfigProperty(name = "queue.retry.breaker-open-delay")
+    Duration retryBreakerOpenDelay;
 
     private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
 
@@ -67,7 +70,7 @@ public class QueueContract {
     }
 
     void acknowledge(QueueMessage message) {
-        sqs.deleteMessage(b -> b.queueUrl(queueUrl(message.queue())).receiptHandle(message.receiptHandle()));
+        acknowledgements.delete(queueUrl(message.queue()), message.receiptHandle());
         count(message.worker(), "processed");
     }
 
@@ -112,7 +115,9 @@ public class QueueContract {
             deadLetter(message, correlationId, "RETRIES_EXHAUSTED", reason + ": " + Failures.describe(cause));
             WorkerLog.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", data);
         } else {
-            Duration backoff = backoff(message.receiveCount());
+            Duration backoff = Failures.isBreakerOpen(cause)
+                    ? max(backoff(message.receiveCount()), retryBreakerOpenDelay)
+                    : backoff(message.receiveCount());
             sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(message.queue())).receiptHandle(message.receiptHandle())
                     .visibilityTimeout((int) Math.max(0, backoff.toSeconds())));
             count(message.worker(), "retried");
@@ -143,12 +148,16 @@ public class QueueContract {
         return Duration.ofMillis(jittered);
     }
 
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
     String queueUrl(String queue) {
         return queueUrls.computeIfAbsent(queue, name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
     }
 
     private void count(String worker, String outcome) {
-        metrics.counter("regworkers.messages", "worker", worker, "outcome", outcome).increment();
+        activity.count(worker, outcome);
     }
 
     private static Throwable caught(Exchange exchange) {

@@ -1,0 +1,50 @@
+package regworkers.platform;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * What the queue consumers did: every message's outcome is a Prometheus counter
+ * ({@code regworkers_messages_total{worker, outcome}}), and {@link #logSummary} writes one line per active worker
+ * with the counts since the last summary, so the logs show throughput without a line per message.
+ */
+@ApplicationScoped
+@Named("queueActivity")
+public class QueueActivity {
+
+    static final List<String> OUTCOMES = List.of("received", "processed", "retried", "dead_lettered");
+
+    @Inject
+    MeterRegistry metrics;
+
+    private final Map<String, Map<String, LongAdder>> sinceLastSummary = new ConcurrentHashMap<>();
+
+    void count(String worker, String outcome) {
+        metrics.counter("regworkers.messages", "worker", worker, "outcome", outcome).increment();
+        sinceLastSummary.computeIfAbsent(worker, w -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> new LongAdder()).increment();
+    }
+
+    public void logSummary() {
+        sinceLastSummary.forEach((workerId, counts) -> {
+            Map<String, Object> data = new LinkedHashMap<>();
+            OUTCOMES.forEach(outcome -> {
+                LongAdder count = counts.get(outcome);
+                data.put(outcome, count == null ? 0 : count.sumThenReset());
+            });
+            if (data.values().stream().anyMatch(count -> (long) count > 0)) {
+                Worker.byId(workerId).ifPresent(worker -> WorkerLog.context(worker, null));
+                WorkerLog.info("Messages since the last summary", data);
+            }
+        });
+    }
+}
