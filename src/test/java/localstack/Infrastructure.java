@@ -3,6 +3,7 @@ package localstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -42,7 +43,8 @@ public record Infrastructure(Queues queues, List<Topic> topics, List<Table> tabl
     public record Subscription(String queue, Map<String, Object> filterPolicy, boolean rawMessageDelivery) {
     }
 
-    public record Table(String name, String hashKey, String rangeKey, String stream) {
+    /** {@code rangeKey}, {@code stream} (a stream view type) and {@code ttlAttribute} are optional. */
+    public record Table(String name, String hashKey, String rangeKey, String stream, String ttlAttribute) {
     }
 
     public record KafkaTopic(String name, int partitions) {
@@ -92,19 +94,29 @@ public record Infrastructure(Queues queues, List<Topic> topics, List<Table> tabl
 
     void applyTables(DynamoDbClient dynamo) {
         for (Table table : tables) {
+            List<AttributeDefinition> attributes = new ArrayList<>();
+            List<KeySchemaElement> keys = new ArrayList<>();
+            attributes.add(AttributeDefinition.builder().attributeName(table.hashKey()).attributeType(ScalarAttributeType.S).build());
+            keys.add(KeySchemaElement.builder().attributeName(table.hashKey()).keyType(KeyType.HASH).build());
+            if (table.rangeKey() != null) {
+                attributes.add(AttributeDefinition.builder().attributeName(table.rangeKey()).attributeType(ScalarAttributeType.S).build());
+                keys.add(KeySchemaElement.builder().attributeName(table.rangeKey()).keyType(KeyType.RANGE).build());
+            }
             try {
-                dynamo.createTable(b -> b.tableName(table.name())
-                        .billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                AttributeDefinition.builder().attributeName(table.hashKey()).attributeType(ScalarAttributeType.S).build(),
-                                AttributeDefinition.builder().attributeName(table.rangeKey()).attributeType(ScalarAttributeType.S).build())
-                        .keySchema(
-                                KeySchemaElement.builder().attributeName(table.hashKey()).keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName(table.rangeKey()).keyType(KeyType.RANGE).build())
-                        .streamSpecification(StreamSpecification.builder().streamEnabled(true)
-                                .streamViewType(StreamViewType.fromValue(table.stream())).build()));
+                dynamo.createTable(b -> {
+                    b.tableName(table.name()).billingMode(BillingMode.PAY_PER_REQUEST).attributeDefinitions(attributes).keySchema(keys);
+                    if (table.stream() != null) {
+                        b.streamSpecification(StreamSpecification.builder().streamEnabled(true)
+                                .streamViewType(StreamViewType.fromValue(table.stream())).build());
+                    }
+                });
             } catch (ResourceInUseException alreadyThere) {
                 // applying the description twice is harmless
+                continue;
+            }
+            if (table.ttlAttribute() != null) {
+                dynamo.updateTimeToLive(b -> b.tableName(table.name())
+                        .timeToLiveSpecification(ttl -> ttl.attributeName(table.ttlAttribute()).enabled(true)));
             }
         }
     }

@@ -16,6 +16,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import standins.DemoData;
@@ -136,6 +137,12 @@ public final class LocalStack implements AutoCloseable {
 
     public synchronized DynamoDbClient dynamo() {
         return remember(DynamoDbClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                .endpointOverride(URI.create(dynamodb.endpoint())).build());
+    }
+
+    /** The streams of DynamoDB Local's tables (served on its DynamoDB endpoint). */
+    public synchronized DynamoDbStreamsClient dynamoStreams() {
+        return remember(DynamoDbStreamsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
                 .endpointOverride(URI.create(dynamodb.endpoint())).build());
     }
 

@@ -11,6 +11,7 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         LocalStack stack = LocalStack.shared();
         stack.createTestQueue("contractProbeQueue");
+        stack.createTestQueue("operationsTestQueue");
         return stack.appConfig();
     }
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -68,6 +69,14 @@ public class AwsClients {
         return configure(DynamoDbClient.builder(), dynamodbEndpoint).build();
     }
 
+    /** The demand-table stream (enqueueEntries); DynamoDB Local serves streams on its DynamoDB endpoint. */
+    @Produces
+    @Singleton
+    @Named("amazonDynamoDbStreamsClient")
+    DynamoDbStreamsClient dynamodbStreams() {
+        return configure(DynamoDbStreamsClient.builder(), dynamodbEndpoint).build();
+    }
+
     void close(@Disposes SqsClient client) {
         client.close();
     }
@@ -77,6 +86,10 @@ public class AwsClients {
     }
 
     void close(@Disposes DynamoDbClient client) {
+        client.close();
+    }
+
+    void close(@Disposes DynamoDbStreamsClient client) {
         client.close();
     }
 

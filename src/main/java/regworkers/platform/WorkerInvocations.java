@@ -44,7 +44,9 @@ public class WorkerInvocations {
             return problem(exchange, 400, "the event is not valid JSON: " + Failures.describe(e));
         }
         WorkerLog.context(worker, exchange.getExchangeId());
-        if (event != null && event.has("Records") && event.get("Records").isArray()) {
+        // enqueueEntries takes a whole DynamoDB stream event: its Records are stream records, not SQS messages
+        boolean streamEvent = worker == Worker.ENQUEUE_ENTRIES;
+        if (!streamEvent && event != null && event.has("Records") && event.get("Records").isArray()) {
             return invokeBatch(endpoint, event.get("Records"));
         }
         Exchange result = producer.send(endpoint, e -> {
@@ -57,7 +59,8 @@ public class WorkerInvocations {
             return problem(exchange, Failures.isPermanent(result.getException()) ? 422 : 502,
                     Failures.reason(result.getException()) + ": " + Failures.describe(result.getException()));
         }
-        return Map.of("worker", name, "result", String.valueOf(result.getMessage().getBody()));
+        Object body = result.getMessage().getBody();
+        return Map.of("worker", name, "result", streamEvent ? body : String.valueOf(body));
     }
 
     private Map<String, Object> invokeBatch(String endpoint, JsonNode records) throws Exception {

@@ -1,0 +1,38 @@
+package regworkers.replication.stream;
+
+import java.time.Duration;
+
+import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
+
+/**
+ * What a {@link StreamReader} reads and how.
+ *
+ * @param table the table whose stream is read (demand-table)
+ * @param leaseTable the table of the leader lease and the shard checkpoints (no stream)
+ * @param consumer the name leases and checkpoints are kept under; readers of one name share one position
+ * @param queue saveEntriesQueue: a queue name or URL
+ * @param leaseDuration how long the lease holds without renewal; another replica takes over after that
+ * @param maxRecordsPerShard records read from one shard per poll at most
+ * @param initialPosition where a shard with neither a checkpoint nor a known parent starts: TRIM_HORIZON (all
+ *                        that the stream retains, never skipping) or LATEST (only what comes next)
+ * @param discoverShardsEveryPolls how many polls between two DescribeStream (also after a shard ended)
+ * @param maxBatchBytes SQS' limit on a SendMessageBatch payload
+ */
+public record StreamReaderConfig(String table, String leaseTable, String consumer, String queue, Duration leaseDuration,
+                                 int maxRecordsPerShard, ShardIteratorType initialPosition, int discoverShardsEveryPolls,
+                                 int maxBatchBytes) {
+
+    public StreamReaderConfig {
+        if (initialPosition != ShardIteratorType.TRIM_HORIZON && initialPosition != ShardIteratorType.LATEST) {
+            throw new IllegalArgumentException("the initial position is TRIM_HORIZON or LATEST, not " + initialPosition);
+        }
+        if (maxRecordsPerShard < 1 || discoverShardsEveryPolls < 1 || leaseDuration.isNegative() || leaseDuration.isZero()) {
+            throw new IllegalArgumentException("max records per shard, shard discovery interval and lease duration must be positive");
+        }
+    }
+
+    public StreamReaderConfig withConsumer(String otherConsumer, String otherQueue) {
+        return new StreamReaderConfig(table, leaseTable, otherConsumer, otherQueue, leaseDuration, maxRecordsPerShard,
+                initialPosition, discoverShardsEveryPolls, maxBatchBytes);
+    }
+}
