@@ -149,16 +149,31 @@ class SaveEntriesTest {
     }
 
     @Test
-    void retryScoreWritesTheScoreAndFlagsTheEntryForReplication() {
+    void retryScoreWritesTheScoreAndTheStreamCarriesItToTheEntryService() {
         String campaignId = "campaign-" + UUID.randomUUID();
         putEntry(campaignId, "unscored", "2024-01-15T10:30:00Z", false, null);
         queues.send("retryScoreQueue", "{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"unscored\"}");
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> item(campaignId, "unscored").containsKey("score"));
         double expected = stack.standIns().scoring().scoreOf(campaignId, "unscored");
+        await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "unscored")
+                .map(entry -> entry.path("score").asDouble() == expected).orElse(false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !item(campaignId, "unscored").containsKey("needsReplication"));
         assertEquals(expected, Double.parseDouble(item(campaignId, "unscored").get("score").n()), 1e-9);
-        assertTrue(item(campaignId, "unscored").containsKey("needsReplication") || entryService.entry(campaignId, "unscored").isPresent(),
-                "flagged for replication (or already replicated by the stream loop)");
+    }
+
+    @Test
+    void anEntryWrittenToTheTableIsReplicatedEndToEnd() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        putEntry(campaignId, "user-456", "2024-01-15T10:30:00Z", true, 850);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "user-456").isPresent());
+        assertEquals(JSON.readTree("{\"email\":\"fan@example.com\"}"), entryService.entry(campaignId, "user-456").orElseThrow().get("fields"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> item(campaignId, "user-456").containsKey("replicatedAt"));
+        assertFalse(item(campaignId, "user-456").containsKey("needsReplication"));
+
+        stack.dynamo().deleteItem(b -> b.tableName("demand-table").key(Map.of(
+                "pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#user-456"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "user-456").isEmpty());
     }
 
     private void putEntry(String campaignId, String userId, String updatedAt, boolean needsReplication, Integer score) {
