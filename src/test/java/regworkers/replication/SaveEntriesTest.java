@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import standins.EntryStandIn;
 import standins.Faults;
+import support.DemandTableEntries;
 import support.Queues;
 
 /** saveEntries and retryScore on the real stack: DynamoDB Local, fauxqs, the entry and scoring stand-ins. */
@@ -43,6 +43,7 @@ class SaveEntriesTest {
     private final LocalStack stack = LocalStack.shared();
     private final Queues queues = new Queues(stack);
     private final EntryStandIn entryService = stack.standIns().entry();
+    private final DemandTableEntries table = new DemandTableEntries(stack.dynamo());
 
     @AfterEach
     void heal() {
@@ -171,32 +172,25 @@ class SaveEntriesTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> item(campaignId, "user-456").containsKey("replicatedAt"));
         assertFalse(item(campaignId, "user-456").containsKey("needsReplication"));
 
-        stack.dynamo().deleteItem(b -> b.tableName("demand-table").key(Map.of(
-                "pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#user-456"))));
+        table.delete(campaignId, "user-456");
         await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "user-456").isEmpty());
     }
 
     private void putEntry(String campaignId, String userId, String updatedAt, boolean needsReplication, Integer score) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId));
-        item.put("sk", AttributeValue.fromS("USER#" + userId));
-        item.put("campaignId", AttributeValue.fromS(campaignId));
-        item.put("globalUserId", AttributeValue.fromS(userId));
-        item.put("fields", AttributeValue.fromS("{\"email\":\"fan@example.com\"}"));
-        item.put("createdAt", AttributeValue.fromS("2024-01-15T10:30:00Z"));
-        item.put("updatedAt", AttributeValue.fromS(updatedAt));
-        if (score != null) {
-            item.put("score", AttributeValue.fromN(score.toString()));
-        }
-        if (needsReplication) {
-            item.put("needsReplication", AttributeValue.fromBool(true));
-        }
-        stack.dynamo().putItem(b -> b.tableName("demand-table").item(item));
+        table.put(campaignId, userId, needsReplication, item -> {
+            item.put("fields", AttributeValue.fromS("{\"email\":\"fan@example.com\"}"));
+            item.put("createdAt", AttributeValue.fromS("2024-01-15T10:30:00Z"));
+            item.put("updatedAt", AttributeValue.fromS(updatedAt));
+            if (score == null) {
+                item.remove("score");
+            } else {
+                item.put("score", AttributeValue.fromN(score.toString()));
+            }
+        });
     }
 
     private Map<String, AttributeValue> item(String campaignId, String userId) {
-        return stack.dynamo().getItem(b -> b.tableName("demand-table").consistentRead(true)
-                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#" + userId)))).item();
+        return table.item(campaignId, userId);
     }
 
     private static String message(String campaignId, String userId, String operation) {

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import support.Queues;
+import support.DemandTableEntries;
 
 /**
  * The app's enqueueEntries route on the real stream and saveEntriesQueue. The saveEntries consumer (when this

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import support.DemandTableEntries;
 
 /**
  * Plain stream reader instances on the real DynamoDB Local stream and fauxqs, each test with its own consumer name
