@@ -40,6 +40,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static LocalStack shared;
+    /** Held so the level set by {@link #main} stays (loggers are weakly referenced). */
+    private static final java.util.logging.Logger ROOT_LOGGER = java.util.logging.Logger.getLogger("");
 
     private final FauxqsServer fauxqs;
     private final DynamoDbLocalServer dynamodb;
@@ -178,6 +180,8 @@ public final class LocalStack implements AutoCloseable {
      * with CONFIG_ENV=local against it. Ctrl-C stops everything.
      */
     public static void main(String[] args) {
+        // this JVM has no logging configuration: without this every logger is at DEBUG (the AWS SDK's wire log)
+        ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
         try {
             runLocally(args);
         } catch (Exception | Error e) {

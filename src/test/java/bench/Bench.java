@@ -1,0 +1,134 @@
+package bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import localstack.LocalPaths;
+import localstack.LocalStack;
+
+/**
+ * Benchmark harness entry point, run by bench/run (never by the tests: no class here ends in Test).
+ * Starts the local stack once on free ports, runs the named benchmark (sendData, checkEligibility, upsertUsers, or
+ * all of them one after the other), prints a table and writes target/bench/&lt;benchmark&gt;.json for each. Every
+ * child process (servers, app) is stopped at the end, also on failure; they run under local/child-watchdog.sh, so
+ * they also die if this JVM is killed.
+ */
+public final class Bench {
+
+    /** Held so the level stays set (loggers are weakly referenced). */
+    private static final java.util.logging.Logger ROOT_LOGGER = java.util.logging.Logger.getLogger("");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) {
+        // Without a logging configuration every logger of this JVM is at DEBUG: the AWS SDK's Apache client then
+        // formats its wire log for every request (about a fifth of this JVM's CPU), which would slow the filler and
+        // the baseline for nothing. Nothing below INFO is wanted here.
+        ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
+        Options options;
+        try {
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int status = 0;
+        try {
+            run(options);
+        } catch (Exception | Error e) {
+            System.err.println("[bench] FAILED: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void run(Options options) throws Exception {
+        Path root = LocalPaths.projectRoot();
+        Path outDir = root.resolve("target/bench");
+        Files.createDirectories(outDir.resolve("logs"));
+        log("%s: %d rounds; starting the local stack", String.join(", ", options.benchmarks()), options.rounds());
+        long started = System.nanoTime();
+        LocalStack stack = LocalStack.start(LocalStack.Ports.FREE);
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable closeStack = () -> {
+            if (closed.compareAndSet(false, true)) {
+                stack.close();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(closeStack, "bench-stack-stop"));
+        List<String> failed = new ArrayList<>();
+        try {
+            for (String name : options.benchmarks()) {
+                Options resolved = options.resolved(name);
+                try {
+                    if (!runOne(resolved, root, outDir, stack)) {
+                        failed.add(name + " (some phases were not correct: see problems in target/bench/" + name + ".json)");
+                    }
+                } catch (Exception e) {
+                    if (options.benchmarks().size() == 1) {
+                        throw e;
+                    }
+                    System.err.println("[bench] " + name + " FAILED: " + e);
+                    e.printStackTrace();
+                    failed.add(name + " (" + e + ")");
+                }
+            }
+            log("whole run %.0f s", Stats.seconds(System.nanoTime() - started));
+        } finally {
+            closeStack.run();
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("not valid: " + String.join("; ", failed));
+        }
+    }
+
+    /** Runs one benchmark, writes its JSON (and a timestamped copy), prints its table; true when it was correct. */
+    private static boolean runOne(Options options, Path root, Path outDir, LocalStack stack) throws Exception {
+        long started = System.nanoTime();
+        try (Benchmark bench = create(options, root, outDir, stack)) {
+            String startedAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+            Benchmark.Result result = bench.run();
+            result.stamp(startedAt, gitHead(root) + " (plus whatever was uncommitted in the working tree)");
+            Path json = outDir.resolve(options.benchmark() + ".json");
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            mapper.writeValue(json.toFile(), result);
+            mapper.writeValue(outDir.resolve(options.benchmark() + "-" + startedAt.replace(":", "") + ".json").toFile(), result);
+            System.out.print(result.table());
+            System.out.flush();
+            log("written %s; %s took %.0f s", root.relativize(json), options.benchmark(), Stats.seconds(System.nanoTime() - started));
+            return result.correct();
+        }
+    }
+
+    private static Benchmark create(Options options, Path root, Path outDir, LocalStack stack) {
+        return switch (options.benchmark()) {
+            case "sendData" -> new SendDataBench(options, root, outDir, stack);
+            case "checkEligibility" -> new CheckEligibilityBench(options, root, outDir, stack);
+            case "upsertUsers" -> new UpsertUsersBench(options, root, outDir, stack);
+            default -> throw new IllegalArgumentException("unknown benchmark " + options.benchmark());
+        };
+    }
+
+    static String gitHead(Path root) {
+        try {
+            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(root.toFile()).redirectErrorStream(true).start();
+            String head = new String(git.getInputStream().readAllBytes()).trim();
+            return git.waitFor() == 0 ? head : "unknown";
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[bench] " + format + "%n", args);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,102 @@
+package bench;
+
+import java.util.List;
+
+/**
+ * Command line of bench.Bench: {@code [benchmark] [--n N] [--rounds R] [--warmup W] [--connections C] [--seconds D]
+ * [--warmup-seconds S]}. A value not given is -1 here; {@link #resolved(String)} fills in the defaults of one
+ * benchmark, so "all" can run each benchmark with its own defaults.
+ */
+record Options(String benchmark, int messages, int rounds, int warmup, int consumers, int fillers, List<Integer> connections, int seconds,
+               int warmupSeconds) {
+
+    static final List<String> BENCHMARKS = List.of("sendData", "checkEligibility", "upsertUsers");
+
+    static final int DEFAULT_MESSAGES = 20_000;
+    static final int DEFAULT_ROUNDS = 3;
+    static final int DEFAULT_WARMUP = 2_000;
+    static final int DEFAULT_USERS = 10_000;
+    static final int DEFAULT_USERS_WARMUP = 2_000;
+    /**
+     * checkEligibility's closed loop runs at each of these connection counts; a target's peak is its best. At most 30
+     * (24 by default): the app's Redis client pool (Quarkus defaults: 6 connections + 24 waiters) refuses more
+     * concurrent cache reads, and a refused read is a cache miss, so the run would no longer measure cache hits.
+     */
+    static final List<Integer> DEFAULT_CONNECTIONS = List.of(8, 16, 24);
+    static final int DEFAULT_SECONDS = 10;
+    static final int DEFAULT_WARMUP_SECONDS = 120;
+
+    static Options parse(String[] args) {
+        String benchmark = "sendData";
+        int messages = -1;
+        int rounds = DEFAULT_ROUNDS;
+        int warmup = -1;
+        List<Integer> connections = DEFAULT_CONNECTIONS;
+        int seconds = DEFAULT_SECONDS;
+        int warmupSeconds = DEFAULT_WARMUP_SECONDS;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--n" -> messages = positive(arg, value(args, ++i));
+                case "--rounds" -> rounds = positive(arg, value(args, ++i));
+                case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
+                case "--connections" -> connections = java.util.Arrays.stream(value(args, ++i).split(",")).map(c -> positive(arg, c.trim())).toList();
+                case "--seconds" -> seconds = positive(arg, value(args, ++i));
+                case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(value(args, ++i));
+                case "-h", "--help" -> throw new IllegalArgumentException(usage());
+                default -> {
+                    if (arg.startsWith("-") || i > 0) {
+                        throw new IllegalArgumentException("unknown argument '" + arg + "'\n" + usage());
+                    }
+                    benchmark = arg;
+                }
+            }
+        }
+        if (!BENCHMARKS.contains(benchmark) && !benchmark.equals("all")) {
+            throw new IllegalArgumentException("unknown benchmark '" + benchmark + "'; known: " + String.join(", ", BENCHMARKS)
+                    + ", all\n" + usage());
+        }
+        if ((messages > 0 && messages % 10 != 0) || (warmup > 0 && warmup % 10 != 0)) {
+            throw new IllegalArgumentException("--n and --warmup must be multiples of 10 (SendMessageBatch of 10)");
+        }
+        // the app runs queue.concurrent-consumers=2 consumers per queue; the baselines match it; 2 filler threads
+        return new Options(benchmark, messages, rounds, warmup, 2, 2, connections, seconds, warmupSeconds);
+    }
+
+    /** These options for one benchmark, with that benchmark's defaults where nothing was given. */
+    Options resolved(String name) {
+        boolean users = name.equals("upsertUsers");
+        int n = messages > 0 ? messages : users ? DEFAULT_USERS : DEFAULT_MESSAGES;
+        int w = warmup >= 0 ? warmup : users ? DEFAULT_USERS_WARMUP : DEFAULT_WARMUP;
+        return new Options(name, n, rounds, w, consumers, fillers, connections, seconds, warmupSeconds);
+    }
+
+    /** The benchmarks this command runs, in order. */
+    List<String> benchmarks() {
+        return benchmark.equals("all") ? BENCHMARKS : List.of(benchmark);
+    }
+
+    static String usage() {
+        return "usage: bench/run [sendData|checkEligibility|upsertUsers|all] [--rounds R (default " + DEFAULT_ROUNDS + ")]\n"
+                + "  sendData:         [--n MESSAGES (default " + DEFAULT_MESSAGES + ")] [--warmup W (default " + DEFAULT_WARMUP + ")]\n"
+                + "  upsertUsers:      [--n USERS (default " + DEFAULT_USERS + ")] [--warmup W (default " + DEFAULT_USERS_WARMUP + ")]\n"
+                + "  checkEligibility: [--connections C[,C...] (default " + DEFAULT_CONNECTIONS.toString().replaceAll("[\\[\\] ]", "")
+                + ")] [--seconds D per phase (default " + DEFAULT_SECONDS + ")] [--warmup-seconds S, both routes together, before round 1 (default "
+                + DEFAULT_WARMUP_SECONDS + ")]";
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("missing value for " + args[i - 1] + "\n" + usage());
+        }
+        return args[i];
+    }
+
+    private static int positive(String name, String value) {
+        int parsed = Integer.parseInt(value);
+        if (parsed <= 0) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return parsed;
+    }
+}
