@@ -202,6 +202,44 @@ final class AppProcess implements AutoCloseable {
         return new KernelCounters(user, system, switches);
     }
 
+    /**
+     * CPU seconds of the app JVM's live threads by kind: "JIT compiler" (C1/C2 compiler threads), "GC" (G1/GC
+     * threads), "JVM other" (VM thread, periodic tasks, ...), "Java threads" (everything with a Java name).
+     */
+    Map<String, Double> cpuByThreadKind() {
+        Map<String, Double> seconds = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(jvm.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split("\\s+");
+                    double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                    seconds.merge(threadKind(name), cpu, Double::sum);
+                } catch (IOException | RuntimeException threadGone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return seconds;
+    }
+
+    private static String threadKind(String name) {
+        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+            return "JIT compiler";
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+            return "GC";
+        }
+        if (name.equals("VM Thread") || name.startsWith("VM Periodic") || name.equals("Sweeper thread") || name.equals("Service Thread")
+                || name.equals("Monitor Deflati") || name.equals("Common-Cleaner")) {
+            return "JVM other";
+        }
+        return "Java threads";
+    }
+
     /** The app's HTTP port (quarkus.http.port, a free port chosen at start). */
     int httpPort() {
         return httpPort;

@@ -31,6 +31,11 @@ public final class Bench {
         // formats its wire log for every request (about a fifth of this JVM's CPU), which would slow the filler and
         // the baseline for nothing. Nothing below INFO is wanted here.
         ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(Options.usage());
+            System.exit(0);
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);

@@ -90,6 +90,8 @@ final class CheckEligibilityBench implements Benchmark {
         public long campaignCalls;
         /** cores used per process over the window (app, bench = this JVM with the generator, redis, ...) */
         public Map<String, Double> coresUsed;
+        /** the app's cores by thread kind: JIT compiler, GC, JVM other, Java threads */
+        public Map<String, Double> appCoresByThreadKind;
         public double machineBusy;
         /** the app's CPU per answered request, and the part of it spent in the kernel (system time) */
         public double appCpuMsPerRequest;
@@ -149,7 +151,9 @@ final class CheckEligibilityBench implements Benchmark {
         result.settings.put("warmup", "closed loop at " + maxConnections + " connections, chunks of 5 s fixed + 10 s checkEligibility, for at least "
                 + options.warmupSeconds() + " s and until two checkEligibility chunks in a row are within 10 % (at most " + 4 * options.warmupSeconds() + " s)");
         result.settings.put("rounds", options.rounds());
-        result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_NAME=checkEligibility, -Xmx512m, profile local, one process for the whole run");
+        String extra = System.getenv("BENCH_APP_JAVA_OPTS");
+        result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_NAME=checkEligibility, -Xmx512m, profile local, one process for the whole run"
+                + (extra == null || extra.isBlank() ? "" : ", BENCH_APP_JAVA_OPTS=" + extra.trim()));
         result.settings.put("request", "POST, the seed's example body (" + SEED_REQUEST.getBytes(StandardCharsets.UTF_8).length
                 + " bytes), Authorization: Bearer <RS256 token of " + DemoData.INVITED_USER + ">, Content-Type: application/json, keep-alive, HTTP/1.1");
         result.settings.put("baseline", "POST /bench/fixed: platform-http route of the same app answering a fixed JSON, same request bytes apart from the path");
@@ -294,6 +298,7 @@ final class CheckEligibilityBench implements Benchmark {
         Map<String, Double> cpuBefore = ProcessCpu.snapshot();
         CpuSample machineBefore = CpuSample.now();
         AppProcess.KernelCounters kernelBefore = app.kernelCounters();
+        Map<String, Double> threadsBefore = app.cpuByThreadKind();
         long startedAtEpochMs = System.currentTimeMillis();
         long start = System.nanoTime();
         HttpLoad.Result result = load.run();
@@ -302,6 +307,7 @@ final class CheckEligibilityBench implements Benchmark {
         CpuSample machineAfter = CpuSample.now();
         Map<String, Double> cpuAfter = ProcessCpu.snapshot();
         AppProcess.KernelCounters kernelAfter = app.kernelCounters();
+        Map<String, Double> threadsAfter = app.cpuByThreadKind();
         if (!app.isAlive()) {
             throw new IllegalStateException("the app died; log " + app.log() + "\n" + app.logTail(30));
         }
@@ -318,6 +324,7 @@ final class CheckEligibilityBench implements Benchmark {
         phase.cacheFailures = countFrom(app.log(), logFrom, "Campaign cache unavailable");
         // the window of the CPU counters includes the connection set-up (50 ms) and the drain of the last answers
         phase.coresUsed = ProcessCpu.coresUsed(cpuBefore, cpuAfter, wall);
+        phase.appCoresByThreadKind = ProcessCpu.coresUsed(threadsBefore, threadsAfter, wall);
         phase.machineBusy = Stats.round(machineAfter.busySince(machineBefore), 2);
         double appSeconds = cpuAfter.getOrDefault("app", 0.0) - cpuBefore.getOrDefault("app", 0.0);
         phase.appCpuMsPerRequest = result.requests == 0 ? Double.NaN : Stats.round(appSeconds * 1000 / result.requests, 3);
@@ -390,6 +397,10 @@ final class CheckEligibilityBench implements Benchmark {
                         p -> p.coresUsed.getOrDefault("app", Double.NaN))), 2));
                 result.medians.put(prefix + "appCpuMsPerRequest", Stats.round(Stats.median(values(result, part, target,
                         p -> p.appCpuMsPerRequest)), 3));
+                result.medians.put(prefix + "appJitCompilerCores", Stats.round(Stats.median(values(result, part, target,
+                        p -> p.appCoresByThreadKind.getOrDefault("JIT compiler", 0.0))), 2));
+                result.medians.put(prefix + "appGcCores", Stats.round(Stats.median(values(result, part, target,
+                        p -> p.appCoresByThreadKind.getOrDefault("GC", 0.0))), 2));
                 result.medians.put(prefix + "appSystemCpuShare", Stats.round(Stats.median(values(result, part, target, p -> p.appSystemCpuShare)), 2));
                 result.medians.put(prefix + "appContextSwitchesPerRequest", Stats.round(Stats.median(values(result, part, target,
                         p -> p.appContextSwitchesPerRequest)), 2));

@@ -23,7 +23,9 @@ import localstack.LocalPaths;
  * target/bench/jfr/, keeps the execution samples inside the windows, and splits them into cost categories: a sample
  * goes to the first rule (in the order below) whose method appears in its stack, within the rule's depth from the
  * leaf when it has one (for wrappers such as Camel's MDC unit of work, whose callbacks carry the rest of the work).
- * Usage: {@code java -cp target/test-classes:$(cat target/classpath.txt) bench.JfrProfile checkEligibility|upsertUsers}
+ * Usage: {@code java -cp target/test-classes:$(cat target/classpath.txt) bench.JfrProfile checkEligibility|upsertUsers [result.json]}
+ * (by default the benchmark's last result, target/bench/&lt;benchmark&gt;.json; give the timestamped copy of the run that
+ * made the recording if another run came after it).
  */
 public final class JfrProfile {
 
@@ -95,7 +97,8 @@ public final class JfrProfile {
     public static void main(String[] args) throws Exception {
         String benchmark = args.length > 0 ? args[0] : "checkEligibility";
         Path root = LocalPaths.projectRoot();
-        JsonNode result = new ObjectMapper().readTree(root.resolve("target/bench/" + benchmark + ".json").toFile());
+        Path resultFile = args.length > 1 ? Path.of(args[1]) : root.resolve("target/bench/" + benchmark + ".json");
+        JsonNode result = new ObjectMapper().readTree(resultFile.toFile());
         Map<String, List<long[]>> windowsByGroup = new LinkedHashMap<>();
         Map<String, Path> fileByGroup = new LinkedHashMap<>();
         List<Rule> rules;
@@ -116,7 +119,7 @@ public final class JfrProfile {
                 }
             }
         } else {
-            throw new IllegalArgumentException("usage: bench.JfrProfile checkEligibility|upsertUsers");
+            throw new IllegalArgumentException("usage: bench.JfrProfile checkEligibility|upsertUsers [result.json]");
         }
         for (Map.Entry<String, List<long[]>> group : windowsByGroup.entrySet()) {
             Path file = fileByGroup.get(group.getKey());

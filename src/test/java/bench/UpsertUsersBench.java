@@ -84,6 +84,8 @@ final class UpsertUsersBench implements Benchmark {
         /** cores per process (app, bench = harness JVM, fauxqs, ...), and the harness JVM split by thread group */
         public Map<String, Double> coresUsed;
         public Map<String, Double> benchJvmCoresByThreads;
+        /** app phases: the app's cores by thread kind (JIT compiler, GC, JVM other, Java threads); a fresh JVM compiles a lot */
+        public Map<String, Double> appCoresByThreadKind;
         public long stored;
         public long missing;
         public long unexpected;
@@ -175,7 +177,7 @@ final class UpsertUsersBench implements Benchmark {
         phase.round = round;
         try (RawSqsToUserService baseline = new RawSqsToUserService(sqs, queueUrl, userService.baseUrl(), API_KEY, options.consumers())) {
             measure(phase, "r" + round + ".baseline",
-                    () -> "baseline failures " + baseline.failures() + ", first " + baseline.firstFailure());
+                    () -> "baseline failures " + baseline.failures() + ", first " + baseline.firstFailure(), null);
             phase.baselineFailures = baseline.failures();
             if (baseline.failures() > 0) {
                 phase.problems.add(baseline.failures() + " failures in the baseline loop, first: " + baseline.firstFailure());
@@ -196,7 +198,7 @@ final class UpsertUsersBench implements Benchmark {
             phase.startupSeconds = Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2);
             phase.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
             log("round %d app ready in %.2f s, RSS %.0f MB, pid %d", round, phase.startupSeconds, phase.rssIdleMb, app.pid());
-            measure(phase, "r" + round + ".app", () -> "app log " + app.log() + ":\n" + app.logTail(20));
+            measure(phase, "r" + round + ".app", () -> "app log " + app.log() + ":\n" + app.logTail(20), app);
             phase.rssAfterLoadMb = Stats.round(app.memoryMb("VmRSS"), 0);
             if (!app.isAlive()) {
                 phase.problems.add("the app died during the phase");
@@ -213,7 +215,7 @@ final class UpsertUsersBench implements Benchmark {
     }
 
     /** Warm-up, reset, then the timed N users, then the checks; the consumers are already running. */
-    private void measure(Phase phase, String tag, Supplier<String> diagnostics) throws Exception {
+    private void measure(Phase phase, String tag, Supplier<String> diagnostics, AppProcess app) throws Exception {
         int dlqBefore = queues.depth(DLQ);
         if (dlqBefore > 0) {
             phase.problems.add(dlqBefore + " messages on " + DLQ + " before the phase");
@@ -230,6 +232,7 @@ final class UpsertUsersBench implements Benchmark {
         Map<String, Double> cpuBefore = ProcessCpu.snapshot();
         Map<Long, Map.Entry<String, Long>> threadsBefore = ThreadCpu.snapshot(UpsertUsersBench::threadGroup);
         CpuSample machineBefore = CpuSample.now();
+        Map<String, Double> appThreadsBefore = app == null ? null : app.cpuByThreadKind();
 
         phase.startedAtEpochMs = System.currentTimeMillis();
         long start = System.nanoTime();
@@ -248,6 +251,9 @@ final class UpsertUsersBench implements Benchmark {
         CpuSample machineAfter = CpuSample.now();
         Map<Long, Map.Entry<String, Long>> threadsAfter = ThreadCpu.snapshot(UpsertUsersBench::threadGroup);
         Map<String, Double> cpuAfter = ProcessCpu.snapshot();
+        if (app != null) {
+            phase.appCoresByThreadKind = ProcessCpu.coresUsed(appThreadsBefore, app.cpuByThreadKind(), Stats.seconds(end - start));
+        }
         long filled = fillEnd.get();
 
         double wall = Stats.seconds(end - start);
@@ -456,8 +462,10 @@ final class UpsertUsersBench implements Benchmark {
                     phase.position, phase.usersPerSec, phase.secondHalfUsersPerSec, phase.seconds, phase.fillMsgsPerSec, phase.upsertCalls,
                     phase.usersPerCall, phase.cpuMsPerUser, phase.startupSeconds == null ? "-" : String.format("%.2f", phase.startupSeconds),
                     phase.rssIdleMb == null ? "-" : String.format("%.0f/%.0f", phase.rssIdleMb, phase.rssAfterLoadMb),
-                    phase.correct ? "yes" : "NO", phase.coresUsed, phase.benchJvmCoresByThreads, phase.machineBusy * 100));
+                    phase.correct ? "yes" : "NO", phase.coresUsed, phase.appCoresByThreadKind != null ? phase.appCoresByThreadKind
+                            : phase.benchJvmCoresByThreads, phase.machineBusy * 100));
         }
+        out.append("cores: by process; then the app JVM by thread kind (app phases) or the harness JVM by thread group (baseline phases)\n");
         out.append("ms/user = CPU per user of the app JVM (app) or of the baseline's threads (baseline); app's own cap: ")
                 .append(result.settings.get("appCeilingFromConfig")).append('\n');
         out.append("medians:\n");
