@@ -1,5 +1,8 @@
 package bench;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** One benchmark that {@link Bench} can run: it builds its phases on the started local stack and returns its result. */
 interface Benchmark extends AutoCloseable {
 
@@ -10,16 +13,33 @@ interface Benchmark extends AutoCloseable {
     void close();
 
     /**
-     * What {@link Bench} needs of a result besides its public fields (which become target/bench/&lt;name&gt;.json):
-     * the run's stamp, the printed table and whether every phase was correct. None of these is a bean getter, so
-     * Jackson does not serialize them.
+     * What every result holds; its public fields (and those of each benchmark's subclass) become
+     * target/bench/&lt;name&gt;.json. {@link #table()} and {@link #correct()} are no bean getters, so Jackson leaves them out.
      */
-    interface Result {
+    abstract class Result {
+        public final String benchmark;
+        public String startedAt;
+        public String gitHead;
+        public String machine;
+        public String command;
+        public Map<String, Object> settings = new LinkedHashMap<>();
+        public Map<String, Object> medians = new LinkedHashMap<>();
+        public boolean allCorrect;
 
-        void stamp(String startedAt, String gitHead);
+        protected Result(String benchmark) {
+            this.benchmark = benchmark;
+        }
 
-        String table();
+        void stamp(String startedAt, String gitHead) {
+            this.startedAt = startedAt;
+            this.gitHead = gitHead;
+        }
 
-        boolean correct();
+        boolean correct() {
+            return allCorrect;
+        }
+
+        /** The printed table of the run. */
+        abstract String table();
     }
 }

@@ -100,13 +100,11 @@ final class CheckEligibilityBench implements Benchmark {
         public double appContextSwitchesPerRequest;
     }
 
-    static final class Result implements Benchmark.Result {
-        public String benchmark = CHECK;
-        public String startedAt;
-        public String gitHead;
-        public String machine;
-        public String command;
-        public Map<String, Object> settings = new LinkedHashMap<>();
+    static final class Result extends Benchmark.Result {
+        Result() {
+            super(CHECK);
+        }
+
         public Map<String, Object> app = new LinkedHashMap<>();
         public List<Phase> warmup = new ArrayList<>();
         /** the app's CPU, in cores, during 5 s without load after the warm-up (JIT compilation still going on shows here) */
@@ -114,24 +112,11 @@ final class CheckEligibilityBench implements Benchmark {
         public double warmupSecondsTaken;
         public double halfLoadRate;
         public List<Phase> phases = new ArrayList<>();
-        public Map<String, Object> medians = new LinkedHashMap<>();
         public Map<String, Object> goals = new LinkedHashMap<>();
         public List<String> problems = new ArrayList<>();
-        public boolean allCorrect;
 
         @Override
-        public void stamp(String startedAt, String gitHead) {
-            this.startedAt = startedAt;
-            this.gitHead = gitHead;
-        }
-
-        @Override
-        public boolean correct() {
-            return allCorrect;
-        }
-
-        @Override
-        public String table() {
+        String table() {
             return CheckEligibilityBench.table(this);
         }
     }

@@ -102,31 +102,16 @@ final class SendDataBench implements Benchmark {
         public double receiveDeleteOnlyMsgsPerSec;
     }
 
-    static final class Result implements Benchmark.Result {
-        public String benchmark = "sendData";
-        public String startedAt;
-        public String gitHead;
-        public String machine;
-        public String command;
-        public Map<String, Object> settings = new LinkedHashMap<>();
+    static final class Result extends Benchmark.Result {
+        Result() {
+            super("sendData");
+        }
+
         public List<Ceiling> ceilings = new ArrayList<>();
         public List<Phase> phases = new ArrayList<>();
-        public Map<String, Object> medians = new LinkedHashMap<>();
-        public boolean allCorrect;
 
         @Override
-        public void stamp(String startedAt, String gitHead) {
-            this.startedAt = startedAt;
-            this.gitHead = gitHead;
-        }
-
-        @Override
-        public boolean correct() {
-            return allCorrect;
-        }
-
-        @Override
-        public String table() {
+        String table() {
             return SendDataBench.table(this);
         }
     }

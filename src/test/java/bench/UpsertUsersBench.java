@@ -104,30 +104,15 @@ final class UpsertUsersBench implements Benchmark {
         public String appLog;
     }
 
-    static final class Result implements Benchmark.Result {
-        public String benchmark = "upsertUsers";
-        public String startedAt;
-        public String gitHead;
-        public String machine;
-        public String command;
-        public Map<String, Object> settings = new LinkedHashMap<>();
+    static final class Result extends Benchmark.Result {
+        Result() {
+            super("upsertUsers");
+        }
+
         public List<Phase> phases = new ArrayList<>();
-        public Map<String, Object> medians = new LinkedHashMap<>();
-        public boolean allCorrect;
 
         @Override
-        public void stamp(String startedAt, String gitHead) {
-            this.startedAt = startedAt;
-            this.gitHead = gitHead;
-        }
-
-        @Override
-        public boolean correct() {
-            return allCorrect;
-        }
-
-        @Override
-        public String table() {
+        String table() {
             return UpsertUsersBench.table(this);
         }
     }

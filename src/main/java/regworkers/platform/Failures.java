@@ -16,6 +16,19 @@ public final class Failures {
                 || find(failure, JsonProcessingException.class) != null;
     }
 
+    /**
+     * The failure each message of a batch gets when the one call for the whole batch failed. A downstream 4xx for a
+     * batch of several cannot tell which message it objects to, so it must not send the good ones to the dead-letter
+     * queue: it becomes retryable for each of them.
+     */
+    public static RuntimeException forEachMessageOfBatch(RuntimeException failure, int batchSize) {
+        if (batchSize > 1 && isPermanent(failure)) {
+            // no cause: a permanent cause would make the wrapper permanent again (isPermanent follows causes)
+            return new IllegalStateException("the downstream service refused a batch of " + batchSize + ": " + failure.getMessage());
+        }
+        return failure;
+    }
+
     /** The call was refused by a service's open circuit breaker: nothing was tried. */
     public static boolean isBreakerOpen(Throwable failure) {
         return find(failure, CallNotPermittedException.class) != null;

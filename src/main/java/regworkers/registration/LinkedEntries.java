@@ -1,13 +1,11 @@
 package regworkers.registration;
 
-import java.util.Map;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import regworkers.replication.EntryItems;
 
 /** Whether a fan already has an entry in a campaign: the entry item in {@code demand-table} (SPEC §2). */
 @ApplicationScoped
@@ -20,8 +18,7 @@ public class LinkedEntries {
 
     public boolean hasEntry(String campaignId, String globalUserId) {
         return dynamodb.getItem(b -> b.tableName(table)
-                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId),
-                        "sk", AttributeValue.fromS("USER#" + globalUserId)))
+                .key(EntryItems.key(campaignId, globalUserId))
                 .projectionExpression("pk"))
                 .hasItem();
     }

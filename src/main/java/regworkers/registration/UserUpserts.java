@@ -18,13 +18,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 import regworkers.platform.Correlation;
+import regworkers.platform.Failures;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
-import regworkers.platform.services.ServiceRejected;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
 
@@ -93,9 +93,7 @@ public class UserUpserts {
         try {
             results = call(batch.stream().map(PendingUser::user).toList());
         } catch (RuntimeException failure) {
-            RuntimeException perMessage = batch.size() > 1 && failure instanceof ServiceRejected
-                    ? new UserUpsertFailed("the user service rejected a batch of " + batch.size() + ": " + failure.getMessage())
-                    : failure;
+            RuntimeException perMessage = Failures.forEachMessageOfBatch(failure, batch.size());
             batch.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
             WorkerLog.warn("User service call failed: every user of the batch will be retried",
                     Map.of("users", batch.size(), "error", String.valueOf(failure.getMessage())));

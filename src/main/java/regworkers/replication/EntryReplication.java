@@ -19,13 +19,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
+import regworkers.platform.Failures;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
-import regworkers.platform.services.ServiceRejected;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.replication.PendingEntry.Operation;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -112,10 +112,7 @@ public class EntryReplication {
                 upsert(upserts.get(0).campaignId(), documents);
                 upserts.forEach(pending -> outcomes.add(markReplicated(pending)));
             } catch (RuntimeException failure) {
-                // a batch the service refuses must not send its good entries to the dead-letter queue: retried
-                RuntimeException perMessage = upserts.size() > 1 && failure instanceof ServiceRejected
-                        ? new IllegalStateException("the entry service refused a batch of " + upserts.size() + ": " + failure.getMessage())
-                        : failure;
+                RuntimeException perMessage = Failures.forEachMessageOfBatch(failure, upserts.size());
                 upserts.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
             }
         }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -247,9 +246,5 @@ class CheckEligibilityTest {
             request.header("x-correlation-id", correlationId);
         }
         return request.post("/checkEligibility").then();
-    }
-
-    static JsonNode json(String text) throws Exception {
-        return JSON.readTree(text);
     }
 }

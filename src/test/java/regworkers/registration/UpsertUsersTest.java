@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -134,9 +133,5 @@ class UpsertUsersTest {
             batch.forEach(id -> counts.merge(id, 1, Integer::sum));
         }
         return counts;
-    }
-
-    static JsonNode json(String text) throws Exception {
-        return JSON.readTree(text);
     }
 }
