@@ -19,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
+import regworkers.platform.WorkerSpans;
 
 /**
  * The rules of the data pipeline: what a data event is, the envelope processData publishes, and the Kafka record
@@ -64,6 +65,9 @@ public class DataEvents {
         envelope.put("occurredAt", occurredAt.toString());
         envelope.put("source", SOURCE);
         envelope.set("data", data);
+        if (data.path("campaignId").isTextual()) {
+            WorkerSpans.campaign(exchange, data.get("campaignId").asText());
+        }
         String encoded = json.writeValueAsString(envelope);
         checkSize(encoded);
         exchange.setProperty(DATA_TYPE, type);
@@ -99,6 +103,7 @@ public class DataEvents {
         if (!campaignId.isTextual() || campaignId.asText().isBlank()) {
             throw new PermanentFailure("MISSING_FIELD", "field 'data.campaignId' is required: it is the Kafka key");
         }
+        WorkerSpans.campaign(exchange, campaignId.asText());
         return campaignId.asText();
     }
 

@@ -61,6 +61,7 @@ public class QueueContract {
         exchange.setProperty(QueueMessage.PROPERTY, message);
         String correlationId = Correlation.fromMessage(exchange, message.messageId());
         WorkerLog.context(worker, correlationId);
+        WorkerSpans.begin(exchange, worker, correlationId, message.messageId());
         count(workerId, "received");
     }
 

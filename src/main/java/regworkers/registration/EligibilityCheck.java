@@ -15,6 +15,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import org.apache.camel.Exchange;
 import regworkers.platform.Worker;
+import regworkers.platform.WorkerSpans;
 
 /**
  * The checks of SPEC §4 after the token and the request's shape, in order, first failure wins: campaign known →
@@ -52,7 +53,7 @@ public class EligibilityCheck {
         }
         Campaign campaign = found.get();
         String campaignId = campaign.id();
-        Span.current().setAttribute("span.campaignId", campaignId);
+        WorkerSpans.campaign(campaignId);
 
         if (!campaign.acceptsRegistrationsAt(Instant.now(clock))) {
             return Eligibility.ineligible(Reason.CAMPAIGN_CLOSED, campaignId);
@@ -84,9 +85,9 @@ public class EligibilityCheck {
     }
 
     private <T> T inSpan(String name, String campaignId, Supplier<T> work) {
-        Span span = tracer.spanBuilder(name).setAttribute("span.workerName", Worker.CHECK_ELIGIBILITY.id()).startSpan();
+        Span span = tracer.spanBuilder(name).setAttribute(WorkerSpans.WORKER_NAME, Worker.CHECK_ELIGIBILITY.id()).startSpan();
         if (campaignId != null) {
-            span.setAttribute("span.campaignId", campaignId);
+            span.setAttribute(WorkerSpans.CAMPAIGN_ID, campaignId);
         }
         try (Scope ignored = span.makeCurrent()) {
             return work.get();

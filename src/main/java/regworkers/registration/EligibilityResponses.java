@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
 import regworkers.platform.Worker;
+import regworkers.platform.WorkerSpans;
 import regworkers.platform.WorkerLog;
 
 /** The HTTP side of checkEligibility: correlation id in, JSON answers out, one log line per decision (no PII). */
@@ -28,12 +29,14 @@ public class EligibilityResponses {
 
     /** The caller's correlation id (or AppSync's request id), else a new one; answered back in a header. */
     public void begin(Exchange exchange) {
+        String requestId = firstPresent(exchange, "x-amzn-requestid");
         String correlationId = firstPresent(exchange, CORRELATION_HEADER, "x-amzn-requestid");
         if (correlationId == null) {
             correlationId = UUID.randomUUID().toString();
         }
         exchange.setProperty(Correlation.PROPERTY, correlationId);
         WorkerLog.context(Worker.CHECK_ELIGIBILITY, correlationId);
+        WorkerSpans.begin(exchange, Worker.CHECK_ELIGIBILITY, correlationId, requestId);
     }
 
     public String decision(Exchange exchange, Eligibility eligibility) {

@@ -24,6 +24,7 @@ import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
@@ -55,7 +56,9 @@ public class EntryReplication {
     Clock clock = Clock.systemUTC();
 
     public PendingEntry read(Exchange exchange) throws JsonProcessingException {
-        return read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
+        PendingEntry pending = read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
+        WorkerSpans.campaign(exchange, pending.campaignId());
+        return pending;
     }
 
     PendingEntry read(String body, QueueMessage message, String correlationId) throws JsonProcessingException {

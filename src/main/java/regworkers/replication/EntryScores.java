@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
@@ -47,6 +48,7 @@ public class EntryScores {
     public String rescore(String body) throws JsonProcessingException {
         JsonNode message = json.readTree(body == null ? "" : body);
         String campaignId = required(message, "campaignId");
+        WorkerSpans.campaign(campaignId);
         String globalUserId = required(message, "globalUserId");
         Optional<Map<String, AttributeValue>> item = items.current(campaignId, globalUserId);
         if (item.isEmpty()) {
