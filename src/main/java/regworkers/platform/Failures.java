@@ -66,7 +66,7 @@ public final class Failures {
         return PiiRedactionFilter.redact(String.valueOf(failure.getMessage()));
     }
 
-    static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+    public static <T extends Throwable> T find(Throwable failure, Class<T> type) {
         for (Throwable current = failure; current != null; current = current.getCause()) {
             if (type.isInstance(current)) {
                 return type.cast(current);

@@ -1,0 +1,116 @@
+package regworkers.selection;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import regworkers.platform.Correlation;
+import regworkers.platform.Failures;
+import regworkers.platform.PermanentFailure;
+import regworkers.platform.QueueMessage;
+import regworkers.platform.QueueOutcome;
+import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSpans;
+import regworkers.platform.services.Service;
+import regworkers.platform.services.ServiceClient;
+import regworkers.platform.services.ServiceRequest;
+
+/**
+ * markAssignedCodes: markAssignedCodesQueue messages of one (campaign, market), aggregated in memory, become one
+ * code-service mark-assigned call. Nothing is lost if the process dies while they wait: a message leaves its queue
+ * only after the call that covered its codes succeeded (each is settled after the flush).
+ */
+@ApplicationScoped
+@Named("codeMarks")
+public class CodeMarks {
+
+    private static final int MAX_CODES = 500;
+
+    /** A message waiting for its (campaign, market) batch. */
+    public record PendingCodes(QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes) {
+
+        public String market() {
+            return campaignId + "\n" + marketId;
+        }
+    }
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    ServiceClient services;
+
+    public PendingCodes pending(Exchange exchange) throws JsonProcessingException {
+        String body = exchange.getMessage().getBody(String.class);
+        JsonNode message = json.readTree(body == null ? "" : body);
+        if (message == null || !message.isObject() || !message.path("campaignId").isTextual() || !message.path("marketId").isTextual()) {
+            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, marketId, codes}");
+        }
+        JsonNode array = message.get("codes");
+        if (array == null || !array.isArray() || array.isEmpty() || array.size() > MAX_CODES) {
+            throw new PermanentFailure("INVALID_MESSAGE", "codes must be an array of 1 to " + MAX_CODES + " codes");
+        }
+        List<String> codes = new ArrayList<>();
+        for (JsonNode code : array) {
+            if (!code.isTextual() || code.asText().isBlank()) {
+                throw new PermanentFailure("INVALID_MESSAGE", "every code must be a non-empty string");
+            }
+            codes.add(code.asText());
+        }
+        String campaignId = message.get("campaignId").asText();
+        WorkerSpans.campaign(exchange, campaignId);
+        return new PendingCodes(QueueMessage.of(exchange), Correlation.of(exchange), campaignId, message.get("marketId").asText(), codes);
+    }
+
+    /** One mark-assigned call for the batch (all of one market); never throws: a failed call fails each message. */
+    public List<QueueOutcome> mark(List<PendingCodes> batch) {
+        PendingCodes first = batch.get(0);
+        Set<String> codes = new LinkedHashSet<>();
+        batch.forEach(pending -> codes.addAll(pending.codes()));
+        List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
+        try {
+            call(first.campaignId(), first.marketId(), codes);
+        } catch (RuntimeException failure) {
+            RuntimeException perMessage = Failures.forEachMessageOfBatch(failure, batch.size());
+            batch.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
+            WorkerLog.warn("Code service mark-assigned failed: every message of the batch will be retried",
+                    Map.of("campaignId", first.campaignId(), "marketId", first.marketId(), "messages", batch.size(),
+                            "codes", codes.size(), "error", String.valueOf(failure.getMessage())));
+            return outcomes;
+        }
+        batch.forEach(pending -> outcomes.add(QueueOutcome.succeeded(pending.message(), pending.correlationId())));
+        WorkerLog.info("Codes marked assigned", Map.of("campaignId", first.campaignId(), "marketId", first.marketId(),
+                "messages", batch.size(), "codes", codes.size()));
+        return outcomes;
+    }
+
+    /** The invoke endpoint's markAssignedCodes: one message's codes, marked at once. */
+    public String markOne(String body) throws JsonProcessingException {
+        JsonNode message = json.readTree(body == null ? "" : body);
+        List<String> codes = new ArrayList<>();
+        message.path("codes").forEach(code -> codes.add(code.asText()));
+        if (!message.path("campaignId").isTextual() || !message.path("marketId").isTextual() || codes.isEmpty()) {
+            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, marketId, codes}");
+        }
+        call(message.get("campaignId").asText(), message.get("marketId").asText(), new LinkedHashSet<>(codes));
+        return "MARKED " + codes.size();
+    }
+
+    private void call(String campaignId, String marketId, Set<String> codes) {
+        ObjectNode request = json.createObjectNode().put("campaignId", campaignId).put("marketId", marketId);
+        ArrayNode array = request.putArray("codes");
+        codes.forEach(array::add);
+        services.call(ServiceRequest.post(Service.CODE, "/codes/assigned", request.toString())).requireSuccess();
+    }
+}

@@ -1,0 +1,266 @@
+package regworkers.selection;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The record of each market's selection run in demand-table: {@code pk=CAMPAIGN#{campaignId}},
+ * {@code sk=SELECTION#{marketId}#{dateId}}, put with a condition before any code is reserved, so only one invocation
+ * ever selects a (campaign, market, date). Its status goes SELECTING → SELECTED (the winners with their codes are
+ * stored beside it, in parts of {@code selection.part-size}) → EMITTED. An invocation that finds the run SELECTED or
+ * EMITTED re-emits the stored winners; one that finds it SELECTING waits for it, and takes it over when its owner
+ * has not shown life for {@code selection.claim-timeout} (the takeover reserves under the same reservation id, so the
+ * code service hands back the codes it already reserved).
+ */
+@ApplicationScoped
+public class SelectionRuns {
+
+    static final String SELECTING = "SELECTING";
+    static final String SELECTED = "SELECTED";
+    static final String EMITTED = "EMITTED";
+    private static final String PART = "#PART#";
+    private static final int BATCH_WRITE_LIMIT = 25;
+
+    @Inject
+    DynamoDbClient dynamodb;
+    @ConfigProperty(name = "dynamodb.table")
+    String table;
+    @ConfigProperty(name = "selection.claim-timeout")
+    Duration claimTimeout;
+    @ConfigProperty(name = "selection.wait-for-run")
+    Duration waitForRun;
+    @ConfigProperty(name = "selection.part-size")
+    int partSize;
+
+    Clock clock = Clock.systemUTC();
+
+    /** Claims the run, or finds it recorded; waits while another invocation is selecting it. */
+    public SelectionRun claim(MarketSelectionRequest request) {
+        String owner = UUID.randomUUID().toString();
+        long deadline = clock.millis() + waitForRun.toMillis();
+        while (true) {
+            try {
+                Map<String, AttributeValue> item = new HashMap<>(key(request));
+                item.put("status", s(SELECTING));
+                item.put("owner", s(owner));
+                item.put("claimedAt", n(clock.millis()));
+                item.put("campaignId", s(request.campaignId()));
+                item.put("marketId", s(request.marketId()));
+                item.put("dateId", s(request.dateId()));
+                item.put("reservationId", s(request.reservationId()));
+                dynamodb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+                return new SelectionRun(request, owner, false, false);
+            } catch (ConditionalCheckFailedException exists) {
+                Map<String, AttributeValue> run = current(request);
+                if (run.isEmpty()) {
+                    continue;
+                }
+                String status = run.get("status").s();
+                if (!SELECTING.equals(status)) {
+                    return recorded(request, owner, run);
+                }
+                long claimedAt = Long.parseLong(run.get("claimedAt").n());
+                if (clock.millis() - claimedAt > claimTimeout.toMillis() && takeOver(request, run.get("owner").s(), owner)) {
+                    return new SelectionRun(request, owner, false, true);
+                }
+                if (clock.millis() > deadline) {
+                    throw new SelectionInProgress(request);
+                }
+                pause();
+            }
+        }
+    }
+
+    /** The owner shows life, so no one takes its run over while it pages through a large market. */
+    public void heartbeat(SelectionRun run) {
+        setAsOwner(run, Map.of("claimedAt", n(clock.millis())));
+    }
+
+    /** Stores the winners and marks the run SELECTED; only its owner may. */
+    public void recordSelected(SelectionRun run) {
+        List<Selection> selections = run.selections;
+        int parts = (selections.size() + partSize - 1) / partSize;
+        List<WriteRequest> writes = new ArrayList<>();
+        for (int part = 0; part < parts; part++) {
+            List<Selection> slice = selections.subList(part * partSize, Math.min(selections.size(), (part + 1) * partSize));
+            Map<String, AttributeValue> item = new HashMap<>(partKey(run.request(), part));
+            item.put("selections", s(encode(slice)));
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            if (writes.size() == BATCH_WRITE_LIMIT) {
+                write(writes);
+                writes = new ArrayList<>();
+            }
+        }
+        write(writes);
+        Map<String, AttributeValue> fields = new HashMap<>();
+        fields.put("status", s(SELECTED));
+        fields.put("capacity", n(run.capacity));
+        fields.put("scoredEntries", n(run.scored));
+        fields.put("unscoredEntries", n(run.unscored));
+        fields.put("winners", n(selections.size()));
+        fields.put("shortfall", n(run.shortfall));
+        fields.put("parts", n(parts));
+        fields.put("selectedAt", n(clock.millis()));
+        setAsOwner(run, fields);
+    }
+
+    public void markEmitted(SelectionRun run) {
+        dynamodb.updateItem(b -> b.tableName(table).key(key(run.request()))
+                .updateExpression("SET #status = :emitted, emittedAt = :at")
+                .expressionAttributeNames(Map.of("#status", "status"))
+                .expressionAttributeValues(Map.of(":emitted", s(EMITTED), ":at", n(clock.millis()))));
+    }
+
+    /** Every run record of a campaign (not their parts). */
+    public List<Map<String, AttributeValue>> runsOf(String campaignId) {
+        List<Map<String, AttributeValue>> runs = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamodb.query(b -> b.tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
+                    .expressionAttributeValues(Map.of(":pk", s("CAMPAIGN#" + campaignId), ":prefix", s("SELECTION#")))
+                    .exclusiveStartKey(from));
+            page.items().stream().filter(item -> !item.get("sk").s().contains(PART)).forEach(runs::add);
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return runs;
+    }
+
+    private SelectionRun recorded(MarketSelectionRequest request, String owner, Map<String, AttributeValue> item) {
+        SelectionRun run = new SelectionRun(request, owner, true, false);
+        run.capacity = intOf(item, "capacity");
+        run.scored = intOf(item, "scoredEntries");
+        run.unscored = intOf(item, "unscoredEntries");
+        run.shortfall = intOf(item, "shortfall");
+        run.selections = loadSelections(request, intOf(item, "parts"));
+        return run;
+    }
+
+    private List<Selection> loadSelections(MarketSelectionRequest request, int parts) {
+        List<Selection> selections = new ArrayList<>();
+        for (int part = 0; part < parts; part++) {
+            Map<String, AttributeValue> partKey = partKey(request, part);
+            var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
+            if (item == null || !item.containsKey("selections")) {
+                throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
+            }
+            selections.addAll(decode(item.get("selections").s()));
+        }
+        return selections;
+    }
+
+    private boolean takeOver(MarketSelectionRequest request, String previousOwner, String owner) {
+        try {
+            dynamodb.updateItem(b -> b.tableName(table).key(key(request))
+                    .updateExpression("SET #owner = :owner, claimedAt = :now")
+                    .conditionExpression("#status = :selecting AND #owner = :previous")
+                    .expressionAttributeNames(Map.of("#owner", "owner", "#status", "status"))
+                    .expressionAttributeValues(Map.of(":owner", s(owner), ":now", n(clock.millis()),
+                            ":selecting", s(SELECTING), ":previous", s(previousOwner))));
+            return true;
+        } catch (ConditionalCheckFailedException lost) {
+            return false;
+        }
+    }
+
+    /** Sets the fields on the run record, on condition that this invocation still owns a run being selected. */
+    private void setAsOwner(SelectionRun run, Map<String, AttributeValue> fields) {
+        Map<String, String> names = new HashMap<>(Map.of("#owner", "owner", "#status", "status"));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":me", s(run.owner()), ":selecting", s(SELECTING)));
+        List<String> assignments = new ArrayList<>();
+        int i = 0;
+        for (Map.Entry<String, AttributeValue> field : fields.entrySet()) {
+            names.put("#f" + i, field.getKey());
+            values.put(":f" + i, field.getValue());
+            assignments.add("#f" + i + " = :f" + i);
+            i++;
+        }
+        try {
+            dynamodb.updateItem(b -> b.tableName(table).key(key(run.request()))
+                    .updateExpression("SET " + String.join(", ", assignments))
+                    .conditionExpression("#owner = :me AND #status = :selecting")
+                    .expressionAttributeNames(names).expressionAttributeValues(values));
+        } catch (ConditionalCheckFailedException e) {
+            throw new SelectionInProgress(run.request(), "another invocation took this selection run over");
+        }
+    }
+
+    private void write(List<WriteRequest> writes) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+        while (!pending.isEmpty() && !pending.getOrDefault(table, List.of()).isEmpty()) {
+            Map<String, List<WriteRequest>> batch = pending;
+            pending = dynamodb.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
+        }
+    }
+
+    private Map<String, AttributeValue> current(MarketSelectionRequest request) {
+        var response = dynamodb.getItem(b -> b.tableName(table).key(key(request)).consistentRead(true));
+        return response.hasItem() ? response.item() : Map.of();
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a selection run", e);
+        }
+    }
+
+    static String encode(List<Selection> selections) {
+        StringBuilder text = new StringBuilder(selections.size() * 48);
+        for (Selection selection : selections) {
+            text.append(selection.rank()).append('\t').append(selection.globalUserId()).append('\t').append(selection.code()).append('\n');
+        }
+        return text.toString();
+    }
+
+    static List<Selection> decode(String text) {
+        List<Selection> selections = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) {
+                String[] fields = line.split("\t", 3);
+                selections.add(new Selection(fields[1], fields[2], Integer.parseInt(fields[0])));
+            }
+        }
+        return selections;
+    }
+
+    private static Map<String, AttributeValue> key(MarketSelectionRequest request) {
+        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()));
+    }
+
+    private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, int part) {
+        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + String.format("%06d", part)));
+    }
+
+    private static int intOf(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null || value.n() == null ? 0 : Integer.parseInt(value.n());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+}

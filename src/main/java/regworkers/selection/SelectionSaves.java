@@ -1,0 +1,148 @@
+package regworkers.selection;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import regworkers.platform.PermanentFailure;
+import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSpans;
+import regworkers.platform.services.Service;
+import regworkers.platform.services.ServiceClient;
+import regworkers.platform.services.ServiceRequest;
+
+/**
+ * saveSelections: one saveSelectionQueue message (up to 25 winners of a market) → entry service assign-codes →
+ * {@code verdicts.{marketId}} on each winner's entry → the codes now held by their winners, as one
+ * markAssignedCodesQueue message. Every step is idempotent, so a redelivered message does the same again.
+ */
+@ApplicationScoped
+@Named("selectionSaves")
+public class SelectionSaves {
+
+    private static final int MAX_SELECTIONS = 500;
+
+    /** A saveSelectionQueue message. */
+    public record SelectionBatch(String campaignId, String marketId, String dateId, List<Selection> selections) {
+    }
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    ServiceClient services;
+    @Inject
+    Verdicts verdicts;
+    @Inject
+    MeterRegistry metrics;
+
+    Clock clock = Clock.systemUTC();
+
+    public SelectionBatch read(Exchange exchange) throws JsonProcessingException {
+        String body = exchange.getMessage().getBody(String.class);
+        SelectionBatch batch = read(json.readTree(body == null ? "" : body));
+        WorkerSpans.campaign(exchange, batch.campaignId());
+        return batch;
+    }
+
+    SelectionBatch read(JsonNode message) {
+        if (message == null || !message.isObject()) {
+            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, marketId, dateId, selections}");
+        }
+        String campaignId = text(message, "campaignId");
+        String marketId = text(message, "marketId");
+        String dateId = text(message, "dateId");
+        JsonNode array = message.get("selections");
+        if (array == null || !array.isArray() || array.isEmpty() || array.size() > MAX_SELECTIONS) {
+            throw new PermanentFailure("INVALID_MESSAGE", "selections must be an array of 1 to " + MAX_SELECTIONS + " winners");
+        }
+        List<Selection> selections = new ArrayList<>(array.size());
+        for (JsonNode selection : array) {
+            JsonNode rank = selection.get("rank");
+            if (rank == null || !rank.canConvertToInt() || rank.asInt() < 1) {
+                throw new PermanentFailure("INVALID_MESSAGE", "selections[].rank must be a positive integer");
+            }
+            selections.add(new Selection(text(selection, "globalUserId"), text(selection, "code"), rank.asInt()));
+        }
+        return new SelectionBatch(campaignId, marketId, dateId, selections);
+    }
+
+    /**
+     * Assigns the codes, records the verdicts; answers the markAssignedCodes message of the codes their winners now
+     * hold, or null when none does.
+     */
+    public String save(SelectionBatch batch) throws JsonProcessingException {
+        Set<String> conflicting = assign(batch);
+        Map<Verdicts.Outcome, Integer> outcomes = new EnumMap<>(Verdicts.Outcome.class);
+        List<String> heldCodes = new ArrayList<>();
+        Instant now = Instant.now(clock);
+        for (Selection selection : batch.selections()) {
+            if (conflicting.contains(selection.globalUserId())) {
+                continue;
+            }
+            Verdicts.Outcome outcome = verdicts.record(batch.campaignId(), batch.marketId(), batch.dateId(), selection, now);
+            outcomes.merge(outcome, 1, Integer::sum);
+            if (outcome != Verdicts.Outcome.CONFLICT) {
+                heldCodes.add(selection.code());
+            }
+        }
+        int verdictConflicts = outcomes.getOrDefault(Verdicts.Outcome.CONFLICT, 0);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("campaignId", batch.campaignId());
+        data.put("marketId", batch.marketId());
+        data.put("dateId", batch.dateId());
+        data.put("winners", batch.selections().size());
+        data.put("assignmentConflicts", conflicting.size());
+        outcomes.forEach((outcome, count) -> data.put("verdicts" + outcome.name(), count));
+        if (!conflicting.isEmpty() || verdictConflicts > 0) {
+            metrics.counter("regworkers.selection.code.conflicts").increment(conflicting.size() + verdictConflicts);
+            WorkerLog.warn("Winners already hold another code in this market: their new code stays reserved, unassigned", data);
+        } else {
+            WorkerLog.info("Selections saved", data);
+        }
+        if (heldCodes.isEmpty()) {
+            return null;
+        }
+        ObjectNode marks = json.createObjectNode().put("campaignId", batch.campaignId()).put("marketId", batch.marketId());
+        ArrayNode codes = marks.putArray("codes");
+        heldCodes.forEach(codes::add);
+        return marks.toString();
+    }
+
+    /** Entry service assign-codes; answers the winners it reports holding a different code. */
+    private Set<String> assign(SelectionBatch batch) throws JsonProcessingException {
+        ObjectNode request = json.createObjectNode().put("dateId", batch.dateId());
+        ArrayNode assignments = request.putArray("assignments");
+        batch.selections().forEach(s -> assignments.addObject().put("globalUserId", s.globalUserId()).put("code", s.code()));
+        String answer = services.call(ServiceRequest.post(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(batch.campaignId())
+                        + "/markets/" + ServiceRequest.segment(batch.marketId()) + "/assignments", request.toString())
+                .withRateKey(batch.campaignId())).requireSuccess().body();
+        Set<String> conflicting = new HashSet<>();
+        json.readTree(answer).path("conflicts").forEach(conflict -> conflicting.add(conflict.path("globalUserId").asText()));
+        return conflicting;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            throw new PermanentFailure("INVALID_MESSAGE", "field '" + field + "' must be a non-empty string");
+        }
+        return value.asText();
+    }
+}
