@@ -15,6 +15,11 @@ public final class DemoData {
     public static final String MARKET_B = "market-456";
     public static final String INVITED_USER = "global-user-123";
     public static final int CODES_PER_MARKET = 1000;
+    /** The seed's enqueueMarketSelections example: {"campaignId":"campaign-123","dateId":"2024-03-01","marketId":"market-456"}. */
+    public static final String SELECTION_CAMPAIGN_ID = "campaign-123";
+    public static final String SELECTION_MARKET = "market-456";
+    public static final int SELECTION_CAPACITY = 100;
+    public static final int SELECTION_ENTRANTS = 2_000;
 
     private DemoData() {
     }
@@ -24,6 +29,23 @@ public final class DemoData {
         standIns.campaign().seedInvite(CAMPAIGN_ID, INVITED_USER);
         standIns.code().seedCodePool(CAMPAIGN_ID, MARKET_A, CODES_PER_MARKET);
         standIns.code().seedCodePool(CAMPAIGN_ID, MARKET_B, CODES_PER_MARKET);
+        if (standIns.entry().seededScoringRecords(SELECTION_CAMPAIGN_ID, SELECTION_MARKET) == 0) {
+            standIns.campaign().seedCampaign(selectionCampaign(Instant.now()));
+            standIns.entry().seedScoringRecords(SELECTION_CAMPAIGN_ID, SELECTION_MARKET, SELECTION_ENTRANTS, 123);
+            standIns.code().seedCodePool(SELECTION_CAMPAIGN_ID, SELECTION_MARKET, 2 * SELECTION_CAPACITY);
+        }
+    }
+
+    /** The campaign of the seed's selection example: registration closed yesterday, one market of 100 winners. */
+    public static ObjectNode selectionCampaign(Instant now) {
+        Instant today = now.truncatedTo(ChronoUnit.SECONDS);
+        ObjectNode campaign = campaign(now).put("id", SELECTION_CAMPAIGN_ID).put("slug", "selection-example-2024")
+                .put("name", "Selection Example").put("status", "CLOSED");
+        campaign.putObject("registration")
+                .put("opensAt", today.minus(Duration.ofDays(30)).toString())
+                .put("closesAt", today.minus(Duration.ofDays(1)).toString());
+        campaign.putArray("markets").addObject().put("id", SELECTION_MARKET).put("name", "Chicago").put("capacity", SELECTION_CAPACITY);
+        return campaign;
     }
 
     /** The demo campaign, open from 30 days before {@code now} to 30 days after. */

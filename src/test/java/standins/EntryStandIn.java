@@ -47,6 +47,11 @@ public final class EntryStandIn extends StandInServer {
         scoringRecords(campaignId, marketId).addSynthetic(count, seed);
     }
 
+    /** How many scoring records were seeded into the market. */
+    public int seededScoringRecords(String campaignId, String marketId) {
+        return scoringRecords(campaignId, marketId).seededCount();
+    }
+
     public void seedScoringRecords(String campaignId, String marketId, List<ScoringRecord> records) {
         scoringRecords(campaignId, marketId).add(records);
     }

@@ -64,6 +64,23 @@ class SelectionTest {
     private final DemandTableEntries table = new DemandTableEntries(stack.dynamo());
 
     @Test
+    void theSeedsInvokeEventWorksAsWritten() throws Exception {
+        DemoData.seed(stack.standIns());
+        String seedEvent = """
+                {
+                  "campaignId": "campaign-123",
+                  "dateId": "2024-03-01",
+                  "marketId": "market-456"
+                }""";
+        String result = given().contentType("application/json").body(seedEvent)
+                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().path("result");
+        JsonNode summary = JSON.readTree(result);
+        assertEquals(DemoData.SELECTION_CAPACITY, summary.get("winners").asInt());
+        assertEquals(DemoData.SELECTION_ENTRANTS, summary.get("scoredEntries").asInt() + summary.get("unscoredEntries").asInt());
+        assertEquals(DemoData.SELECTION_CAPACITY, codeService.reservedCodes(DemoData.SELECTION_CAMPAIGN_ID, DemoData.SELECTION_MARKET).size());
+    }
+
+    @Test
     void theSeedsInvokeEventSelectsAndEveryRecordAgreesAtTheEnd() throws Exception {
         String campaignId = campaign(Map.of(MARKET, 6, OTHER_MARKET, 4));
         List<ScoringRecord> records = scoredEntrants(campaignId, 15, MARKET);
