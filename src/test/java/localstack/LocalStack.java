@@ -102,6 +102,16 @@ public final class LocalStack implements AutoCloseable {
         infrastructure.applyQueue(sqs(), name);
     }
 
+    /** A test queue subscribed to {@code topic} with raw delivery: what a downstream consumer of the topic receives. */
+    public void subscribeTestQueue(String topic, String queue) {
+        createTestQueue(queue);
+        String topicArn = sns().createTopic(b -> b.name(topic)).topicArn();
+        String queueArn = sqs().getQueueAttributes(b -> b.queueUrl(sqs().getQueueUrl(q -> q.queueName(queue)).queueUrl())
+                .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
+        sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+                .attributes(java.util.Map.of("RawMessageDelivery", "true")));
+    }
+
     public Infrastructure infrastructure() {
         return infrastructure;
     }

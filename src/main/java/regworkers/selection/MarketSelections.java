@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.notification.NotificationTargets;
 import regworkers.platform.Correlation;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.Worker;
@@ -48,6 +49,8 @@ public class MarketSelections {
     SelectionRuns runs;
     @Inject
     SelectionStats stats;
+    @Inject
+    NotificationTargets notifications;
     @Inject
     MeterRegistry metrics;
     @ConfigProperty(name = "selection.page-size")
@@ -169,6 +172,7 @@ public class MarketSelections {
     public String emitted(SelectionRun run) throws JsonProcessingException {
         runs.markEmitted(run);
         stats.schedule(run.request().campaignId());
+        notifications.register(run.request());
         Map<String, Object> summary = run.summary();
         WorkerLog.info(run.selected() ? "Selections emitted again" : "Market selected", summary);
         return json.writeValueAsString(summary);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -143,6 +144,25 @@ public class SelectionRuns {
         return runs;
     }
 
+    /** How many stored parts the run's winners fill, once it is SELECTED or EMITTED; empty before (or without a run). */
+    public Optional<Integer> recordedParts(MarketSelectionRequest request) {
+        Map<String, AttributeValue> run = current(request);
+        if (run.isEmpty() || SELECTING.equals(run.get("status").s())) {
+            return Optional.empty();
+        }
+        return Optional.of(intOf(run, "parts"));
+    }
+
+    /** The winners stored in one part of a recorded run, in rank order. */
+    public List<Selection> part(MarketSelectionRequest request, int part) {
+        Map<String, AttributeValue> partKey = partKey(request, part);
+        var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
+        if (item == null || !item.containsKey("selections")) {
+            throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
+        }
+        return decode(item.get("selections").s());
+    }
+
     private SelectionRun recorded(MarketSelectionRequest request, String owner, Map<String, AttributeValue> item) {
         SelectionRun run = new SelectionRun(request, owner, true, false);
         run.capacity = intOf(item, "capacity");
@@ -156,12 +176,7 @@ public class SelectionRuns {
     private List<Selection> loadSelections(MarketSelectionRequest request, int parts) {
         List<Selection> selections = new ArrayList<>();
         for (int part = 0; part < parts; part++) {
-            Map<String, AttributeValue> partKey = partKey(request, part);
-            var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
-            if (item == null || !item.containsKey("selections")) {
-                throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
-            }
-            selections.addAll(decode(item.get("selections").s()));
+            selections.addAll(part(request, part));
         }
         return selections;
     }

@@ -55,10 +55,19 @@ public final class LeaseTable {
 
     /** {@code consumer} names the reading application (enqueueEntries); {@code streamTable} the table read. */
     public LeaseTable(DynamoDbClient dynamo, String table, String consumer, String streamTable) {
+        this(dynamo, table, consumer, "stream-lease#" + consumer + "#", streamTable);
+    }
+
+    private LeaseTable(DynamoDbClient dynamo, String table, String consumer, String keyPrefix, String name) {
         this.dynamo = dynamo;
         this.table = table;
         this.consumer = consumer;
-        this.leaseKey = "stream-lease#" + consumer + "#" + streamTable;
+        this.leaseKey = keyPrefix + name;
+    }
+
+    /** A leader lease of its own for {@code namespace} (a Camel cluster view), in the same table; no checkpoints. */
+    public static LeaseTable leadership(DynamoDbClient dynamo, String table, String namespace) {
+        return new LeaseTable(dynamo, table, namespace, "leader-lease#", namespace);
     }
 
     /** Takes the lease when it is free, expired or already {@code owner}'s; empty when another process holds it. */

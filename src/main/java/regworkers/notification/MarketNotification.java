@@ -1,0 +1,58 @@
+package regworkers.notification;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import regworkers.selection.MarketSelectionRequest;
+
+/** One notificationQueue message's work on a market: who owns it, where it stands, and what it sends with. */
+public final class MarketNotification {
+
+    final MarketSelectionRequest market;
+    final String owner;
+    final int parts;
+    final JsonNode campaign;
+    int nextPart;
+    int nextIndex;
+    int sent;
+    private final boolean alreadyNotified;
+
+    MarketNotification(MarketSelectionRequest market, String owner, int parts, JsonNode campaign, NotificationTargets.Progress progress) {
+        this.market = market;
+        this.owner = owner;
+        this.parts = parts;
+        this.campaign = campaign;
+        this.nextPart = progress.nextPart();
+        this.nextIndex = progress.nextIndex();
+        this.sent = progress.sent();
+        this.alreadyNotified = false;
+    }
+
+    private MarketNotification(MarketSelectionRequest market) {
+        this.market = market;
+        this.owner = null;
+        this.parts = 0;
+        this.campaign = null;
+        this.alreadyNotified = true;
+    }
+
+    static MarketNotification notifiedBefore(MarketSelectionRequest market) {
+        return new MarketNotification(market);
+    }
+
+    /** There is work to do: the market was not notified before this message. */
+    public boolean isPending() {
+        return !alreadyNotified;
+    }
+
+    /** Every winner has been sent. */
+    public boolean isComplete() {
+        return nextPart >= parts;
+    }
+
+    public MarketSelectionRequest market() {
+        return market;
+    }
+
+    NotificationTargets.Progress progress() {
+        return new NotificationTargets.Progress(nextPart, nextIndex, sent);
+    }
+}

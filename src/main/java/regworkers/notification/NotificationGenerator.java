@@ -1,0 +1,228 @@
+package regworkers.notification;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.platform.PermanentFailure;
+import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSpans;
+import regworkers.platform.services.Service;
+import regworkers.platform.services.ServiceClient;
+import regworkers.platform.services.ServiceRequest;
+import regworkers.platform.services.ServiceResponse;
+import regworkers.selection.MarketSelectionRequest;
+import regworkers.selection.Selection;
+import regworkers.selection.SelectionRuns;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+import software.amazon.awssdk.services.sns.model.Topic;
+
+/**
+ * notificationGenerator: a notificationQueue message {campaignId, marketId, dateId} → take the market (one generator
+ * at a time) → from its recorded progress, the market's winners part by part (the selection run's stored parts: memory
+ * holds one part) → one notification per winner → SNS {@code notifications} in PublishBatch calls of 10, the progress
+ * written after each → after {@code notification.batches-per-message} batches the market is handed to a continuation
+ * message; when all are sent, a {@code notification} data event goes to processData and the market is NOTIFIED.
+ * A crash re-sends at most the batch in flight; every notification carries a stable {@code notificationId}.
+ */
+@ApplicationScoped
+@Named("notificationGenerator")
+public class NotificationGenerator {
+
+    static final int PUBLISH_BATCH = 10;
+
+    @Inject
+    ObjectMapper json;
+    @Inject
+    NotificationTargets targets;
+    @Inject
+    SelectionRuns runs;
+    @Inject
+    ServiceClient services;
+    @Inject
+    SnsClient sns;
+    @ConfigProperty(name = "topic.notifications")
+    String topic;
+    @ConfigProperty(name = "notification.batches-per-message")
+    int batchesPerMessage;
+
+    Clock clock = Clock.systemUTC();
+    private volatile String topicArn;
+
+    public MarketNotification start(Exchange exchange) throws JsonProcessingException {
+        String body = exchange.getMessage().getBody(String.class);
+        MarketSelectionRequest market = MarketSelectionRequest.of(json.readTree(body == null ? "" : body));
+        WorkerSpans.campaign(exchange, market.campaignId());
+        int parts = runs.recordedParts(market).orElseThrow(() -> new PermanentFailure("NOT_SELECTED",
+                "market " + market.marketId() + " of campaign " + market.campaignId() + " has no recorded selection for " + market.dateId()));
+        String owner = UUID.randomUUID().toString();
+        var progress = targets.own(market, owner);
+        if (progress.isEmpty()) {
+            WorkerLog.info("Market already notified: nothing to send", Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
+            return MarketNotification.notifiedBefore(market);
+        }
+        return new MarketNotification(market, owner, parts, campaign(market.campaignId()), progress.get());
+    }
+
+    /** Up to 10 winners, and where the market stands once they are sent. */
+    public record Batch(List<Selection> winners, int nextPart, int nextIndex) {
+    }
+
+    /** The next batches of up to 10 winners, from the market's progress, at most {@code batches-per-message} of them. */
+    public Iterator<Batch> batches(MarketNotification notification) {
+        return new Iterator<>() {
+            private int part = notification.nextPart;
+            private int index = notification.nextIndex;
+            private List<Selection> winners;
+            private int batches;
+
+            @Override
+            public boolean hasNext() {
+                if (batches >= batchesPerMessage) {
+                    return false;
+                }
+                while (part < notification.parts) {
+                    if (winners == null) {
+                        winners = runs.part(notification.market, part);
+                    }
+                    if (index < winners.size()) {
+                        return true;
+                    }
+                    part++;
+                    index = 0;
+                    winners = null;
+                }
+                return false;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<Selection> batch = new ArrayList<>(winners.subList(index, Math.min(winners.size(), index + PUBLISH_BATCH)));
+                index += batch.size();
+                batches++;
+                return index >= winners.size() ? new Batch(batch, part + 1, 0) : new Batch(batch, part, index);
+            }
+        };
+    }
+
+    /** Publishes one batch, then records the progress; a refused entry fails the batch (it is sent again). */
+    public void publish(MarketNotification notification, Batch next) throws JsonProcessingException {
+        List<Selection> batch = next.winners();
+        List<PublishBatchRequestEntry> entries = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Selection winner = batch.get(i);
+            String notificationId = notificationId(notification.market, winner.globalUserId());
+            entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(i))
+                    .message(json.writeValueAsString(notification(notification, winner, notificationId)))
+                    .messageAttributes(Map.of("notificationId", text(notificationId), "type", text("PRESALE_CODE")))
+                    .build());
+        }
+        PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topicArn()).publishBatchRequestEntries(entries));
+        if (response.hasFailed() && !response.failed().isEmpty()) {
+            var failed = response.failed().get(0);
+            throw new IllegalStateException("SNS refused " + response.failed().size() + " of " + batch.size()
+                    + " notifications: " + failed.code() + " " + failed.message());
+        }
+        notification.nextPart = next.nextPart();
+        notification.nextIndex = next.nextIndex();
+        notification.sent += batch.size();
+        targets.checkpoint(notification.market, notification.owner, notification.progress());
+    }
+
+    /** The {@code notification} data event for processData: the market is done. */
+    public String dataEvent(MarketNotification notification) {
+        ObjectNode event = json.createObjectNode().put("type", "notification");
+        event.putObject("data").put("campaignId", notification.market.campaignId()).put("marketId", notification.market.marketId())
+                .put("dateId", notification.market.dateId()).put("notifications", notification.sent)
+                .put("notifiedAt", clock.instant().toString());
+        return event.toString();
+    }
+
+    public void markNotified(MarketNotification notification) {
+        targets.markNotified(notification.market, notification.owner, notification.sent);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("campaignId", notification.market.campaignId());
+        data.put("marketId", notification.market.marketId());
+        data.put("dateId", notification.market.dateId());
+        data.put("notifications", notification.sent);
+        WorkerLog.info("Market notified", data);
+    }
+
+    /** Hands the market over to a continuation message, which takes it from the recorded progress. */
+    public String continuation(MarketNotification notification) {
+        targets.release(notification.market, notification.owner);
+        return json.createObjectNode().put("campaignId", notification.market.campaignId()).put("marketId", notification.market.marketId())
+                .put("dateId", notification.market.dateId()).toString();
+    }
+
+    private ObjectNode notification(MarketNotification notification, Selection winner, String notificationId) {
+        MarketSelectionRequest market = notification.market;
+        ObjectNode payload = json.createObjectNode()
+                .put("notificationId", notificationId)
+                .put("type", "PRESALE_CODE")
+                .put("globalUserId", winner.globalUserId())
+                .put("campaignId", market.campaignId())
+                .put("marketId", market.marketId())
+                .put("dateId", market.dateId())
+                .put("code", winner.code())
+                .put("rank", winner.rank());
+        JsonNode campaign = notification.campaign;
+        if (campaign != null) {
+            payload.put("campaignName", campaign.path("name").asText(null));
+            for (JsonNode candidate : campaign.path("markets")) {
+                if (market.marketId().equals(candidate.path("id").asText())) {
+                    payload.put("marketName", candidate.path("name").asText(null));
+                    payload.set("event", candidate.has("event") ? candidate.get("event") : campaign.get("event"));
+                }
+            }
+        }
+        return payload;
+    }
+
+    static String notificationId(MarketSelectionRequest market, String globalUserId) {
+        return UUID.nameUUIDFromBytes(("notification\n" + market.campaignId() + "\n" + market.marketId() + "\n" + market.dateId()
+                + "\n" + globalUserId).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    private JsonNode campaign(String campaignId) throws JsonProcessingException {
+        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
+        return response.isNotFound() ? null : json.readTree(response.requireSuccess().body());
+    }
+
+    private String topicArn() {
+        String known = topicArn;
+        if (known == null) {
+            known = sns.listTopicsPaginator().topics().stream().map(Topic::topicArn)
+                    .filter(arn -> arn.endsWith(":" + topic)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no SNS topic named " + topic));
+            topicArn = known;
+        }
+        return known;
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+}
