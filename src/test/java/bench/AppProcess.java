@@ -32,15 +32,17 @@ final class AppProcess implements AutoCloseable {
     private final ProcessHandle jvm;
     private final Path log;
     private final int httpPort;
+    private final int jolokiaPort;
     private final long launchedAt;
     private double httpUpSeconds = Double.NaN;
     private String lastNotReady;
 
-    private AppProcess(Process watchdog, ProcessHandle jvm, Path log, int httpPort, long launchedAt) {
+    private AppProcess(Process watchdog, ProcessHandle jvm, Path log, int httpPort, int jolokiaPort, long launchedAt) {
         this.watchdog = watchdog;
         this.jvm = jvm;
         this.log = log;
         this.httpPort = httpPort;
+        this.jolokiaPort = jolokiaPort;
         this.launchedAt = launchedAt;
     }
 
@@ -55,6 +57,17 @@ final class AppProcess implements AutoCloseable {
      * from about 11 k to 1-4 k req/s in a trial.
      */
     static AppProcess start(Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log, Path jfr) throws Exception {
+        return launch(projectRoot, appJar, "APP_NAME", worker, appConfig, log, jfr);
+    }
+
+    /** Like {@link #start(Path, Path, String, Map, Path, Path)}, with one whole stack selected (APP_STACK) instead of one worker. */
+    static AppProcess startStack(Path projectRoot, Path appJar, String stack, Map<String, String> appConfig, Path log, Path jfr) throws Exception {
+        return launch(projectRoot, appJar, "APP_STACK", stack, appConfig, log, jfr);
+    }
+
+    /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed). */
+    private static AppProcess launch(Path projectRoot, Path appJar, String selection, String selected, Map<String, String> appConfig,
+                                     Path log, Path jfr) throws Exception {
         if (!Files.isRegularFile(appJar)) {
             throw new IllegalStateException(appJar + " is missing: build with ./mvnw -B -q package -DskipTests");
         }
@@ -64,7 +77,8 @@ final class AppProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-Dquarkus.profile=local"));
         appConfig.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + httpPort);
-        command.add("-Dquarkus.camel.jolokia.server.port=" + freePort());
+        int jolokiaPort = freePort();
+        command.add("-Dquarkus.camel.jolokia.server.port=" + jolokiaPort);
         if (jfr != null) {
             Files.createDirectories(jfr.getParent());
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());
@@ -78,12 +92,13 @@ final class AppProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("CONFIG_ENV", "local");
-        builder.environment().put("APP_NAME", worker);
+        builder.environment().remove("APP_NAME");
         builder.environment().remove("APP_STACK");
+        builder.environment().put(selection, selected);
         long launchedAt = System.nanoTime();
         Process watchdog = builder.start();
         ProcessHandle jvm = findJvm(watchdog);
-        return new AppProcess(watchdog, jvm, log, httpPort, launchedAt);
+        return new AppProcess(watchdog, jvm, log, httpPort, jolokiaPort, launchedAt);
     }
 
     /** The JVM the watchdog started (its child running java). */
@@ -241,6 +256,10 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** The app's HTTP port (quarkus.http.port, a free port chosen at start). */
+    int jolokiaPort() {
+        return jolokiaPort;
+    }
+
     int httpPort() {
         return httpPort;
     }

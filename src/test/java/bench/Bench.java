@@ -14,9 +14,9 @@ import localstack.LocalStack;
 /**
  * Benchmark harness entry point, run by bench/run (never by the tests: no class here ends in Test).
  * Starts the local stack once on free ports, runs the named benchmark (sendData, checkEligibility, upsertUsers, or
- * all of them one after the other), prints a table and writes target/bench/&lt;benchmark&gt;.json for each. Every
- * child process (servers, app) is stopped at the end, also on failure; they run under local/child-watchdog.sh, so
- * they also die if this JVM is killed.
+ * all three one after the other; or replication, selection or notification, each on its own), prints a table and writes
+ * target/bench/&lt;benchmark&gt;.json for each. Every child process (servers, app) is stopped at the end, also on
+ * failure; they run under local/child-watchdog.sh, so they also die if this JVM is killed.
  */
 public final class Bench {
 
@@ -32,13 +32,20 @@ public final class Bench {
         // the baseline for nothing. Nothing below INFO is wanted here.
         ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
         if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-            System.out.println(Options.usage());
+            System.out.println(Options.usage() + "\n" + ReplicationBench.USAGE + "\n" + SelectionBench.USAGE + "\n" + NotificationBench.USAGE);
             System.exit(0);
             return;
         }
         Options options;
         try {
-            options = Options.parse(args);
+            // replication, selection and notification parse their own options; none is part of "all"
+            String first = args.length > 0 ? args[0] : "";
+            options = switch (first) {
+                case ReplicationBench.NAME -> ReplicationBench.parse(args);
+                case SelectionBench.NAME -> SelectionBench.parse(args);
+                case NotificationBench.NAME -> NotificationBench.parse(args);
+                default -> Options.parse(args);
+            };
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
@@ -118,6 +125,9 @@ public final class Bench {
             case "sendData" -> new SendDataBench(options, root, outDir, stack);
             case "checkEligibility" -> new CheckEligibilityBench(options, root, outDir, stack);
             case "upsertUsers" -> new UpsertUsersBench(options, root, outDir, stack);
+            case ReplicationBench.NAME -> new ReplicationBench(options, root, outDir, stack);
+            case SelectionBench.NAME -> new SelectionBench(options, root, outDir, stack);
+            case NotificationBench.NAME -> new NotificationBench(options, root, outDir, stack);
             default -> throw new IllegalArgumentException("unknown benchmark " + options.benchmark());
         };
     }
