@@ -41,6 +41,8 @@ public class QueueContract {
     ConsumerProtection consumerProtection;
     @Inject
     Acknowledgements acknowledgements;
+    @Inject
+    UnsettledMessages unsettled;
     @ConfigProperty(name = "queue.max-receive-count")
     int maxReceiveCount;
     @ConfigProperty(name = "queue.dead-letter-suffix")
@@ -62,6 +64,8 @@ public class QueueContract {
         String correlationId = Correlation.fromMessage(exchange, message.messageId());
         WorkerLog.context(worker, correlationId);
         WorkerSpans.begin(exchange, worker, correlationId, message.messageId());
+        unsettled.awaitRoom(workerId);
+        unsettled.received(workerId, message.messageId());
         count(workerId, "received");
     }
 
@@ -72,6 +76,7 @@ public class QueueContract {
 
     void acknowledge(QueueMessage message) {
         acknowledgements.delete(queueUrl(message.queue()), message.receiptHandle());
+        unsettled.settled(message.worker(), message.messageId());
         count(message.worker(), "processed");
     }
 
@@ -106,6 +111,7 @@ public class QueueContract {
     }
 
     private void fail(QueueMessage message, String correlationId, Throwable cause) {
+        unsettled.settled(message.worker(), message.messageId());
         String reason = Failures.reason(cause);
         Map<String, Object> data = Map.of("queue", message.queue(), "messageId", message.messageId(),
                 "receiveCount", message.receiveCount(), "reason", reason, "error", Failures.describe(cause));
