@@ -1,5 +1,9 @@
 package regworkers.notification;
 
+import static regworkers.platform.ItemAttributes.intOf;
+import static regworkers.platform.ItemAttributes.n;
+import static regworkers.platform.ItemAttributes.s;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -162,18 +166,5 @@ public class NotificationTargets {
 
     static Map<String, AttributeValue> key(MarketSelectionRequest market) {
         return Map.of("pk", s(PK), "sk", s("CAMPAIGN#" + market.campaignId() + "#MARKET#" + market.marketId() + "#DATE#" + market.dateId()));
-    }
-
-    private static int intOf(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Integer.parseInt(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

@@ -1,8 +1,12 @@
 package regworkers.registration;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -37,6 +41,19 @@ public class AccessTokens {
     String idvClaim;
     @ConfigProperty(name = "check-eligibility.card-claim")
     String cardClaim;
+    @ConfigProperty(name = "check-eligibility.token-cache.size")
+    int tokenCacheSize;
+    @ConfigProperty(name = "check-eligibility.token-cache.max-age")
+    Duration tokenCacheMaxAge;
+    @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
+    int clockSkewSeconds;
+
+    private VerifiedTokens verified;
+
+    @PostConstruct
+    void createCache() {
+        verified = new VerifiedTokens(tokenCacheSize, tokenCacheMaxAge, Duration.ofSeconds(clockSkewSeconds), Clock.systemUTC());
+    }
 
     /** 401 unless the Authorization header carries a valid bearer token. */
     public void verify(Exchange exchange) {
@@ -47,9 +64,15 @@ public class AccessTokens {
         if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length()) || header.length() == BEARER.length()) {
             throw ClientError.unauthorized("the Authorization header must be 'Bearer <token>'");
         }
+        String raw = header.substring(BEARER.length()).trim();
+        Optional<AccessToken> known = verified.get(raw);
+        if (known.isPresent()) {
+            exchange.setProperty(TOKEN, known.get());
+            return;
+        }
         JsonWebToken jwt;
         try {
-            jwt = parser.parse(header.substring(BEARER.length()).trim());
+            jwt = parser.parse(raw);
         } catch (ParseException e) {
             throw ClientError.unauthorized(whyInvalid(e));
         }
@@ -57,6 +80,7 @@ public class AccessTokens {
             throw ClientError.unauthorized("the token has no subject");
         }
         AccessToken token = new AccessToken(jwt.getSubject(), Boolean.TRUE.equals(booleanClaim(jwt, idvClaim)), cards(jwt));
+        verified.put(raw, token, jwt.getExpirationTime());
         exchange.setProperty(TOKEN, token);
     }
 

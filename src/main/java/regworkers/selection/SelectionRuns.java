@@ -1,5 +1,9 @@
 package regworkers.selection;
 
+import static regworkers.platform.ItemAttributes.intOf;
+import static regworkers.platform.ItemAttributes.n;
+import static regworkers.platform.ItemAttributes.s;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -264,18 +268,5 @@ public class SelectionRuns {
 
     private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, int part) {
         return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + String.format("%06d", part)));
-    }
-
-    private static int intOf(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Integer.parseInt(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }

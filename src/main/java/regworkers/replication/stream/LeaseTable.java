@@ -1,5 +1,8 @@
 package regworkers.replication.stream;
 
+import static regworkers.platform.ItemAttributes.n;
+import static regworkers.platform.ItemAttributes.s;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -196,13 +199,5 @@ public final class LeaseTable {
         }
         CancellationReason reason = cancelled.cancellationReasons().get(index);
         return reason.code() == null ? "" : reason.code();
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 }
