@@ -508,35 +508,14 @@ class DeploymentManifestsTest {
     // ---------------------------------------------------------------------------------------------------- identity, RBAC
 
     @Test
-    void theServiceAccountHasAnIamRoleAndMayHoldTheLeaderLease() {
+    void theServiceAccountHasAnIamRoleAndNoPodNeedsKubernetesApiAccess() {
         Doc sa = ofKind("ServiceAccount").stream().findFirst().orElseThrow(() -> new AssertionError("no ServiceAccount"));
         assertTrue(sa.node().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText()
                 .matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+"), sa + ": IRSA role annotation eks.amazonaws.com/role-arn");
-
-        Map<String, Doc> roles = new HashMap<>();
-        for (Doc role : ofKind("Role")) {
-            for (JsonNode rule : role.node().path("rules")) {
-                if (texts(rule.path("apiGroups")).contains("coordination.k8s.io") && texts(rule.path("resources")).contains("leases")
-                        && texts(rule.path("verbs")).containsAll(Set.of("get", "create", "update"))) {
-                    roles.put(role.name(), role);
-                }
-            }
-        }
-        assertFalse(roles.isEmpty(), "no Role allows get/create/update on coordination.k8s.io leases");
-        boolean bound = false;
-        for (Doc binding : ofKind("RoleBinding")) {
-            JsonNode roleRef = binding.node().path("roleRef");
-            if ("Role".equals(roleRef.path("kind").asText()) && roles.containsKey(roleRef.path("name").asText())) {
-                for (JsonNode subject : binding.node().path("subjects")) {
-                    bound |= "ServiceAccount".equals(subject.path("kind").asText()) && sa.name().equals(subject.path("name").asText());
-                }
-            }
-        }
-        assertTrue(bound, "no RoleBinding gives the lease Role to the service account " + sa.name());
-        JsonNode notification = podSpec(deployments().get("reg-workers-notification"));
-        assertEquals(sa.name(), notification.path("serviceAccountName").asText(), "the notification stack's service account");
-        assertTrue(notification.path("automountServiceAccountToken").asBoolean(true),
-                "the notification stack needs the service-account token to take the Lease");
+        // leader leases (enqueueEntries, getMarketsToNotify) live in DynamoDB: no Role, no mounted token
+        assertTrue(ofKind("Role").isEmpty() && ofKind("RoleBinding").isEmpty(), "no Kubernetes RBAC is needed");
+        deployments().forEach((name, deployment) -> assertFalse(podSpec(deployment).path("automountServiceAccountToken").asBoolean(true),
+                name + " mounts the service-account token"));
     }
 
     // ---------------------------------------------------------------------------------------------------- secrets
