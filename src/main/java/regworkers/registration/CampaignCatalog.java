@@ -1,5 +1,6 @@
 package regworkers.registration;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -23,7 +25,7 @@ import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
 
 /**
- * Campaigns by slug, cache-aside in Redis ({@code campaign:{slug}}, TTL 3600 s). Unknown slugs are remembered
+ * Campaigns by slug: for a few seconds from this process's memory ({@link RecentCampaigns}), then cache-aside in Redis ({@code campaign:{slug}}, TTL 3600 s). Unknown slugs are remembered
  * briefly ({@code campaign-not-found:{slug}}); concurrent misses of one slug share a single campaign-service call;
  * when the service fails, the last copy seen ({@code campaign-stale:{slug}}, kept longer) is served and the log
  * says so. A Redis failure is treated as a miss: the cache never makes a request fail.
@@ -47,19 +49,32 @@ public class CampaignCatalog {
     Duration notFoundTtl;
     @ConfigProperty(name = "campaign-cache.stale-ttl")
     Duration staleTtl;
+    @ConfigProperty(name = "campaign-cache.local-ttl")
+    Duration localTtl;
+
+    private RecentCampaigns recent;
+
+    @PostConstruct
+    void createLocalCache() {
+        recent = new RecentCampaigns(localTtl, 10_000, Clock.systemUTC());
+    }
 
     private final ConcurrentMap<String, CompletableFuture<Optional<String>>> loading = new ConcurrentHashMap<>();
 
     public Optional<Campaign> bySlug(String slug) {
+        Optional<Campaign> recentlyRead = recent.get(slug);
+        if (recentlyRead.isPresent()) {
+            return recentlyRead;
+        }
         Map<String, String> cached = cacheGet(KEY + slug, NOT_FOUND_KEY + slug);
         String campaign = cached.get(KEY + slug);
         if (campaign != null) {
-            return Optional.of(parse(campaign));
+            return Optional.of(recent.put(slug, parse(campaign)));
         }
         if (cached.get(NOT_FOUND_KEY + slug) != null) {
             return Optional.empty();
         }
-        return loadOnce(slug).map(this::parse);
+        return loadOnce(slug).map(loaded -> recent.put(slug, parse(loaded)));
     }
 
     /** One campaign-service call per slug at a time; the other callers wait for its result. */
