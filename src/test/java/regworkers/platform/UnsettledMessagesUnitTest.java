@@ -7,29 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
+import support.MutableClock;
 
 class UnsettledMessagesUnitTest {
 
-    private Instant now = Instant.parse("2026-11-25T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
 
     @Test
     void aWorkerIsFullAtTheLimitAndHasRoomAgainBelowSeventyPercent() {
@@ -54,7 +38,7 @@ class UnsettledMessagesUnitTest {
         unsettled.received("w", "lost-1");
         unsettled.received("w", "lost-2");
         assertTrue(unsettled.isFull("w"));
-        now = now.plus(Duration.ofSeconds(31));
+        clock.advance(Duration.ofSeconds(31));
         assertEquals(0, unsettled.count("w"), "SQS has made them visible again: no longer ours");
         assertTrue(unsettled.hasRoom("w"));
     }

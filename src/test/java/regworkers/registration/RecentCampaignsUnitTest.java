@@ -4,42 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.junit.jupiter.api.Test;
+import support.MutableClock;
 import standins.DemoData;
 
 class RecentCampaignsUnitTest {
 
     private static final ObjectMapper MAPPER = JsonMapper.builder().findAndAddModules().build();
 
-    private Instant now = Instant.parse("2026-11-25T12:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
 
     private Campaign demo() throws Exception {
-        return MAPPER.treeToValue(DemoData.campaign(now), Campaign.class);
+        return MAPPER.treeToValue(DemoData.campaign(clock.instant()), Campaign.class);
     }
 
     @Test
@@ -49,9 +31,9 @@ class RecentCampaignsUnitTest {
         assertSame(campaign, recent.put(DemoData.SLUG, campaign));
         assertEquals(Optional.of(campaign), recent.get(DemoData.SLUG));
         assertEquals(Optional.empty(), recent.get("another-slug"));
-        now = now.plusSeconds(5);
+        clock.advance(Duration.ofSeconds(5));
         assertEquals(Optional.of(campaign), recent.get(DemoData.SLUG), "still within 5 s");
-        now = now.plusMillis(1);
+        clock.advance(Duration.ofMillis(1));
         assertEquals(Optional.empty(), recent.get(DemoData.SLUG), "older than 5 s: read from Redis again");
     }
 
