@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,15 +51,13 @@ public class MarketsToNotify {
         WorkerLog.context(Worker.GET_MARKETS_TO_NOTIFY, exchange.getExchangeId());
         exchange.setProperty(ENQUEUED_COUNT, new AtomicInteger());
         Instant now = clock.instant();
-        Map<String, JsonNode> campaigns = new HashMap<>();
+        Map<String, Optional<JsonNode>> campaigns = new HashMap<>(); // one campaign-service call per campaign and run
         List<MarketSelectionRequest> due = new ArrayList<>();
         for (MarketSelectionRequest market : targets.waiting()) {
-            JsonNode campaign = campaigns.get(market.campaignId());
-            if (campaign == null && !campaigns.containsKey(market.campaignId())) {
-                campaign = campaign(market.campaignId());
-                campaigns.put(market.campaignId(), campaign);
+            if (!campaigns.containsKey(market.campaignId())) {
+                campaigns.put(market.campaignId(), campaign(market.campaignId()));
             }
-            Instant notifyAt = notifyAt(campaign, market.marketId());
+            Instant notifyAt = notifyAt(campaigns.get(market.campaignId()).orElse(null), market.marketId());
             if (notifyAt != null && !notifyAt.isAfter(now)) {
                 due.add(market);
             }
@@ -87,13 +86,13 @@ public class MarketsToNotify {
         return "{\"enqueued\":" + enqueued + "}";
     }
 
-    private JsonNode campaign(String campaignId) throws JsonProcessingException {
+    private Optional<JsonNode> campaign(String campaignId) throws JsonProcessingException {
         ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
         if (response.isNotFound()) {
             WorkerLog.warn("A market to notify belongs to a campaign the campaign service does not know", Map.of("campaignId", campaignId));
-            return null;
+            return Optional.empty();
         }
-        return json.readTree(response.requireSuccess().body());
+        return Optional.of(json.readTree(response.requireSuccess().body()));
     }
 
     static Instant notifyAt(JsonNode campaign, String marketId) {

@@ -73,7 +73,8 @@ public class UnsettledMessages {
 
     /** The worker holds as many unsettled messages as it may: its consumers should stop polling. */
     boolean isFull(String worker) {
-        return count(worker) >= maxUnsettled;
+        // the expiry sweep runs only near the limit: this is on every message's path
+        return messages(worker).size() >= maxUnsettled && count(worker) >= maxUnsettled;
     }
 
     /** Below 70 % of the limit: stopped consumers may poll again. */

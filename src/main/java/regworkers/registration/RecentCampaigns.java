@@ -2,52 +2,36 @@ package regworkers.registration;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+
+import regworkers.platform.ExpiringMap;
 
 /**
  * Parsed campaigns this process read in the last few seconds, in front of Redis: a hot slug then costs neither a
- * Redis round trip nor a JSON parse per request. Kept short ({@code campaign-cache.local-ttl}, 5 s) because
- * replicas do not tell each other of changes: a campaign change reaches every replica within that time after it
- * reached Redis. At most {@code capacity} slugs; when full, expired ones go first, then all.
+ * Redis round trip nor a JSON parse per request. Kept short ({@code campaign-cache.local-ttl}, 5 s; 0 turns it off)
+ * because replicas do not tell each other of changes: a campaign change reaches every replica within that time after
+ * it reached Redis.
  */
 final class RecentCampaigns {
 
-    private record Entry(Campaign campaign, long untilMillis) {
-    }
-
     private final Duration ttl;
-    private final int capacity;
     private final Clock clock;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ExpiringMap<Campaign> campaigns;
 
     RecentCampaigns(Duration ttl, int capacity, Clock clock) {
         this.ttl = ttl;
-        this.capacity = capacity;
         this.clock = clock;
+        this.campaigns = ttl.isZero() ? null : new ExpiringMap<>(capacity, clock);
     }
 
     Optional<Campaign> get(String slug) {
-        Entry entry = ttl.isZero() ? null : entries.get(slug);
-        if (entry == null || clock.millis() > entry.untilMillis()) {
-            return Optional.empty();
-        }
-        return Optional.of(entry.campaign());
+        return campaigns == null ? Optional.empty() : campaigns.get(slug);
     }
 
     Campaign put(String slug, Campaign campaign) {
-        if (ttl.isZero()) {
-            return campaign;
+        if (campaigns != null) {
+            campaigns.put(slug, campaign, clock.millis() + ttl.toMillis());
         }
-        long now = clock.millis();
-        if (entries.size() >= capacity) {
-            entries.values().removeIf(entry -> entry.untilMillis() < now);
-            if (entries.size() >= capacity) {
-                entries.clear();
-            }
-        }
-        entries.put(slug, new Entry(campaign, now + ttl.toMillis()));
         return campaign;
     }
 }

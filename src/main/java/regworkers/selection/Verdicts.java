@@ -2,6 +2,7 @@ package regworkers.selection;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,50 +32,54 @@ public class Verdicts {
 
     public Outcome record(String campaignId, String marketId, String dateId, Selection selection, Instant selectedAt) {
         Map<String, AttributeValue> key = EntryItems.key(campaignId, selection.globalUserId());
-        try {
-            // a map attribute must exist before one of its keys can be set
-            dynamodb.updateItem(b -> b.tableName(table).key(key)
-                    .updateExpression("SET verdicts = :empty")
-                    .conditionExpression("attribute_exists(pk) AND attribute_not_exists(verdicts)")
-                    .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()))));
-        } catch (ConditionalCheckFailedException alreadyThereOrNoEntry) {
-            // either way the next write's condition decides
-        }
         AttributeValue verdict = AttributeValue.fromM(Map.of(
                 "status", AttributeValue.fromS(SELECTED),
                 "code", AttributeValue.fromS(selection.code()),
                 "dateId", AttributeValue.fromS(dateId),
                 "rank", AttributeValue.fromN(Integer.toString(selection.rank())),
                 "selectedAt", AttributeValue.fromS(selectedAt.toString())));
-        try {
-            dynamodb.updateItem(b -> b.tableName(table).key(key)
-                    .updateExpression("SET verdicts.#market = :verdict")
-                    .conditionExpression("attribute_exists(pk) AND (attribute_not_exists(verdicts.#market.code)"
-                            + " OR attribute_type(verdicts.#market.code, :null))")
-                    .expressionAttributeNames(Map.of("#market", marketId))
-                    .expressionAttributeValues(Map.of(":verdict", verdict, ":null", AttributeValue.fromS("NULL"))));
+        if (setVerdict(key, marketId, verdict)) {
             return Outcome.RECORDED;
-        } catch (ConditionalCheckFailedException notWritten) {
-            return whyNot(key, marketId, selection.code());
         }
-    }
-
-    /** The code the entry's verdict for the market holds, if any. */
-    public String codeOf(String campaignId, String globalUserId, String marketId) {
-        var item = dynamodb.getItem(b -> b.tableName(table).key(EntryItems.key(campaignId, globalUserId)).consistentRead(true)).item();
-        AttributeValue verdicts = item == null ? null : item.get("verdicts");
-        AttributeValue verdict = verdicts == null || !verdicts.hasM() ? null : verdicts.m().get(marketId);
-        return verdict == null || !verdict.hasM() || verdict.m().get("code") == null ? null : verdict.m().get("code").s();
-    }
-
-    private Outcome whyNot(Map<String, AttributeValue> key, String marketId, String code) {
-        var item = dynamodb.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Outcome.NO_ENTRY;
         }
+        if (!item.containsKey("verdicts")) {
+            // a map attribute must exist before one of its keys can be set: the rare entry without one gets it now
+            try {
+                dynamodb.updateItem(b -> b.tableName(table).key(key)
+                        .updateExpression("SET verdicts = :empty")
+                        .conditionExpression("attribute_exists(pk) AND attribute_not_exists(verdicts)")
+                        .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()))));
+            } catch (ConditionalCheckFailedException createdMeanwhile) {
+                // the retry's condition decides
+            }
+            return record(campaignId, marketId, dateId, selection, selectedAt);
+        }
+        return code(item, marketId).filter(selection.code()::equals).isPresent() ? Outcome.ALREADY_RECORDED : Outcome.CONFLICT;
+    }
+
+    /** Sets the market's verdict if the entry has a verdicts map whose entry for the market holds no code yet. */
+    private boolean setVerdict(Map<String, AttributeValue> key, String marketId, AttributeValue verdict) {
+        try {
+            dynamodb.updateItem(b -> b.tableName(table).key(key)
+                    .updateExpression("SET verdicts.#market = :verdict")
+                    .conditionExpression("attribute_exists(verdicts) AND (attribute_not_exists(verdicts.#market.code)"
+                            + " OR attribute_type(verdicts.#market.code, :null))")
+                    .expressionAttributeNames(Map.of("#market", marketId))
+                    .expressionAttributeValues(Map.of(":verdict", verdict, ":null", AttributeValue.fromS("NULL"))));
+            return true;
+        } catch (ConditionalCheckFailedException notWritten) {
+            return false;
+        }
+    }
+
+    /** The code held by the entry's verdict for the market, if any. */
+    private static Optional<String> code(Map<String, AttributeValue> item, String marketId) {
         AttributeValue verdicts = item.get("verdicts");
         AttributeValue verdict = verdicts == null || !verdicts.hasM() ? null : verdicts.m().get(marketId);
-        AttributeValue held = verdict == null || !verdict.hasM() ? null : verdict.m().get("code");
-        return held != null && code.equals(held.s()) ? Outcome.ALREADY_RECORDED : Outcome.CONFLICT;
+        AttributeValue code = verdict == null || !verdict.hasM() ? null : verdict.m().get("code");
+        return code == null ? Optional.empty() : Optional.ofNullable(code.s());
     }
 }

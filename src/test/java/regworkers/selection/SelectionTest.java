@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import standins.CodeStandIn;
 import standins.DemoData;
 import standins.EntryStandIn;
+import standins.Faults;
 import standins.ScoringRecord;
 import support.DemandTableEntries;
 import support.Queues;
@@ -238,6 +239,31 @@ class SelectionTest {
         assertEquals(List.of(codes.get(1)), codeService.assignedCodes(campaignId, MARKET));
         assertEquals("OLD-CODE", verdictCode(campaignId, "holder", MARKET), "never overwritten");
         assertEquals(codes.get(1), verdictCode(campaignId, "newcomer", MARKET), "a PENDING verdict takes its code");
+    }
+
+    @Test
+    void aCodeServiceOutageWhileCodesAreMarkedLosesNothing() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        codeService.seedCodePool(campaignId, MARKET, 12);
+        List<String> codes = reserve(campaignId, 12);
+        List<Map.Entry<String, String>> winners = new ArrayList<>();
+        for (int i = 0; i < codes.size(); i++) {
+            table.put(campaignId, "fan-" + i, false);
+            winners.add(Map.entry("fan-" + i, codes.get(i)));
+        }
+        codeService.faults(Faults.serviceDown());
+        try {
+            queues.send("saveSelectionQueue", selectionMessage(campaignId, winners.subList(0, 6)));
+            queues.send("saveSelectionQueue", selectionMessage(campaignId, winners.subList(6, 12)));
+            Thread.sleep(3_000);
+            assertTrue(codeService.assignedCodes(campaignId, MARKET).isEmpty(), "nothing marked while the service is down");
+        } finally {
+            codeService.faults(Faults.NONE);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 12);
+        assertEquals(Set.copyOf(codes), Set.copyOf(codeService.assignedCodes(campaignId, MARKET)));
+        assertTrue(queues.drain("markAssignedCodesQueue-dlq", Duration.ofSeconds(1)).stream()
+                .noneMatch(m -> m.body().contains(campaignId)), "nothing dead-lettered");
     }
 
     @Test
