@@ -267,7 +267,11 @@ class DeploymentManifestsTest {
 
     @Test
     void everyDeploymentGetsTimeToShutDownGracefully() {
-        long shutdown = Math.max(seconds(property("quarkus.shutdown.timeout")), seconds(property("camel.main.shutdown-timeout")));
+        // on SIGTERM Quarkus first lets HTTP requests finish, then Camel stops; the queue drain runs inside Camel's stop
+        long drain = seconds(property("queue.shutdown.drain-timeout"));
+        long camelStop = seconds(property("camel.main.shutdown-timeout"));
+        assertTrue(drain < camelStop, "the queue drain (" + drain + "s) must end within Camel's shutdown timeout (" + camelStop + "s)");
+        long shutdown = seconds(property("quarkus.shutdown.timeout")) + camelStop;
         for (Doc deployment : deployments().values()) {
             JsonNode pod = podSpec(deployment);
             assertTrue(pod.has("terminationGracePeriodSeconds"), deployment + ": terminationGracePeriodSeconds");
@@ -379,6 +383,18 @@ class DeploymentManifestsTest {
         assertEquals(new TreeSet<>(topics), configuredTopics, "SNS topics: ConfigMap TOPIC_* vs infra/infrastructure.yaml");
         assertTrue(tables.contains(config.get("DYNAMODB_TABLE")), "DYNAMODB_TABLE=" + config.get("DYNAMODB_TABLE"));
         assertTrue(kafkaTopics.contains(config.get("KAFKA_TOPIC")), "KAFKA_TOPIC=" + config.get("KAFKA_TOPIC"));
+    }
+
+    @Test
+    void theQueuesRedriveIsABackstopAboveTheConsumersOwnDeadLettering() {
+        int redrive = infra.path("queues").path("maxReceiveCount").asInt();
+        int contract = Integer.parseInt(property("queue.max-receive-count"));
+        assertTrue(redrive > contract + 3, "the queues' redrive (" + redrive + ") must stay well above queue.max-receive-count ("
+                + contract + "): messages released by restarts must not reach it before the contract gives its reason");
+        long visibility = Long.parseLong(property("queue.visibility-timeout-seconds"));
+        assertEquals(visibility, infra.path("queues").path("visibilityTimeoutSeconds").asLong(), "visibility timeout: app vs infra");
+        assertTrue(seconds(property("queue.heartbeat-interval")) * 2 < visibility,
+                "held messages must be made invisible again well before their visibility timeout ends");
     }
 
     // ---------------------------------------------------------------------------------------------------- KEDA, PDB

@@ -11,6 +11,11 @@ record StandInResponse(int status, JsonNode body, Map<String, String> headers) {
         return new StandInResponse(200, Json.MAPPER.valueToTree(body), Map.of());
     }
 
+    /** A page that is not the contract's JSON (a maintenance page in front of the service). */
+    static StandInResponse html(String page) {
+        return new StandInResponse(200, Json.MAPPER.getNodeFactory().textNode(page), Map.of());
+    }
+
     static StandInResponse noContent() {
         return new StandInResponse(204, null, Map.of());
     }

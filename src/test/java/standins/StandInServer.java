@@ -201,6 +201,12 @@ public abstract class StandInServer implements AutoCloseable {
         if (current.down()) {
             return StandInResponse.error(503, service + " service is down", null);
         }
+        if (current.failStatus() != 0) {
+            return StandInResponse.error(current.failStatus(), "injected status " + current.failStatus(), null);
+        }
+        if (current.maintenancePage()) {
+            return StandInResponse.html("<html><body><h1>Down for maintenance</h1></body></html>");
+        }
         if (apiKey != null && !apiKey.equals(exchange.getRequestHeaders().getFirst("x-api-key"))) {
             return StandInResponse.error(401, "missing or wrong x-api-key", null);
         }
@@ -314,8 +320,9 @@ public abstract class StandInServer implements AutoCloseable {
             exchange.sendResponseHeaders(response.status(), -1);
             return;
         }
-        byte[] bytes = Json.MAPPER.writeValueAsBytes(response.body());
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        boolean html = response.body().isTextual();
+        byte[] bytes = html ? response.body().asText().getBytes(StandardCharsets.UTF_8) : Json.MAPPER.writeValueAsBytes(response.body());
+        exchange.getResponseHeaders().set("Content-Type", html ? "text/html" : "application/json");
         exchange.sendResponseHeaders(response.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

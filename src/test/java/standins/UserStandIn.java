@@ -16,6 +16,7 @@ public final class UserStandIn extends StandInServer {
 
     private final Map<String, ObjectNode> usersById = new ConcurrentHashMap<>();
     private final Set<String> failingUserIds = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedUserIds = ConcurrentHashMap.newKeySet();
 
     public UserStandIn(Path contractsDir, String apiKey) {
         super("user", contractsDir, apiKey);
@@ -40,6 +41,14 @@ public final class UserStandIn extends StandInServer {
         failUsers(List.of(globalUserIds));
     }
 
+    /**
+     * From now on a request holding any of these users is refused as a whole with 400, as a service does that
+     * validates the whole request before it stores anything (until {@link #reset()}).
+     */
+    public void refuseUsers(String... globalUserIds) {
+        refusedUserIds.addAll(List.of(globalUserIds));
+    }
+
     /** The stored users by globalUserId (copies). */
     public Map<String, JsonNode> storedUsers() {
         Map<String, JsonNode> copies = new TreeMap<>();
@@ -51,9 +60,15 @@ public final class UserStandIn extends StandInServer {
     protected void clearState() {
         usersById.clear();
         failingUserIds.clear();
+        refusedUserIds.clear();
     }
 
     private StandInResponse upsertMany(StandInRequest request) {
+        for (JsonNode user : request.body().get("users")) {
+            if (refusedUserIds.contains(user.get("globalUserId").asText())) {
+                throw HttpError.badRequest("user " + user.get("globalUserId").asText() + " is refused");
+            }
+        }
         ObjectNode response = Json.object();
         ArrayNode results = response.putArray("results");
         for (JsonNode user : request.body().get("users")) {

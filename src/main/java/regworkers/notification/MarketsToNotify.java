@@ -92,7 +92,7 @@ public class MarketsToNotify {
             WorkerLog.warn("A market to notify belongs to a campaign the campaign service does not know", Map.of("campaignId", campaignId));
             return Optional.empty();
         }
-        return Optional.of(json.readTree(response.requireSuccess().body()));
+        return Optional.of(response.requireSuccess().json(json));
     }
 
     static Instant notifyAt(JsonNode campaign, String marketId) {

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.PermanentFailure;
+import regworkers.platform.QueueMessage;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -74,7 +75,9 @@ public class NotificationGenerator {
         WorkerSpans.campaign(exchange, market.campaignId());
         int parts = runs.recordedParts(market).orElseThrow(() -> new PermanentFailure("NOT_SELECTED",
                 "market " + market.marketId() + " of campaign " + market.campaignId() + " has no recorded selection for " + market.dateId()));
-        String owner = UUID.randomUUID().toString();
+        // the owner is the message: a retry or a redelivery of the same message takes its own claim back at once
+        QueueMessage message = QueueMessage.of(exchange);
+        String owner = message != null ? message.messageId() : UUID.randomUUID().toString();
         var progress = targets.own(market, owner);
         if (progress.isEmpty()) {
             WorkerLog.info("Market already notified: nothing to send", Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
@@ -208,7 +211,7 @@ public class NotificationGenerator {
 
     private JsonNode campaign(String campaignId) throws JsonProcessingException {
         ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
-        return response.isNotFound() ? null : json.readTree(response.requireSuccess().body());
+        return response.isNotFound() ? null : response.requireSuccess().json(json);
     }
 
     private String topicArn() {

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -26,7 +28,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** Whether each connection a worker uses answers; used by readiness and by the consumers' circuit breakers. */
+/**
+ * Whether each connection a worker uses answers. {@link #check} is readiness' view (can this process reach it);
+ * {@link #probe} is a paused worker's: a real call that the dependency must answer as a working one would.
+ */
 @ApplicationScoped
 public class DependencyChecks {
 
@@ -47,22 +52,49 @@ public class DependencyChecks {
 
     private volatile Admin kafkaAdmin;
 
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     /**
-     * Whether a consumer may poll again: every dependency answers, and no service it calls has an open circuit
-     * breaker (a service that answers TCP may still fail every call). Readiness does not use the breakers: a
-     * failing downstream must not take this process out of its Service.
+     * Empty when the dependency works again, else why not: a service must answer its probe request
+     * ({@code services.<name>.probe-path}, GET with our API key) with any status below 500 other than 401, 403 and
+     * 429, and its circuit breaker must not be open; Kafka must describe its cluster; SQS, SNS and DynamoDB must
+     * answer a read.
      */
-    public boolean allUp(Collection<Worker.Dependency> dependencies) {
-        return dependencies.stream().allMatch(dependency -> check(dependency).isEmpty() && !breakerOpen(dependency));
+    public Optional<String> probe(Worker.Dependency dependency) {
+        if (!dependency.name().endsWith("_SERVICE")) {
+            return check(dependency);
+        }
+        String name = serviceName(dependency);
+        try {
+            URI uri = URI.create(serviceUrl("services." + name + ".url") + ConfigProvider.getConfig()
+                    .getOptionalValue("services." + name + ".probe-path", String.class).orElse("/"));
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            ConfigProvider.getConfig().getOptionalValue("services." + name + ".api-key", String.class)
+                    .ifPresent(key -> request.header("x-api-key", key));
+            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            int status = response.statusCode();
+            if (status >= 500 || status == 401 || status == 403 || status == 429) {
+                return Optional.of("GET " + uri.getPath() + " answered " + status);
+            }
+            if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/html")) {
+                return Optional.of("GET " + uri.getPath() + " answered an HTML page, not the service's API");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        } catch (Exception e) {
+            return Optional.of(e.getClass().getSimpleName() + ": " + PiiRedactionFilter.redact(String.valueOf(e.getMessage())));
+        }
+        return breakerOpen(dependency) ? Optional.of("its circuit breaker is open") : Optional.empty();
     }
 
     /** Empty when the dependency answers, else why not. */
     public Optional<String> check(Worker.Dependency dependency) {
         try {
             switch (dependency) {
-                case SQS -> sqs.listQueues(b -> b.maxResults(1));
-                case SNS -> sns.listTopics();
-                case DYNAMODB -> dynamodb.describeTable(b -> b.tableName(table));
+                case SQS -> sqs.listQueues(b -> b.maxResults(1).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
+                case SNS -> sns.listTopics(b -> b.overrideConfiguration(o -> o.apiCallTimeout(timeout)));
+                case DYNAMODB -> dynamodb.describeTable(b -> b.tableName(table).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
                 case KAFKA -> kafkaAdmin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                         .nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 case REDIS -> tcpConnect(serviceUrl("redis.url"));

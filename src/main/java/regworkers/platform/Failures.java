@@ -1,41 +1,106 @@
 package regworkers.platform;
 
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import org.apache.camel.component.jsonvalidator.JsonValidationException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
-/** Tells permanent failures (never retried) from transient ones, and names them for the dead-letter queue. */
+/**
+ * Decides what a failure means for the message that met it ({@link #classify}), and names it for logs and the
+ * dead-letter queue. Only what the message itself makes impossible is {@link FailureKind#PERMANENT}; a failing
+ * dependency (whatever it answered, or that it did not answer) is {@link FailureKind#DEPENDENCY}, never the message's
+ * fault.
+ */
 public final class Failures {
 
     private Failures() {
     }
 
-    public static boolean isPermanent(Throwable failure) {
-        return find(failure, PermanentFailure.class) != null
-                || find(failure, JsonValidationException.class) != null
-                || find(failure, JsonProcessingException.class) != null;
-    }
-
-    /**
-     * The failure each message of a batch gets when the one call for the whole batch failed. A downstream 4xx for a
-     * batch of several cannot tell which message it objects to, so it must not send the good ones to the dead-letter
-     * queue: it becomes retryable for each of them.
-     */
-    public static RuntimeException forEachMessageOfBatch(RuntimeException failure, int batchSize) {
-        if (batchSize > 1 && isPermanent(failure)) {
-            // no cause: a permanent cause would make the wrapper permanent again (isPermanent follows causes)
-            return new IllegalStateException("the downstream service refused a batch of " + batchSize + ": " + failure.getMessage());
+    /** The first throwable along the cause chain that tells what the failure is decides; else it is transient. */
+    public static FailureKind classify(Throwable failure) {
+        for (Throwable current = failure; current != null; current = current.getCause()) {
+            FailureKind kind = kindOf(current);
+            if (kind != null) {
+                return kind;
+            }
+            if (current.getCause() == current) {
+                break;
+            }
         }
-        return failure;
+        return FailureKind.TRANSIENT;
     }
 
-    /** The call was refused by a service's open circuit breaker: nothing was tried. */
-    public static boolean isBreakerOpen(Throwable failure) {
-        return find(failure, CallNotPermittedException.class) != null;
+    private static FailureKind kindOf(Throwable failure) {
+        if (failure instanceof WorkDoneElsewhere) {
+            return FailureKind.DONE_ELSEWHERE;
+        }
+        if (failure instanceof DependencyUnavailable) {
+            return FailureKind.DEPENDENCY;
+        }
+        // before I/O: a JsonProcessingException is an IOException, and a too large record a KafkaException
+        if (failure instanceof PermanentFailure || failure instanceof JsonValidationException
+                || failure instanceof JsonProcessingException || failure instanceof RecordTooLargeException) {
+            return FailureKind.PERMANENT;
+        }
+        if (failure instanceof CallNotPermittedException || failure instanceof SdkClientException || failure instanceof IOException
+                || failure instanceof TimeoutException || failure instanceof KafkaException) {
+            return FailureKind.DEPENDENCY;
+        }
+        if (failure instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.statusCode() == 401
+                || aws.statusCode() == 403 || aws.isThrottlingException())) {
+            return FailureKind.DEPENDENCY;
+        }
+        return null;
+    }
+
+    public static boolean isPermanent(Throwable failure) {
+        return classify(failure) == FailureKind.PERMANENT;
+    }
+
+    /** Which dependency a {@link FailureKind#DEPENDENCY} failure is about, when it says. */
+    public static Optional<Worker.Dependency> dependencyOf(Throwable failure) {
+        if (classify(failure) != FailureKind.DEPENDENCY) {
+            return Optional.empty();
+        }
+        DependencyUnavailable unavailable = find(failure, DependencyUnavailable.class);
+        if (unavailable != null && unavailable.dependency().isPresent()) {
+            return unavailable.dependency();
+        }
+        if (find(failure, KafkaException.class) != null) {
+            return Optional.of(Worker.Dependency.KAFKA);
+        }
+        AwsServiceException aws = find(failure, AwsServiceException.class);
+        if (aws != null) {
+            String service = aws.getClass().getPackageName();
+            if (service.contains(".services.sqs")) {
+                return Optional.of(Worker.Dependency.SQS);
+            }
+            if (service.contains(".services.sns")) {
+                return Optional.of(Worker.Dependency.SNS);
+            }
+            if (service.contains(".services.dynamodb")) {
+                return Optional.of(Worker.Dependency.DYNAMODB);
+            }
+        }
+        return Optional.empty();
     }
 
     /** A short machine-readable code for the failure. */
     public static String reason(Throwable failure) {
+        if (failure == null) {
+            return "UNKNOWN";
+        }
+        FailureKind kind = classify(failure);
+        if (kind != FailureKind.PERMANENT) {
+            return (kind == FailureKind.DEPENDENCY ? "DEPENDENCY_" : "TRANSIENT_") + failure.getClass().getSimpleName();
+        }
         PermanentFailure permanent = find(failure, PermanentFailure.class);
         if (permanent != null) {
             return permanent.reason();
@@ -46,10 +111,13 @@ public final class Failures {
         if (find(failure, JsonProcessingException.class) != null) {
             return "MALFORMED_JSON";
         }
-        return failure == null ? "UNKNOWN" : "TRANSIENT_" + failure.getClass().getSimpleName();
+        if (find(failure, RecordTooLargeException.class) != null) {
+            return "PAYLOAD_TOO_LARGE";
+        }
+        return "PERMANENT_" + failure.getClass().getSimpleName();
     }
 
-    /** A human-readable description, specific enough to act on (schema errors listed). */
+    /** A human-readable description, specific enough to act on (schema errors listed), with personal data masked. */
     public static String describe(Throwable failure) {
         if (failure == null) {
             return "unknown failure";
@@ -60,8 +128,8 @@ public final class Failures {
                     .map(Object::toString).sorted().reduce((a, b) -> a + "; " + b).orElse(invalid.getMessage());
         }
         JsonProcessingException malformed = find(failure, JsonProcessingException.class);
-        if (malformed != null) {
-            return "malformed JSON: " + malformed.getOriginalMessage();
+        if (malformed != null && classify(failure) == FailureKind.PERMANENT) {
+            return "malformed JSON: " + PiiRedactionFilter.redact(malformed.getOriginalMessage());
         }
         return PiiRedactionFilter.redact(String.valueOf(failure.getMessage()));
     }
@@ -70,6 +138,9 @@ public final class Failures {
         for (Throwable current = failure; current != null; current = current.getCause()) {
             if (type.isInstance(current)) {
                 return type.cast(current);
+            }
+            if (current.getCause() == current) {
+                break;
             }
         }
         return null;

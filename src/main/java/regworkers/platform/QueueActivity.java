@@ -21,14 +21,24 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Named("queueActivity")
 public class QueueActivity {
 
-    static final List<String> OUTCOMES = List.of("received", "processed", "retried", "dead_lettered");
+    static final List<String> OUTCOMES = List.of("received", "processed", "retried", "parked", "released", "dead_lettered");
 
     @Inject
     MeterRegistry metrics;
 
     private final Map<String, Map<String, LongAdder>> sinceLastSummary = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> processedByWorker = new ConcurrentHashMap<>();
+
+    /** How many messages the worker has processed since start. */
+    long processed(String worker) {
+        LongAdder processed = processedByWorker.get(worker);
+        return processed == null ? 0 : processed.sum();
+    }
 
     void count(String worker, String outcome) {
+        if ("processed".equals(outcome)) {
+            processedByWorker.computeIfAbsent(worker, w -> new LongAdder()).increment();
+        }
         metrics.counter("regworkers.messages", "worker", worker, "outcome", outcome).increment();
         sinceLastSummary.computeIfAbsent(worker, w -> new ConcurrentHashMap<>())
                 .computeIfAbsent(outcome, o -> new LongAdder()).increment();

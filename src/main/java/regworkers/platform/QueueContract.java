@@ -2,10 +2,11 @@ package regworkers.platform;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -18,9 +19,18 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 /**
  * The queue-consumer contract of SPEC §4, shared by every queue worker. Consumers never let Camel delete a message
  * (deleteAfterRead=false): a message is deleted here, by {@link #acknowledge}, only once its work is durably done.
- * A failure is decided per message by {@link #fail}: a permanent one goes to the dead-letter queue at once, a
- * retryable one comes back after a backoff until its 3rd receive, then goes to the dead-letter queue; either way
- * with the reason as message attributes.
+ * Until then it is held ({@link HeldMessages}) and kept invisible ({@link VisibilityHeartbeat}). A failure is decided
+ * per message by what it means ({@link Failures#classify}):
+ * <ul>
+ * <li>the message can never succeed: dead-letter queue at once, with the reason;</li>
+ * <li>a dependency failed: the worker pauses ({@link WorkerPauses}) and the message is parked in this process, then
+ * run again when the dependency answers. It uses up no receive, so an outage of any length costs only delay;</li>
+ * <li>another message owns the work: acknowledged;</li>
+ * <li>anything else: back to the queue after a jittered exponential backoff, and to the dead-letter queue on its
+ * {@code queue.max-receive-count}th receive.</li>
+ * </ul>
+ * The queues' own redrive policy (a higher count, infra/infrastructure.yaml) is only the backstop for a process that
+ * died holding a message.
  */
 @ApplicationScoped
 @Named("queueContract")
@@ -36,13 +46,21 @@ public class QueueContract {
     @Inject
     SqsClient sqs;
     @Inject
-    QueueActivity activity;
+    QueueUrls queueUrls;
     @Inject
-    ConsumerProtection consumerProtection;
+    QueueActivity activity;
     @Inject
     Acknowledgements acknowledgements;
     @Inject
-    UnsettledMessages unsettled;
+    HeldMessages held;
+    @Inject
+    WorkerPauses pauses;
+    @Inject
+    QueueConsumers consumers;
+    @Inject
+    QueueDrain drain;
+    @Inject
+    VisibilityHeartbeat heartbeat;
     @ConfigProperty(name = "queue.max-receive-count")
     int maxReceiveCount;
     @ConfigProperty(name = "queue.dead-letter-suffix")
@@ -51,22 +69,38 @@ public class QueueContract {
     Duration retryBaseDelay;
     @ConfigProperty(name = "queue.retry.max-delay")
     Duration retryMaxDelay;
-    @ConfigProperty(name = "queue.retry.breaker-open-delay")
-    Duration retryBreakerOpenDelay;
+    @ConfigProperty(name = "queue.pause.max-runs-per-message")
+    int maxRunsPerMessage;
 
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    @PostConstruct
+    void wire() {
+        pauses.onResume(worker -> runParked(worker.id()));
+        heartbeat.afterEachBeat(() -> {
+            for (Worker worker : Worker.values()) {
+                if (!pauses.isPaused(worker)) {
+                    runParked(worker.id());
+                }
+            }
+        });
+    }
 
-    /** First step of every consumer route: remembers the message, sets the correlation id and the log context. */
-    public void received(Exchange exchange, String workerId) {
+    /**
+     * First step of every consumer route: holds the message, sets the correlation id and the log context. A message
+     * that arrives while its worker is paused is parked at once, without being worked on.
+     */
+    public void received(Exchange exchange, String workerId, String routeId) {
         Worker worker = Worker.byId(workerId).orElseThrow();
         QueueMessage message = QueueMessage.from(exchange, workerId);
         exchange.setProperty(QueueMessage.PROPERTY, message);
         String correlationId = Correlation.fromMessage(exchange, message.messageId());
         WorkerLog.context(worker, correlationId);
         WorkerSpans.begin(exchange, worker, correlationId, message.messageId());
-        unsettled.awaitRoom(workerId);
-        unsettled.received(workerId, message.messageId());
-        count(workerId, "received");
+        if (held.hold(message, routeId, exchange.getMessage().getHeaders())) {
+            count(workerId, "received");
+        }
+        if (pauses.isPaused(worker)) {
+            throw new WorkerPaused(worker);
+        }
     }
 
     /** The work is durably done: the message may leave its queue. */
@@ -75,8 +109,8 @@ public class QueueContract {
     }
 
     void acknowledge(QueueMessage message) {
-        acknowledgements.delete(queueUrl(message.queue()), message.receiptHandle());
-        unsettled.settled(message.worker(), message.messageId());
+        acknowledgements.delete(queueUrls.of(message.queue()), message.receiptHandle());
+        held.settled(message);
         count(message.worker(), "processed");
     }
 
@@ -88,21 +122,12 @@ public class QueueContract {
         Worker.byId(outcome.message().worker()).ifPresent(worker -> WorkerLog.context(worker, outcome.correlationId()));
         if (outcome.failure() == null) {
             acknowledge(outcome.message());
-            return;
-        }
-        fail(outcome.message(), outcome.correlationId(), outcome.failure());
-        if (!Failures.isPermanent(outcome.failure())) {
-            consumerProtection.recordTransientFailure(outcome.message().worker(), outcome.failure());
+        } else {
+            fail(outcome.message(), outcome.correlationId(), outcome.failure());
         }
     }
 
-    /** Whether {@link #fail} settles the failure itself (dead-lettered) rather than leaving it to a retry. */
-    public boolean settlesFailure(Exchange exchange) {
-        QueueMessage message = QueueMessage.of(exchange);
-        return message == null || Failures.isPermanent(caught(exchange)) || message.receiveCount() >= maxReceiveCount;
-    }
-
-    /** Decides what becomes of a message whose work failed. */
+    /** Decides what becomes of a message whose work failed (the consumer route's error handler). */
     public void fail(Exchange exchange) {
         QueueMessage message = QueueMessage.of(exchange);
         if (message != null) {
@@ -111,25 +136,75 @@ public class QueueContract {
     }
 
     private void fail(QueueMessage message, String correlationId, Throwable cause) {
-        unsettled.settled(message.worker(), message.messageId());
-        String reason = Failures.reason(cause);
-        Map<String, Object> data = Map.of("queue", message.queue(), "messageId", message.messageId(),
-                "receiveCount", message.receiveCount(), "reason", reason, "error", Failures.describe(cause));
-        if (Failures.isPermanent(cause)) {
-            deadLetter(message, correlationId, reason, Failures.describe(cause));
-            WorkerLog.warn("Message can never succeed: sent to the dead-letter queue", data);
-        } else if (message.receiveCount() >= maxReceiveCount) {
-            deadLetter(message, correlationId, "RETRIES_EXHAUSTED", reason + ": " + Failures.describe(cause));
-            WorkerLog.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", data);
-        } else {
-            Duration backoff = Failures.isBreakerOpen(cause)
-                    ? max(backoff(message.receiveCount()), retryBreakerOpenDelay)
-                    : backoff(message.receiveCount());
-            sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl(message.queue())).receiptHandle(message.receiptHandle())
-                    .visibilityTimeout((int) Math.max(0, backoff.toSeconds())));
-            count(message.worker(), "retried");
-            WorkerLog.warn("Message failed: it will be retried in " + backoff.toSeconds() + " s", data);
+        FailureKind kind = Failures.classify(cause);
+        switch (kind) {
+            case DONE_ELSEWHERE -> {
+                WorkerLog.info("Work owned by another message: acknowledged", Map.of("queue", message.queue(),
+                        "messageId", message.messageId(), "why", Failures.describe(cause)));
+                acknowledge(message);
+            }
+            case PERMANENT -> {
+                deadLetter(message, correlationId, Failures.reason(cause), Failures.describe(cause));
+                WorkerLog.warn("Message can never succeed: sent to the dead-letter queue", failureData(message, cause));
+            }
+            case DEPENDENCY -> waitForDependency(message, correlationId, cause);
+            case TRANSIENT -> retryLater(message, correlationId, cause);
         }
+    }
+
+    private void waitForDependency(QueueMessage message, String correlationId, Throwable cause) {
+        Worker worker = Worker.byId(message.worker()).orElseThrow();
+        if (drain.isDraining()) {
+            release(message);
+            return;
+        }
+        boolean failedRun = !(cause instanceof WorkerPaused);
+        if (failedRun) {
+            pauses.pause(worker, cause);
+        }
+        int runs = held.park(message, failedRun, activity.processed(message.worker()));
+        if (runs >= maxRunsPerMessage) {
+            // the dependency works for the worker's other messages but keeps failing for this one: its own failure
+            WorkerLog.warn("Message failed on a dependency " + runs + " times while other messages succeeded: sent back to its queue",
+                    failureData(message, cause));
+            retryLater(message, correlationId, cause);
+            return;
+        }
+        count(message.worker(), "parked");
+        if (!pauses.isPaused(worker)) {
+            runParked(message.worker());
+        }
+    }
+
+    private void retryLater(QueueMessage message, String correlationId, Throwable cause) {
+        held.settled(message);
+        if (message.receiveCount() >= maxReceiveCount) {
+            deadLetter(message, correlationId, "RETRIES_EXHAUSTED", Failures.reason(cause) + ": " + Failures.describe(cause));
+            WorkerLog.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", failureData(message, cause));
+            return;
+        }
+        Duration backoff = backoff(message.receiveCount());
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle())
+                .visibilityTimeout((int) Math.max(0, backoff.toSeconds())));
+        count(message.worker(), "retried");
+        WorkerLog.warn("Message failed: it will be retried in " + backoff.toSeconds() + " s", failureData(message, cause));
+    }
+
+    /** Hands a message back to its queue at once (visibility 0): this process will not finish it. */
+    private void release(QueueMessage message) {
+        held.settled(message);
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle())
+                .visibilityTimeout(0));
+        count(message.worker(), "released");
+    }
+
+    /** Runs the worker's parked messages again (its dependencies answer). */
+    void runParked(String worker) {
+        held.unpark(worker, parked -> {
+            if (!consumers.resubmit(parked)) {
+                release(parked.message());
+            }
+        });
     }
 
     private void deadLetter(QueueMessage message, String correlationId, String reason, String detail) {
@@ -140,12 +215,23 @@ public class QueueContract {
         attributes.put(FAILED_WORKER, text(message.worker()));
         attributes.put(RECEIVE_COUNT, text(String.valueOf(message.receiveCount())));
         if (correlationId != null) {
-            attributes.put(Correlation.HEADER, text(correlationId));
+            attributes.put(Correlation.HEADER, text(PiiRedactionFilter.redact(correlationId)));
         }
-        sqs.sendMessage(b -> b.queueUrl(queueUrl(message.queue() + deadLetterSuffix)).messageBody(message.body())
+        sqs.sendMessage(b -> b.queueUrl(queueUrls.of(message.queue() + deadLetterSuffix)).messageBody(message.body())
                 .messageAttributes(attributes));
-        sqs.deleteMessage(b -> b.queueUrl(queueUrl(message.queue())).receiptHandle(message.receiptHandle()));
+        sqs.deleteMessage(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle()));
+        held.settled(message);
         count(message.worker(), "dead_lettered");
+    }
+
+    private static Map<String, Object> failureData(QueueMessage message, Throwable cause) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("queue", message.queue());
+        data.put("messageId", message.messageId());
+        data.put("receiveCount", message.receiveCount());
+        data.put("reason", Failures.reason(cause));
+        data.put("error", Failures.describe(cause));
+        return data;
     }
 
     private Duration backoff(int receiveCount) {
@@ -155,12 +241,9 @@ public class QueueContract {
         return Duration.ofMillis(jittered);
     }
 
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
+    /** The queue's URL (also the dead-letter tooling's). */
     String queueUrl(String queue) {
-        return queueUrls.computeIfAbsent(queue, name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
+        return queueUrls.of(queue);
     }
 
     private void count(String worker, String outcome) {
@@ -174,5 +257,12 @@ public class QueueContract {
 
     private static MessageAttributeValue text(String value) {
         return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    /** A message received while its worker is paused: parked without being worked on. */
+    static final class WorkerPaused extends DependencyUnavailable {
+        WorkerPaused(Worker worker) {
+            super(null, "worker " + worker.id() + " is paused: a dependency is failing");
+        }
     }
 }

@@ -2,41 +2,50 @@ package regworkers.platform;
 
 import jakarta.inject.Inject;
 
-import org.apache.camel.Predicate;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Base of every RouteBuilder with queue consumers: {@link #fromQueue} wires the queue contract
- * ({@link QueueContract}) and the consumer protections into the route, so a worker's route only says what its work is.
+ * Base of every RouteBuilder with queue consumers: {@link #fromQueue} wires the queue contract ({@link QueueContract})
+ * into the route, so a worker's route only says what its work is.
  */
 public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
 
     @Inject
     protected QueueContract queueContract;
     @Inject
-    ConsumerProtection consumerProtection;
+    QueueConsumers consumers;
+    @ConfigProperty(name = "queue.worker-threads")
+    int workerThreads;
+    @ConfigProperty(name = "queue.max-unsettled")
+    int maxUnsettled;
 
     /**
-     * A route consuming {@code queue} for {@code worker}, id {@code routeId}. The message is never deleted by Camel:
-     * the route must end with {@link #acknowledge}; a failure anywhere is settled per message by the contract.
+     * A route consuming {@code queue} for {@code worker}, id {@code routeId}. Before every poll the poll gate decides
+     * whether to receive at all; each received message is held (kept invisible) at once, on the consumer's thread,
+     * then worked on by the route's worker threads, so a slow message never leaves the rest of its poll unheld. The
+     * message is never deleted by Camel: the route must end with {@link #acknowledge}; a failure anywhere is settled
+     * per message by the contract.
      */
     protected RouteDefinition fromQueue(String queue, String routeId, Worker worker) {
+        consumers.register(routeId, worker);
         RouteDefinition route = from("aws2-sqs:" + queue
-                + "?deleteAfterRead=false&attributeNames=All&messageAttributeNames=All&extendMessageVisibility=true"
+                + "?deleteAfterRead=false&attributeNames=All&messageAttributeNames=All&extendMessageVisibility=false"
                 + "&visibilityTimeout={{queue.visibility-timeout-seconds}}"
                 + "&maxMessagesPerPoll={{queue.max-messages-per-poll}}"
                 + "&waitTimeSeconds={{queue.wait-time-seconds}}"
                 + "&concurrentConsumers={{queue.concurrent-consumers}}"
-                + "&greedy=true&delay={{queue.poll-delay-ms}}")
-                .routeId(routeId)
-                .routePolicy(consumerProtection.inflightLimit(), consumerProtection.circuitBreaker(worker));
-        Predicate settledByContract = method(queueContract, "settlesFailure");
+                + "&greedy=true&delay={{queue.poll-delay-ms}}&pollStrategy=#queuePollGate")
+                .routeId(routeId);
         route.onException(Exception.class)
-                .useOriginalMessage()
-                .bean(queueContract, "fail")
-                .handled(settledByContract);
-        route.process(exchange -> queueContract.received(exchange, worker.id()));
+                .handled(true)
+                .logExhausted(false)
+                .bean(queueContract, "fail");
+        route.process(exchange -> queueContract.received(exchange, worker.id(), routeId))
+                .threads(workerThreads, workerThreads).maxQueueSize(maxUnsettled)
+                    .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).threadName(routeId);
         return route;
     }
 

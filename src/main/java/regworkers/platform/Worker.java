@@ -20,7 +20,8 @@ public enum Worker {
     PROCESS_DATA("processData", Stack.DATA_PIPELINE, Dependency.SQS, Dependency.SNS),
     SEND_DATA("sendData", Stack.DATA_PIPELINE, Dependency.SQS, Dependency.KAFKA),
     GET_MARKETS_TO_NOTIFY("getMarketsToNotify", Stack.NOTIFICATION, Dependency.DYNAMODB, Dependency.CAMPAIGN_SERVICE, Dependency.SQS),
-    NOTIFICATION_GENERATOR("notificationGenerator", Stack.NOTIFICATION, Dependency.SQS, Dependency.SNS, Dependency.DYNAMODB);
+    NOTIFICATION_GENERATOR("notificationGenerator", Stack.NOTIFICATION, Dependency.SQS, Dependency.SNS, Dependency.DYNAMODB,
+            Dependency.CAMPAIGN_SERVICE);
 
     public enum Stack {
         REGISTRATION("registration"), REPLICATION("replication"), SELECTION("selection"),

@@ -18,7 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
 import regworkers.platform.Correlation;
-import regworkers.platform.Failures;
+import regworkers.platform.BatchItem;
+import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
@@ -42,7 +43,7 @@ public class UserUpserts {
     private static final int MAX_FIELD_LENGTH = 256;
 
     /** A user read from its queue message, waiting for its batch. */
-    public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) {
+    public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) implements BatchItem {
     }
 
     @Inject
@@ -86,19 +87,20 @@ public class UserUpserts {
         return user;
     }
 
-    /** One upsert-many call for the batch; never throws: a failed call fails every message of the batch. */
+    /**
+     * One upsert-many call for the batch; never throws: each message gets its own user's outcome (a batch the service
+     * refuses as a whole is tried user by user, so only the user it refuses fails).
+     */
     public List<QueueOutcome> upsert(List<PendingUser> batch) {
+        List<QueueOutcome> outcomes = Batches.settleEach(batch, this::upsertBatch);
+        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        WorkerLog.info("Upserted a batch of users", Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
+        return outcomes;
+    }
+
+    private List<QueueOutcome> upsertBatch(List<PendingUser> batch) {
+        List<JsonNode> results = call(batch.stream().map(PendingUser::user).toList());
         List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
-        List<JsonNode> results;
-        try {
-            results = call(batch.stream().map(PendingUser::user).toList());
-        } catch (RuntimeException failure) {
-            RuntimeException perMessage = Failures.forEachMessageOfBatch(failure, batch.size());
-            batch.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
-            WorkerLog.warn("User service call failed: every user of the batch will be retried",
-                    Map.of("users", batch.size(), "error", String.valueOf(failure.getMessage())));
-            return outcomes;
-        }
         for (int i = 0; i < batch.size(); i++) {
             PendingUser pending = batch.get(i);
             JsonNode result = i < results.size() ? results.get(i) : null;
@@ -110,8 +112,6 @@ public class UserUpserts {
                 outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), new UserUpsertFailed(why)));
             }
         }
-        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        WorkerLog.info("Upserted a batch of users", Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
         return outcomes;
     }
 
@@ -129,15 +129,10 @@ public class UserUpserts {
         ObjectNode request = json.createObjectNode();
         ArrayNode array = request.putArray("users");
         users.forEach(array::add);
-        ServiceResponse response = services.call(ServiceRequest.post(Service.USER, "/users/upsert-many", request.toString()))
-                .requireSuccess();
-        try {
-            List<JsonNode> results = new ArrayList<>();
-            json.readTree(response.body()).path("results").forEach(results::add);
-            return results;
-        } catch (JsonProcessingException e) {
-            throw new UserUpsertFailed("the user service answered unreadable JSON");
-        }
+        List<JsonNode> results = new ArrayList<>();
+        services.call(ServiceRequest.post(Service.USER, "/users/upsert-many", request.toString()))
+                .requireSuccess().json(json).path("results").forEach(results::add);
+        return results;
     }
 
     /** The user service did not upsert a user (it said so, or the call failed): retried. */

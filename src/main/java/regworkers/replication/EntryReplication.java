@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
-import regworkers.platform.Failures;
+import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
@@ -97,27 +97,20 @@ public class EntryReplication {
     public List<QueueOutcome> replicate(List<PendingEntry> batch) {
         List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
         List<PendingEntry> upserts = new ArrayList<>();
-        List<ObjectNode> documents = new ArrayList<>();
         for (PendingEntry pending : batch) {
             if (pending.isRemove()) {
                 outcomes.add(delete(pending));
                 continue;
             }
             try {
-                documents.add(EntryDocuments.toEntry(json, pending.current()));
+                EntryDocuments.toEntry(json, pending.current());
                 upserts.add(pending);
             } catch (PermanentFailure unreadable) {
                 outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), unreadable));
             }
         }
         if (!upserts.isEmpty()) {
-            try {
-                upsert(upserts.get(0).campaignId(), documents);
-                upserts.forEach(pending -> outcomes.add(markReplicated(pending)));
-            } catch (RuntimeException failure) {
-                RuntimeException perMessage = Failures.forEachMessageOfBatch(failure, upserts.size());
-                upserts.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
-            }
+            outcomes.addAll(Batches.settleEach(upserts, this::upsertAndMark));
         }
         long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
         WorkerLog.info("Replicated a batch of entries", Map.of("campaignId", batch.get(0).campaignId(),
@@ -137,6 +130,15 @@ public class EntryReplication {
             throw failure;
         }
         return "REPLICATED " + pending.operation();
+    }
+
+    private List<QueueOutcome> upsertAndMark(List<PendingEntry> upserts) {
+        List<ObjectNode> documents = new ArrayList<>(upserts.size());
+        upserts.forEach(pending -> documents.add(EntryDocuments.toEntry(json, pending.current())));
+        upsert(upserts.get(0).campaignId(), documents);
+        List<QueueOutcome> outcomes = new ArrayList<>(upserts.size());
+        upserts.forEach(pending -> outcomes.add(markReplicated(pending)));
+        return outcomes;
     }
 
     private void upsert(String campaignId, List<ObjectNode> documents) {

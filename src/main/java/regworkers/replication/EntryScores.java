@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
@@ -64,10 +65,10 @@ public class EntryScores {
                 request.set("fields", parsed);
             }
         }
-        JsonNode score = json.readTree(services.call(ServiceRequest.post(Service.SCORING, "/scores", request.toString()))
-                .requireSuccess().body()).path("score");
+        JsonNode score = services.call(ServiceRequest.post(Service.SCORING, "/scores", request.toString()))
+                .requireSuccess().json(json).path("score");
         if (!score.isNumber()) {
-            throw new IllegalStateException("the scoring service answered without a numeric score");
+            throw new DependencyUnavailable(Service.SCORING.dependency(), "the scoring service answered without a numeric score");
         }
         try {
             dynamodb.updateItem(b -> b.tableName(items.table()).key(EntryItems.key(campaignId, globalUserId))

@@ -2,6 +2,7 @@ package regworkers.replication;
 
 import java.util.Map;
 
+import regworkers.platform.BatchItem;
 import regworkers.platform.QueueMessage;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -12,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param staleWhy  why the event is stale and needs no work, or null
  */
 public record PendingEntry(QueueMessage message, String correlationId, String campaignId, String globalUserId,
-        Operation operation, Map<String, AttributeValue> current, String staleWhy) {
+        Operation operation, Map<String, AttributeValue> current, String staleWhy) implements BatchItem {
 
     public enum Operation { INSERT, MODIFY, REMOVE }
 

@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
-import regworkers.platform.Failures;
+import regworkers.platform.BatchItem;
+import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
@@ -39,7 +40,8 @@ public class CodeMarks {
     private static final int MAX_CODES = 500;
 
     /** A message waiting for its (campaign, market) batch. */
-    public record PendingCodes(QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes) {
+    public record PendingCodes(QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes)
+            implements BatchItem {
 
         public String market() {
             return campaignId + "\n" + marketId;
@@ -73,25 +75,26 @@ public class CodeMarks {
         return new PendingCodes(QueueMessage.of(exchange), Correlation.of(exchange), campaignId, message.get("marketId").asText(), codes);
     }
 
-    /** One mark-assigned call for the batch (all of one market); never throws: a failed call fails each message. */
+    /**
+     * One mark-assigned call for the batch (all of one market); never throws: a batch the code service refuses as a
+     * whole is marked message by message, so only the message it refuses fails.
+     */
     public List<QueueOutcome> mark(List<PendingCodes> batch) {
+        PendingCodes first = batch.get(0);
+        List<QueueOutcome> outcomes = Batches.settleEach(batch, this::markBatch);
+        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        WorkerLog.info("Codes marked assigned", Map.of("campaignId", first.campaignId(), "marketId", first.marketId(),
+                "messages", batch.size(), "failed", failed));
+        return outcomes;
+    }
+
+    private List<QueueOutcome> markBatch(List<PendingCodes> batch) {
         PendingCodes first = batch.get(0);
         Set<String> codes = new LinkedHashSet<>();
         batch.forEach(pending -> codes.addAll(pending.codes()));
+        call(first.campaignId(), first.marketId(), codes);
         List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
-        try {
-            call(first.campaignId(), first.marketId(), codes);
-        } catch (RuntimeException failure) {
-            RuntimeException perMessage = Failures.forEachMessageOfBatch(failure, batch.size());
-            batch.forEach(pending -> outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), perMessage)));
-            WorkerLog.warn("Code service mark-assigned failed: every message of the batch will be retried",
-                    Map.of("campaignId", first.campaignId(), "marketId", first.marketId(), "messages", batch.size(),
-                            "codes", codes.size(), "error", String.valueOf(failure.getMessage())));
-            return outcomes;
-        }
         batch.forEach(pending -> outcomes.add(QueueOutcome.succeeded(pending.message(), pending.correlationId())));
-        WorkerLog.info("Codes marked assigned", Map.of("campaignId", first.campaignId(), "marketId", first.marketId(),
-                "messages", batch.size(), "codes", codes.size()));
         return outcomes;
     }
 

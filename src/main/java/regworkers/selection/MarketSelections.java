@@ -82,7 +82,7 @@ public class MarketSelections {
             throw new PermanentFailure("MARKET_NOT_FOUND", "the campaign service knows no market " + request.marketId()
                     + " in campaign " + request.campaignId());
         }
-        JsonNode capacity = json.readTree(response.requireSuccess().body()).get("capacity");
+        JsonNode capacity = response.requireSuccess().json(json).get("capacity");
         if (capacity == null || !capacity.canConvertToInt() || capacity.asInt() < 0) {
             throw new PermanentFailure("INVALID_MARKET", "the market has no valid capacity");
         }
@@ -97,7 +97,7 @@ public class MarketSelections {
         ServiceResponse response = services.call(ServiceRequest.get(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(request.campaignId())
                         + "/markets/" + ServiceRequest.segment(request.marketId()) + "/scoring-records")
                 .withQuery(query).withRateKey(request.campaignId())).requireSuccess();
-        JsonNode page = json.readTree(response.body());
+        JsonNode page = response.json(json);
         for (JsonNode record : page.path("records")) {
             JsonNode score = record.get("score");
             run.ranking.offer(record.path("globalUserId").asText(), score == null || !score.isNumber() ? null : score.asDouble());
@@ -183,7 +183,7 @@ public class MarketSelections {
         ServiceResponse response = services.call(ServiceRequest.post(Service.CODE, "/campaigns/" + ServiceRequest.segment(request.campaignId())
                 + "/markets/" + ServiceRequest.segment(request.marketId()) + "/reservations", body.toString())).requireSuccess();
         List<String> codes = new ArrayList<>(count);
-        json.readTree(response.body()).path("codes").forEach(code -> codes.add(code.asText()));
+        response.json(json).path("codes").forEach(code -> codes.add(code.asText()));
         return codes.size() > count ? codes.subList(0, count) : codes;
     }
 

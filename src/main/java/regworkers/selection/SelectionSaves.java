@@ -130,11 +130,11 @@ public class SelectionSaves {
         ObjectNode request = json.createObjectNode().put("dateId", batch.dateId());
         ArrayNode assignments = request.putArray("assignments");
         batch.selections().forEach(s -> assignments.addObject().put("globalUserId", s.globalUserId()).put("code", s.code()));
-        String answer = services.call(ServiceRequest.post(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(batch.campaignId())
+        JsonNode answer = services.call(ServiceRequest.post(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(batch.campaignId())
                         + "/markets/" + ServiceRequest.segment(batch.marketId()) + "/assignments", request.toString())
-                .withRateKey(batch.campaignId())).requireSuccess().body();
+                .withRateKey(batch.campaignId())).requireSuccess().json(json);
         Set<String> conflicting = new HashSet<>();
-        json.readTree(answer).path("conflicts").forEach(conflict -> conflicting.add(conflict.path("globalUserId").asText()));
+        answer.path("conflicts").forEach(conflict -> conflicting.add(conflict.path("globalUserId").asText()));
         return conflicting;
     }
 

@@ -65,7 +65,7 @@ public class SelectionStats {
         if (response.isNotFound()) {
             throw new PermanentFailure("CAMPAIGN_NOT_FOUND", "the campaign service knows no campaign " + campaignId);
         }
-        JsonNode campaign = json.readTree(response.requireSuccess().body());
+        JsonNode campaign = response.requireSuccess().json(json);
         Map<String, int[]> markets = new TreeMap<>(); // marketId -> {registrations, winners, selected}
         campaign.path("markets").forEach(market -> markets.put(market.path("id").asText(), new int[3]));
         int registrations = countEntries(campaignId, markets);

@@ -137,6 +137,26 @@ class NotificationTest {
     }
 
     @Test
+    void aCampaignServiceOutageWhileAMarketIsNotifiedCostsOnlyDelay() throws Exception {
+        String campaignId = campaign(Instant.now().plusSeconds(3600), 130);
+        select(campaignId, 200);
+        queues.purge("notificationQueue-dlq");
+        stack.standIns().campaign().faults(standins.Faults.serviceDown());
+        try {
+            // the generator claims the market for its message, then fails on the campaign service: the worker pauses and
+            // the message, run again later, takes its own claim back (it used to meet it as another owner's)
+            queues.send("notificationQueue", target(campaignId));
+            assertTrue(notificationsOf(campaignId, Duration.ofSeconds(10)).isEmpty());
+        } finally {
+            stack.standIns().campaign().faults(standins.Faults.NONE);
+        }
+        assertExactlyOnePerWinner(campaignId, awaitNotifications(campaignId, 130), 130);
+        assertTrue(notificationsOf(campaignId, Duration.ofSeconds(2)).isEmpty(), "no duplicate afterwards");
+        assertEquals("NOTIFIED", targetStatus(campaignId));
+        assertEquals(List.of(), queues.drain("notificationQueue-dlq", Duration.ofSeconds(1)));
+    }
+
+    @Test
     void aMarketWithoutSelectionIsNotNotified() throws Exception {
         String campaignId = campaign(Instant.now().minusSeconds(60), 10);
         given().contentType("application/json").body("{}").post("/workers/getMarketsToNotify/invoke").then().statusCode(200);

@@ -117,6 +117,41 @@ class UpsertUsersTest {
         assertEquals(users.size(), userService.storedUsers().size(), "exactly these users, nothing else");
     }
 
+    @Test
+    void aBatchTheServiceRefusesForOneUserFailsOnlyThatUser() {
+        String refused = "user-" + UUID.randomUUID();
+        List<String> neighbours = IntStream.range(0, 5).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        userService.refuseUsers(refused);
+        neighbours.subList(0, 2).forEach(id -> queues.send(QUEUE, user(id)));
+        queues.send(QUEUE, user(refused));
+        neighbours.subList(2, 5).forEach(id -> queues.send(QUEUE, user(id)));
+
+        List<Message> deadLetters = await().atMost(Duration.ofSeconds(30)).until(() -> queues.drain(DLQ, Duration.ofSeconds(1)), m -> !m.isEmpty());
+        assertEquals(1, deadLetters.size());
+        assertTrue(deadLetters.get(0).body().contains(refused));
+        assertEquals("SERVICE_REJECTED", Queues.attribute(deadLetters.get(0), QueueContract.FAILURE_REASON));
+        assertEquals("1", Queues.attribute(deadLetters.get(0), QueueContract.RECEIVE_COUNT), "refused on its first receive");
+        await().atMost(Duration.ofSeconds(10)).until(() -> userService.storedUsers().keySet().containsAll(neighbours));
+        Map<String, Integer> sent = timesSent();
+        neighbours.forEach(id -> assertEquals(1, sent.get(id), "a neighbour is upserted once"));
+    }
+
+    @Test
+    void refusedCredentialsAndAMaintenancePageAreTheServicesFailureNotTheMessages() throws Exception {
+        List<String> users = IntStream.range(0, 12).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        userService.faults(Faults.status(401));
+        users.subList(0, 6).forEach(id -> queues.send(QUEUE, user(id)));
+        Thread.sleep(4_000);
+        userService.faults(Faults.maintenance());
+        users.subList(6, 12).forEach(id -> queues.send(QUEUE, user(id)));
+        Thread.sleep(4_000);
+        assertTrue(userService.storedUsers().isEmpty());
+        userService.faults(Faults.NONE);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> userService.storedUsers().keySet().containsAll(users));
+        assertEquals(List.of(), queues.drain(DLQ, Duration.ofSeconds(2)));
+    }
+
     private static String user(String id) {
         return "{\"globalUserId\":\"" + id + "\",\"firstName\":\"Fan\",\"countryCode\":\"US\",\"env\":\"prod\"}";
     }

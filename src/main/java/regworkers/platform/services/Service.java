@@ -1,5 +1,7 @@
 package regworkers.platform.services;
 
+import regworkers.platform.Worker;
+
 /** The other teams' HTTP services the workers call (SPEC §3). Each has its own rate limit and circuit breaker. */
 public enum Service {
     CAMPAIGN("campaign"),
@@ -27,6 +29,15 @@ public enum Service {
     /** Node id of the service's circuit breaker, to read its state. */
     public String breakerId() {
         return "service-" + id + "-breaker";
+    }
+
+    /** The dependency a worker that calls this service has: what its pause probes. */
+    public Worker.Dependency dependency() {
+        return Worker.Dependency.valueOf(name() + "_SERVICE");
+    }
+
+    public static Service of(Worker.Dependency dependency) {
+        return valueOf(dependency.name().replace("_SERVICE", ""));
     }
 
     public String attemptEndpoint() {

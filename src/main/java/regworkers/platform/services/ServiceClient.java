@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.MDC;
+import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.WorkerLog;
 
 /**
@@ -28,6 +29,7 @@ public class ServiceClient {
     public ServiceResponse call(ServiceRequest request) {
         Exchange result = producer.send(request.service().endpoint(), exchange -> {
             exchange.setProperty(RATE_KEY, request.rateKey() != null ? request.rateKey() : request.service().id());
+            exchange.setProperty(ServiceStatus.SERVICE, request.service());
             Message message = exchange.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, request.method());
             message.setHeader(Exchange.HTTP_PATH, request.path());
@@ -44,8 +46,8 @@ public class ServiceClient {
             }
         });
         Exception failure = result.getException();
-        if (failure instanceof RuntimeException runtime) {
-            throw runtime;
+        if (failure instanceof ServiceUnavailable unavailable) {
+            throw unavailable;
         }
         if (failure != null) {
             throw new ServiceCallFailed(request, failure);
@@ -54,10 +56,13 @@ public class ServiceClient {
         return new ServiceResponse(request, status == null ? 0 : status, result.getMessage().getBody(String.class));
     }
 
-    /** The call could not be made or answered in time (connection refused, timeout) even after the retries. */
-    public static class ServiceCallFailed extends RuntimeException {
+    /**
+     * The call could not be made or answered in time (connection refused, timeout) even after the retries, or the
+     * service's circuit breaker is open: the service failed, not the message.
+     */
+    public static class ServiceCallFailed extends DependencyUnavailable {
         ServiceCallFailed(ServiceRequest request, Throwable cause) {
-            super(request.describe() + " failed: " + cause.getMessage(), cause);
+            super(request.service().dependency(), request.describe() + " failed: " + cause.getMessage(), cause);
         }
     }
 }

@@ -10,12 +10,15 @@ import org.apache.camel.Exchange;
 @Named("serviceStatus")
 public class ServiceStatus {
 
+    /** Exchange property: the {@link Service} a call is for. */
+    public static final String SERVICE = "regworkers.service";
+
     public void failIfRetryable(Exchange exchange) {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (isRetryable(status)) {
             String request = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class) + " "
                     + exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-            throw new ServiceUnavailable(request, status);
+            throw new ServiceUnavailable(exchange.getProperty(SERVICE, Service.class), request, status);
         }
     }
 

@@ -1,12 +1,14 @@
 package regworkers.platform.services;
 
-/** A downstream service answered 429 or 5xx: worth retrying after a backoff. */
-public class ServiceUnavailable extends RuntimeException {
+import regworkers.platform.DependencyUnavailable;
+
+/** A downstream service answered 429 or 5xx: worth retrying after a backoff; the service, not the message, failed. */
+public class ServiceUnavailable extends DependencyUnavailable {
 
     private final int status;
 
-    public ServiceUnavailable(String request, int status) {
-        super(request + " answered " + status);
+    public ServiceUnavailable(Service service, String request, int status) {
+        super(service.dependency(), request + " answered " + status);
         this.status = status;
     }
 

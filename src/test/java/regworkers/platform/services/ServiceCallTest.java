@@ -18,6 +18,8 @@ import localstack.LocalStack;
 import localstack.LocalStackResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import regworkers.platform.FailureKind;
+import regworkers.platform.Failures;
 import standins.Faults;
 import standins.StandInServer;
 
@@ -77,14 +79,16 @@ class ServiceCallTest {
             try {
                 score("down");
                 return false;
-            } catch (CallNotPermittedException open) {
-                return true;
+            } catch (ServiceClient.ServiceCallFailed refused) {
+                return Failures.find(refused, CallNotPermittedException.class) != null;
             } catch (ServiceUnavailable stillCalling) {
                 return false;
             }
         });
         int whileOpen = scoring.requests().size();
-        assertThrows(CallNotPermittedException.class, () -> score("down"));
+        ServiceClient.ServiceCallFailed refused = assertThrows(ServiceClient.ServiceCallFailed.class, () -> score("down"));
+        assertEquals(FailureKind.DEPENDENCY, Failures.classify(refused), "an open breaker is the service's failure");
+        assertEquals(java.util.Optional.of(regworkers.platform.Worker.Dependency.SCORING_SERVICE), Failures.dependencyOf(refused));
         assertEquals(whileOpen, scoring.requests().size(), "an open breaker makes no call");
     }
 

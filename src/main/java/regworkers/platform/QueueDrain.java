@@ -1,0 +1,99 @@
+package regworkers.platform;
+
+import java.time.Duration;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import io.quarkus.runtime.StartupEvent;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.Route;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Graceful shutdown and scale-in of the queue workers. When Camel starts stopping (SIGTERM): consumers stop receiving
+ * ({@link QueuePollGate}), parked messages are handed back to their queues at once (visibility 0), batches waiting in
+ * aggregators are completed now, and work in flight may finish for {@code queue.shutdown.drain-timeout}; whatever
+ * is still held then is handed back at once too, so another replica takes it without waiting out a visibility timeout.
+ * The timeouts fit the pod's termination grace period (checked by the manifest test).
+ */
+@ApplicationScoped
+public class QueueDrain {
+
+    @Inject
+    CamelContext camel;
+    @Inject
+    VisibilityHeartbeat heartbeat;
+    @Inject
+    HeldMessages held;
+    @ConfigProperty(name = "queue.shutdown.drain-timeout")
+    Duration drainTimeout;
+
+    private volatile boolean draining;
+
+    void registerWithCamel(@Observes StartupEvent startup) {
+        camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                begin();
+            }
+        });
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    /** Stops receiving, hands back the parked messages, flushes the aggregators, and bounds the rest of the drain. */
+    public synchronized void begin() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        int parked = heartbeat.release(HeldMessages.Held::parked);
+        WorkerLog.info("Draining for shutdown: no more receives, parked messages handed back",
+                Map.of("released", parked, "drainTimeoutSeconds", drainTimeout.toSeconds()));
+        Thread drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
+        drainer.setDaemon(true);
+        drainer.start();
+    }
+
+    private void completeAndRelease() {
+        Thread flusher = new Thread(this::completeBatches, "regworkers-queue-drain-batches");
+        flusher.setDaemon(true);
+        flusher.start();
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        try {
+            while (held.total() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int released = heartbeat.release(held -> true);
+        if (released > 0) {
+            WorkerLog.info("Drain timeout: messages still held are handed back to their queues", Map.of("released", released));
+        }
+    }
+
+    private void completeBatches() {
+        for (Route route : camel.getRoutes()) {
+            for (Processor processor : route.filter("*")) {
+                if (processor instanceof AggregateProcessor aggregator) {
+                    aggregator.forceCompletionOfAllGroups();
+                }
+            }
+        }
+    }
+}

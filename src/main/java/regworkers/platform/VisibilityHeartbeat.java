@@ -1,0 +1,126 @@
+package regworkers.platform;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import io.quarkus.runtime.Startup;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
+
+/**
+ * One heartbeat for every message this process holds ({@link HeldMessages}): every {@code queue.heartbeat-interval}
+ * their visibility is set to {@code queue.visibility-timeout-seconds} again, in ChangeMessageVisibilityBatch calls of
+ * 10, whether they are in work, waiting for a worker thread, parked in an aggregator or parked while their worker is
+ * paused. It also hands back to the queue what was held too long (see {@link HeldMessages}) and can release
+ * everything at once (visibility 0), which is what a replica that stops does with what it could not finish.
+ */
+@Startup
+@ApplicationScoped
+public class VisibilityHeartbeat {
+
+    private static final int MAX_BATCH = 10;
+
+    @Inject
+    SqsClient sqs;
+    @Inject
+    QueueUrls queueUrls;
+    @Inject
+    HeldMessages held;
+    @Inject
+    QueueActivity activity;
+    @ConfigProperty(name = "queue.visibility-timeout-seconds")
+    int visibilityTimeoutSeconds;
+    @ConfigProperty(name = "queue.heartbeat-interval")
+    Duration interval;
+
+    private final List<Runnable> afterBeat = new ArrayList<>();
+    private ScheduledExecutorService beater;
+
+    @Produces
+    @Singleton
+    static HeldMessages heldMessages(@ConfigProperty(name = "queue.max-unsettled") int maxUnsettled,
+                                     @ConfigProperty(name = "queue.max-hold") Duration maxHold) {
+        return new HeldMessages(maxUnsettled, maxHold, Clock.systemUTC());
+    }
+
+    @jakarta.annotation.PostConstruct
+    void start() {
+        beater = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "regworkers-visibility-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+        beater.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        beater.shutdownNow();
+    }
+
+    /** Runs after every beat, on the heartbeat's thread (the queue contract's sweep of parked messages). */
+    void afterEachBeat(Runnable task) {
+        afterBeat.add(task);
+    }
+
+    void beat() {
+        try {
+            for (HeldMessages.Held overdue : held.takeOverdue()) {
+                WorkerLog.warn("A message was held longer than queue.max-hold without being settled: handed back to its queue",
+                        Map.of("queue", overdue.message().queue(), "messageId", overdue.message().messageId(), "worker", overdue.message().worker()));
+                setVisibility(overdue.message().queue(), List.of(overdue), 0);
+                activity.count(overdue.message().worker(), "released");
+            }
+            held.toKeepInvisible().forEach((queue, messages) -> setVisibility(queue, messages, visibilityTimeoutSeconds));
+            afterBeat.forEach(Runnable::run);
+        } catch (RuntimeException e) {
+            WorkerLog.warn("Visibility heartbeat failed: it will try again", Map.of("error", Failures.describe(e)));
+        }
+    }
+
+    /** Hands back to their queues, visible at once, the held messages that match; answers how many. */
+    int release(java.util.function.Predicate<HeldMessages.Held> which) {
+        List<HeldMessages.Held> released = held.take(which);
+        Map<String, List<HeldMessages.Held>> byQueue = new java.util.HashMap<>();
+        released.forEach(message -> byQueue.computeIfAbsent(message.message().queue(), q -> new ArrayList<>()).add(message));
+        byQueue.forEach((queue, messages) -> setVisibility(queue, messages, 0));
+        released.forEach(message -> activity.count(message.message().worker(), "released"));
+        return released.size();
+    }
+
+    private void setVisibility(String queue, List<HeldMessages.Held> messages, int seconds) {
+        String url = queueUrls.of(queue);
+        for (int from = 0; from < messages.size(); from += MAX_BATCH) {
+            List<HeldMessages.Held> batch = messages.subList(from, Math.min(messages.size(), from + MAX_BATCH));
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(batch.get(i).message().receiptHandle()).visibilityTimeout(seconds).build());
+            }
+            try {
+                ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
+                if (response.hasFailed() && !response.failed().isEmpty()) {
+                    WorkerLog.log(org.jboss.logging.Logger.Level.DEBUG, "Some held messages could not be kept invisible (already settled or expired)",
+                            Map.of("queue", queue, "failed", response.failed().size(), "code", response.failed().get(0).code()));
+                }
+            } catch (RuntimeException e) {
+                WorkerLog.warn("Held messages could not be kept invisible: they may come back before they are settled",
+                        Map.of("queue", queue, "messages", batch.size(), "error", Failures.describe(e)));
+            }
+        }
+    }
+}
