@@ -32,8 +32,24 @@ public final class Bench {
         // the baseline for nothing. Nothing below INFO is wanted here.
         ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
         if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-            System.out.println(Options.usage() + "\n" + ReplicationBench.USAGE + "\n" + SelectionBench.USAGE + "\n" + NotificationBench.USAGE);
+            System.out.println(Options.usage() + "\n" + ReplicationBench.USAGE + "\n" + SelectionBench.USAGE + "\n" + NotificationBench.USAGE
+                    + "\n" + FaultSuite.USAGE);
             System.exit(0);
+            return;
+        }
+        if (args.length > 0 && args[0].equals(FaultSuite.NAME)) {
+            int status;
+            try {
+                status = FaultSuite.main(args);
+            } catch (IllegalArgumentException e) {
+                System.err.println(e.getMessage());
+                status = 2;
+            } catch (Exception | Error e) {
+                System.err.println("[bench] faults FAILED: " + e);
+                e.printStackTrace();
+                status = 1;
+            }
+            System.exit(status);
             return;
         }
         Options options;

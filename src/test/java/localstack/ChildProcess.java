@@ -61,6 +61,25 @@ final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Sends a signal (STOP, CONT, KILL) to the server under the watchdog and every process it started: STOP freezes it
+     * as a hung host would be (connections stay open, nothing answers), CONT thaws it.
+     */
+    void signal(String signal) {
+        List<String> command = new ArrayList<>(List.of("kill", "-" + signal));
+        process.toHandle().descendants().forEach(child -> command.add(Long.toString(child.pid())));
+        if (command.size() == 2) {
+            return;
+        }
+        try {
+            new ProcessBuilder(command).redirectErrorStream(true).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot signal " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         try (OutputStream stdin = process.getOutputStream()) {

@@ -50,6 +50,15 @@ abstract class LocalServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the server (SIGSTOP): it keeps its port and connections but answers nothing until {@link #thaw}. */
+    public synchronized void freeze() {
+        process.signal("STOP");
+    }
+
+    public synchronized void thaw() {
+        process.signal("CONT");
+    }
+
     public int port() {
         return port;
     }

@@ -137,6 +137,27 @@ public final class LocalStack implements AutoCloseable {
         kafka.start();
     }
 
+    /** The local servers a fault can freeze (SIGSTOP) and thaw. */
+    public enum Server { SQS_SNS, DYNAMODB, KAFKA, REDIS }
+
+    /** Freezes a server as a hung host would be: its port stays open, nothing answers. */
+    public void freeze(Server server) {
+        serverOf(server).freeze();
+    }
+
+    public void thaw(Server server) {
+        serverOf(server).thaw();
+    }
+
+    private LocalServer serverOf(Server server) {
+        return switch (server) {
+            case SQS_SNS -> fauxqs;
+            case DYNAMODB -> dynamodb;
+            case KAFKA -> kafka;
+            case REDIS -> redis;
+        };
+    }
+
     public synchronized SqsClient sqs() {
         return remember(SqsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
                 .endpointOverride(URI.create(fauxqs.endpoint())).build());

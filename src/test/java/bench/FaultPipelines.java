@@ -1,0 +1,320 @@
+package bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import localstack.LocalStack;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import standins.RecordedRequest;
+
+/**
+ * The pipelines the fault suite drives: each sends its load (good messages with unique ids, and poison), and tells
+ * how often each id landed where the work ends: the user service, Kafka, demand-table, the entry service.
+ */
+final class FaultPipelines {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FaultPipelines() {
+    }
+
+    /** One pipeline under load. */
+    interface Pipeline extends AutoCloseable {
+
+        /** The APP_STACK its replicas run. */
+        String stack();
+
+        /** The queues whose dead-letter queues are read for what was dead-lettered. */
+        List<String> queues();
+
+        /** Sends (or writes) the load: every good id once, and the poison messages (their bodies carry their id). */
+        void send(List<String> good, List<String> poison) throws Exception;
+
+        /** How many times each good id has landed so far. */
+        Map<String, Integer> landed() throws Exception;
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /** upsertUsers: users on upsertUsersQueue → the user service; poison is malformed JSON. */
+    static Pipeline users(LocalStack stack) {
+        stack.standIns().user().reset();
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "registration";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("upsertUsersQueue");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) {
+                List<String> bodies = new ArrayList<>();
+                good.forEach(id -> bodies.add("{\"globalUserId\":\"" + id + "\",\"firstName\":\"Fan\",\"countryCode\":\"US\"}"));
+                poison.forEach(id -> bodies.add("{\"globalUserId\": \"" + id));
+                sendAll(stack, "upsertUsersQueue", bodies);
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                Map<String, Integer> counts = new HashMap<>();
+                for (RecordedRequest request : stack.standIns().user().requests()) {
+                    if (request.status() == 200 && request.json() != null) {
+                        request.json().get("users").findValuesAsText("globalUserId").forEach(id -> counts.merge(id, 1, Integer::sum));
+                    }
+                }
+                return counts;
+            }
+        };
+    }
+
+    /** processData → SNS → sendData → Kafka: registration events; poison has an unknown type. */
+    static Pipeline dataEvents(LocalStack stack) {
+        KafkaCounter kafka = new KafkaCounter(stack.kafkaBootstrapServers(), "registration.data");
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "dataPipeline";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("processDataQueue", "sendData-registration");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) {
+                List<String> bodies = new ArrayList<>();
+                good.forEach(id -> bodies.add("{\"type\":\"registration\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\"" + id
+                        + "\",\"marketIds\":[\"market-1\"],\"registeredAt\":\"2024-01-15T10:30:00Z\"}}"));
+                poison.forEach(id -> bodies.add("{\"type\":\"no-such-type\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\"" + id + "\"}}"));
+                sendAll(stack, "processDataQueue", bodies);
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                return kafka.counts();
+            }
+
+            @Override
+            public void close() {
+                kafka.close();
+            }
+        };
+    }
+
+    /** retryScore: entries without a score, a retryScore message each → the score in demand-table; poison lacks a user. */
+    static Pipeline scores(LocalStack stack) {
+        String campaignId = "faults-" + UUID.randomUUID();
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "replication";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("retryScoreQueue");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) {
+                for (String id : good) {
+                    stack.dynamo().putItem(b -> b.tableName("demand-table").item(entry(campaignId, id, false)));
+                }
+                List<String> bodies = new ArrayList<>();
+                good.forEach(id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"" + id + "\"}"));
+                poison.forEach(id -> bodies.add("{\"campaignId\":\"" + id + "\"}"));
+                sendAll(stack, "retryScoreQueue", bodies);
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                Map<String, Integer> counts = new HashMap<>();
+                campaignItems(stack, campaignId).forEach(item -> {
+                    if (item.containsKey("score")) {
+                        counts.put(item.get("sk").s().substring("USER#".length()), 1);
+                    }
+                });
+                return counts;
+            }
+        };
+    }
+
+    /**
+     * Replication: flagged entries written to demand-table → the stream → saveEntries → the entry service, the flag
+     * cleared; poison is malformed JSON on saveEntriesQueue.
+     */
+    static Pipeline entries(LocalStack stack) {
+        String campaignId = "faults-" + UUID.randomUUID();
+        stack.standIns().entry().reset();
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "replication";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("saveEntriesQueue");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) {
+                for (String id : good) {
+                    stack.dynamo().putItem(b -> b.tableName("demand-table").item(entry(campaignId, id, true)));
+                }
+                sendAll(stack, "saveEntriesQueue", poison.stream().map(id -> "{\"entry\": {\"globalUserId\": \"" + id).toList());
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                Map<String, Integer> puts = new HashMap<>();
+                for (RecordedRequest request : stack.standIns().entry().requests()) {
+                    if (request.status() == 200 && "PUT".equals(request.method()) && request.json() != null) {
+                        request.json().path("entries").findValuesAsText("globalUserId").forEach(id -> puts.merge(id, 1, Integer::sum));
+                    }
+                }
+                Map<String, JsonNode> replicated = stack.standIns().entry().entries(campaignId);
+                Map<String, Integer> counts = new HashMap<>();
+                campaignItems(stack, campaignId).forEach(item -> {
+                    String id = item.get("sk").s().substring("USER#".length());
+                    if (!item.containsKey("needsReplication") && replicated.containsKey(id)) {
+                        counts.put(id, Math.max(1, puts.getOrDefault(id, 1)));
+                    }
+                });
+                return counts;
+            }
+        };
+    }
+
+    private static Map<String, AttributeValue> entry(String campaignId, String user, boolean needsReplication) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId));
+        item.put("sk", AttributeValue.fromS("USER#" + user));
+        item.put("campaignId", AttributeValue.fromS(campaignId));
+        item.put("globalUserId", AttributeValue.fromS(user));
+        item.put("fields", AttributeValue.fromS("{\"markets\":[\"market-1\"]}"));
+        item.put("createdAt", AttributeValue.fromS("2024-01-15T10:30:00Z"));
+        item.put("updatedAt", AttributeValue.fromS("2024-01-15T10:30:00Z"));
+        if (needsReplication) {
+            item.put("needsReplication", AttributeValue.fromBool(true));
+            item.put("score", AttributeValue.fromN("5"));
+        }
+        return item;
+    }
+
+    private static List<Map<String, AttributeValue>> campaignItems(LocalStack stack, String campaignId) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        stack.dynamo().queryPaginator(b -> b.tableName("demand-table").keyConditionExpression("pk = :pk").consistentRead(true)
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaignId)))).items().forEach(items::add);
+        return items;
+    }
+
+    static void sendAll(LocalStack stack, String queue, List<String> bodies) {
+        String url = stack.sqs().getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        for (int from = 0; from < bodies.size(); from += 10) {
+            List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = from; i < Math.min(bodies.size(), from + 10); i++) {
+                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from)).messageBody(bodies.get(i)).build());
+            }
+            sendBatch(stack, url, entries);
+        }
+    }
+
+    /** Sends one batch, again and again while the endpoint fails (a frozen SQS endpoint must not stop the load). */
+    private static void sendBatch(LocalStack stack, String url, List<SendMessageBatchRequestEntry> entries) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                var response = stack.sqs().sendMessageBatch(b -> b.queueUrl(url).entries(entries));
+                if (!response.failed().isEmpty()) {
+                    throw new IllegalStateException("the queue refused load: " + response.failed());
+                }
+                return;
+            } catch (software.amazon.awssdk.core.exception.SdkException e) {
+                if (attempt >= 300) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Reads a topic from its end at creation on, counting records by {@code data.globalUserId}. */
+    static final class KafkaCounter implements AutoCloseable {
+        private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+        private final Thread reader;
+        private volatile boolean running = true;
+
+        KafkaCounter(String bootstrap, String topic) {
+            Properties config = new Properties();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+            KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+            reader = new Thread(() -> {
+                try (consumer) {
+                    while (running) {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                            try {
+                                counts.merge(JSON.readTree(record.value()).path("data").path("globalUserId").asText(), 1, Integer::sum);
+                            } catch (Exception unreadable) {
+                                counts.merge("(unreadable)", 1, Integer::sum);
+                            }
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    if (running) {
+                        System.err.println("[faults] Kafka counter stopped: " + e);
+                    }
+                }
+            }, "faults-kafka-counter");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        Map<String, Integer> counts() {
+            return new HashMap<>(counts);
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                reader.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
