@@ -1,5 +1,9 @@
 package bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import standins.RecordedRequest;
@@ -43,6 +48,11 @@ final class FaultPipelines {
 
         /** Sends (or writes) the load: every good id once, and the poison messages (their bodies carry their id). */
         void send(List<String> good, List<String> poison) throws Exception;
+
+        /** Settings the replicas get on top of the local stack's. */
+        default Map<String, String> appConfig() {
+            return Map.of();
+        }
 
         /** How many times each good id has landed so far. */
         Map<String, Integer> landed() throws Exception;
@@ -207,6 +217,210 @@ final class FaultPipelines {
         };
     }
 
+    /**
+     * markAssignedCodes: one reserved code per message on markAssignedCodesQueue → the code service marks it assigned;
+     * poison is a code nobody reserved, which the code service refuses (409), for a whole batch if it is in one.
+     */
+    static Pipeline codeMarks(LocalStack stack) {
+        String campaignId = "faults-" + UUID.randomUUID();
+        String marketId = "market-1";
+        Map<String, String> idByCode = new ConcurrentHashMap<>();
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "selection";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("markAssignedCodesQueue");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) throws Exception {
+                List<String> codes = reserveCodes(stack, campaignId, marketId, good.size());
+                List<String> bodies = new ArrayList<>();
+                for (int i = 0; i < good.size(); i++) {
+                    idByCode.put(codes.get(i), good.get(i));
+                    bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"codes\":[\"" + codes.get(i) + "\"]}");
+                    if (i % 100 == 50 && i / 100 < poison.size()) {
+                        String id = poison.get(i / 100);
+                        bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"codes\":[\"" + id + "\"]}");
+                    }
+                }
+                sendAll(stack, "markAssignedCodesQueue", bodies);
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                Map<String, Integer> marks = new HashMap<>();
+                for (RecordedRequest request : stack.standIns().code().requests()) {
+                    if (request.status() == 200 && request.path().equals("/codes/assigned") && request.json() != null) {
+                        request.json().path("codes").forEach(code -> marks.merge(code.asText(), 1, Integer::sum));
+                    }
+                }
+                Map<String, Integer> counts = new HashMap<>();
+                for (String code : stack.standIns().code().assignedCodes(campaignId, marketId)) {
+                    String id = idByCode.get(code);
+                    if (id != null) {
+                        counts.put(id, Math.max(1, marks.getOrDefault(code, 1)));
+                    }
+                }
+                return counts;
+            }
+        };
+    }
+
+    /**
+     * notificationGenerator: the good ids are the winners of four markets (selected first by a separate
+     * enqueueMarketSelections app, not timed), one notificationQueue message per market, each handed on to a
+     * continuation message every 5 PublishBatch calls (each one asks the campaign service again) → one notification per
+     * winner on a queue subscribed to {@code notifications}; poison is a market that was never selected.
+     */
+    static Pipeline notifications(LocalStack stack) {
+        String campaignId = "faults-" + UUID.randomUUID();
+        String senderQueue = "faults-sender-" + UUID.randomUUID();
+        stack.subscribeTestQueue("notifications", senderQueue);
+        String senderUrl = stack.sqs().getQueueUrl(b -> b.queueName(senderQueue)).queueUrl();
+        Map<String, Integer> counts = new ConcurrentHashMap<>();
+        Thread reader = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    var messages = stack.sqs().receiveMessage(b -> b.queueUrl(senderUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                    for (var message : messages) {
+                        counts.merge(JSON.readTree(message.body()).path("globalUserId").asText(), 1, Integer::sum);
+                        stack.sqs().deleteMessage(b -> b.queueUrl(senderUrl).receiptHandle(message.receiptHandle()));
+                    }
+                } catch (Exception e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;
+                    }
+                }
+            }
+        }, "faults-notification-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "notification";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("notificationQueue");
+            }
+
+            @Override
+            public Map<String, String> appConfig() {
+                return Map.of("notification.batches-per-message", "5");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) throws Exception {
+                int markets = 4;
+                com.fasterxml.jackson.databind.node.ObjectNode campaign = standins.DemoData.campaign(java.time.Instant.now())
+                        .put("id", campaignId).put("slug", "slug-" + campaignId);
+                var marketList = campaign.putArray("markets");
+                List<String> targets = new ArrayList<>();
+                for (int m = 0; m < markets; m++) {
+                    String marketId = "market-" + m;
+                    List<standins.ScoringRecord> winners = new ArrayList<>();
+                    for (int i = m; i < good.size(); i += markets) {
+                        winners.add(new standins.ScoringRecord(good.get(i), (double) i));
+                    }
+                    marketList.addObject().put("id", marketId).put("name", "Arena " + m).put("capacity", winners.size());
+                    stack.standIns().entry().seedScoringRecords(campaignId, marketId, winners);
+                    stack.standIns().code().seedCodePool(campaignId, marketId, winners.size());
+                    targets.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"dateId\":\"2024-03-01\"}");
+                }
+                stack.standIns().campaign().seedCampaign(campaign);
+                java.nio.file.Path root = localstack.LocalPaths.projectRoot();
+                try (AppProcess selector = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "enqueueMarketSelections",
+                        stack.appConfig(), root.resolve("target/bench/logs/faults-selection-app.log"))) {
+                    selector.awaitReady(Duration.ofSeconds(120));
+                    for (String target : targets) {
+                        HttpResponse<String> selected = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                        URI.create("http://127.0.0.1:" + selector.httpPort() + "/selections/markets"))
+                                .header("content-type", "application/json").header("x-api-key", "local")
+                                .POST(HttpRequest.BodyPublishers.ofString(target)).build(), HttpResponse.BodyHandlers.ofString());
+                        if (selected.statusCode() != 200) {
+                            throw new IllegalStateException("selection failed: " + selected.statusCode() + " " + selected.body());
+                        }
+                    }
+                }
+                List<String> bodies = new ArrayList<>(targets);
+                poison.forEach(id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + id + "\",\"dateId\":\"2024-03-01\"}"));
+                sendAll(stack, "notificationQueue", bodies);
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                return new HashMap<>(counts);
+            }
+
+            @Override
+            public void close() {
+                reader.interrupt();
+            }
+        };
+    }
+
+    /**
+     * saveSelections: one winner per saveSelectionQueue message (a reserved code each) → the entry service's
+     * assignment; poison has no selections.
+     */
+    static Pipeline selections(LocalStack stack) {
+        String campaignId = "faults-" + UUID.randomUUID();
+        String marketId = "market-1";
+        return new Pipeline() {
+            @Override
+            public String stack() {
+                return "selection";
+            }
+
+            @Override
+            public List<String> queues() {
+                return List.of("saveSelectionQueue");
+            }
+
+            @Override
+            public void send(List<String> good, List<String> poison) throws Exception {
+                List<String> codes = reserveCodes(stack, campaignId, marketId, good.size());
+                List<String> bodies = new ArrayList<>();
+                for (int i = 0; i < good.size(); i++) {
+                    bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"dateId\":\"2024-03-01\","
+                            + "\"selections\":[{\"globalUserId\":\"" + good.get(i) + "\",\"code\":\"" + codes.get(i) + "\",\"rank\":" + (i + 1) + "}]}");
+                }
+                poison.forEach(id -> bodies.add("{\"campaignId\":\"" + id + "\",\"marketId\":\"" + marketId + "\"}"));
+                sendAll(stack, "saveSelectionQueue", bodies);
+            }
+
+            @Override
+            public Map<String, Integer> landed() {
+                Map<String, Integer> counts = new HashMap<>();
+                stack.standIns().entry().assignments(campaignId, marketId).keySet().forEach(id -> counts.put(id, 1));
+                return counts;
+            }
+        };
+    }
+
+    /** Seeds a code pool and reserves {@code count} codes of it, as enqueueMarketSelections would. */
+    private static List<String> reserveCodes(LocalStack stack, String campaignId, String marketId, int count) throws Exception {
+        stack.standIns().code().seedCodePool(campaignId, marketId, count);
+        HttpResponse<String> reserved = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(stack.standIns().baseUrl("code") + "/campaigns/" + campaignId
+                                + "/markets/" + marketId + "/reservations")).header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\":" + count + ",\"reservationId\":\"" + campaignId + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        List<String> codes = new ArrayList<>();
+        JSON.readTree(reserved.body()).path("codes").forEach(code -> codes.add(code.asText()));
+        if (codes.size() != count) {
+            throw new IllegalStateException("reserved " + codes.size() + " codes for " + count + " messages: " + reserved.body());
+        }
+        return codes;
+    }
+
     private static Map<String, AttributeValue> entry(String campaignId, String user, boolean needsReplication) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId));
@@ -250,7 +464,7 @@ final class FaultPipelines {
                     throw new IllegalStateException("the queue refused load: " + response.failed());
                 }
                 return;
-            } catch (software.amazon.awssdk.core.exception.SdkException e) {
+            } catch (SdkException e) {
                 if (attempt >= 300) {
                     throw e;
                 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
@@ -78,18 +79,36 @@ final class FaultSuite {
                 2, 500, FaultPipelines::users, slow("user", 5_000, 90), 0));
         add(all, new Scenario("user-401-60s", "user service refuses our API key (401) 60 s", 2, 1_000, FaultPipelines::users,
                 status("user", 401, 60), 0));
+        add(all, new Scenario("code-down-60s", "code service down 60 s", 2, 1_000, FaultPipelines::codeMarks, down("code", 60), 0));
+        add(all, new Scenario("code-down-5m", "code service down 5 min", 2, 1_000, FaultPipelines::codeMarks, down("code", 300), 0));
         add(all, new Scenario("scoring-down-60s", "scoring service down 60 s", 2, 300, FaultPipelines::scores, down("scoring", 60), 0));
+        add(all, new Scenario("scoring-down-5m", "scoring service down 5 min", 2, 300, FaultPipelines::scores, down("scoring", 300), 0));
         add(all, new Scenario("entry-down-60s", "entry service down 60 s", 2, 300, FaultPipelines::entries, down("entry", 60), 0));
+        add(all, new Scenario("entry-down-60s-selections", "entry service down 60 s while winners are saved", 2, 1_000,
+                FaultPipelines::selections, down("entry", 60), 0));
+        add(all, new Scenario("entry-down-5m-selections", "entry service down 5 min while winners are saved", 2, 1_000,
+                FaultPipelines::selections, down("entry", 300), 0));
+        add(all, new Scenario("entry-down-5m", "entry service down 5 min", 2, 300, FaultPipelines::entries, down("entry", 300), 0));
+        add(all, new Scenario("campaign-down-60s", "campaign service down 60 s while markets are notified", 2, 2_000,
+                FaultPipelines::notifications, down("campaign", 60), 0));
+        add(all, new Scenario("campaign-down-5m", "campaign service down 5 min while markets are notified", 2, 2_000,
+                FaultPipelines::notifications, down("campaign", 300), 0));
         add(all, new Scenario("dynamodb-freeze-20s", "DynamoDB Local frozen (SIGSTOP) 20 s", 2, 300, FaultPipelines::entries,
                 freeze(LocalStack.Server.DYNAMODB, 20), 0));
         add(all, new Scenario("kafka-freeze-60s", "Kafka frozen (SIGSTOP) 60 s", 2, 2_000, FaultPipelines::dataEvents,
                 freeze(LocalStack.Server.KAFKA, 60), 0));
+        // past the delivery timeout the producer gives up on records the broker may have appended already (their acks
+        // were lost in the freeze): sent again, they are duplicates with the same eventId, at most the records in flight
         add(all, new Scenario("kafka-freeze-3m", "Kafka frozen (SIGSTOP) 3 min, past the producer's delivery timeout", 2, 2_000,
-                FaultPipelines::dataEvents, freeze(LocalStack.Server.KAFKA, 180), 0));
+                FaultPipelines::dataEvents, freeze(LocalStack.Server.KAFKA, 180), 2 * 400));
+        // requests sent to the frozen endpoint are executed when it resumes, after the app timed them out and sent them
+        // again: a publish lands twice (the same envelope, the same eventId), at most what was in flight
         add(all, new Scenario("sqs-freeze-30s", "SQS/SNS endpoint frozen (SIGSTOP) 30 s", 2, 2_000, FaultPipelines::dataEvents,
-                freeze(LocalStack.Server.SQS_SNS, 30), 0));
+                freeze(LocalStack.Server.SQS_SNS, 30), 2 * 400));
         add(all, new Scenario("kill-9-replica", "kill -9 of one of two replicas mid-stream", 2, 10_000, FaultPipelines::dataEvents,
                 signal(0, "KILL"), 2 * 400));
+        add(all, new Scenario("kill-9-stream-leader", "kill -9 of the replica holding the stream reader's lease mid-replication", 2, 500,
+                FaultPipelines::entries, killStreamLeader(), 2 * 400));
         add(all, new Scenario("sigterm-replica", "SIGTERM (rolling restart) of one of two replicas mid-stream", 2, 5_000,
                 FaultPipelines::dataEvents, signal(0, "TERM"), 0));
         return all;
@@ -136,7 +155,9 @@ final class FaultSuite {
                         + " drained %.1f s after the fault; %s", name, row.sent(), row.poison(), row.landed(), row.lost(), row.duplicates(),
                         row.goodDeadLettered(), row.poisonDeadLettered(), row.secondsToDrain(), row.correct() ? "OK" : "NOT OK " + row.problems());
             }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(outDir.resolve("faults.json").toFile(), result);
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            mapper.writeValue(outDir.resolve("faults.json").toFile(), result);
+            mapper.writeValue(outDir.resolve("faults-" + result.startedAt.replace(":", "") + ".json").toFile(), result);
         }
         System.out.print(table(result));
         return result.allCorrect ? 0 : 1;
@@ -163,7 +184,9 @@ final class FaultSuite {
         List<AppProcess> replicas = new ArrayList<>();
         try (FaultPipelines.Pipeline pipeline = scenario.pipeline().apply(stack)) {
             for (int i = 0; i < scenario.replicas(); i++) {
-                replicas.add(AppProcess.startStack(root, appJar, pipeline.stack(), stack.appConfig(),
+                Map<String, String> config = new LinkedHashMap<>(stack.appConfig());
+                config.putAll(pipeline.appConfig());
+                replicas.add(AppProcess.startStack(root, appJar, pipeline.stack(), config,
                         outDir.resolve("logs/faults-" + scenario.name() + "-replica-" + i + ".log"), null));
             }
             for (AppProcess replica : replicas) {
@@ -171,7 +194,7 @@ final class FaultSuite {
             }
             // the load goes in while the fault is injected, as traffic keeps coming during an incident
             long sendStarted = System.nanoTime();
-            java.util.concurrent.CompletableFuture<Long> sending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> {
                 try {
                     pipeline.send(good, poison);
                     Bench.log("%s: load sent in %.1f s", scenario.name(), Stats.seconds(System.nanoTime() - sendStarted));
@@ -302,6 +325,29 @@ final class FaultSuite {
             context.awaitLanded(0.3);
             long pid = context.replicas().get(replica).pid();
             new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+            return System.nanoTime();
+        };
+    }
+
+    /** kill -9 of the replica that last logged taking the stream reader's lease, once 30 % of the load landed. */
+    static Fault killStreamLeader() {
+        return context -> {
+            context.awaitLanded(0.3);
+            AppProcess leader = null;
+            String latest = "";
+            for (AppProcess replica : context.replicas()) {
+                for (String line : Files.readAllLines(replica.log())) {
+                    if (line.contains("Stream lease acquired") && line.compareTo(latest) > 0) {
+                        latest = line;
+                        leader = replica;
+                    }
+                }
+            }
+            if (leader == null) {
+                throw new IllegalStateException("no replica logged taking the stream lease");
+            }
+            new ProcessBuilder("kill", "-KILL", Long.toString(leader.pid())).inheritIO().start().waitFor();
+            Bench.log("killed the stream leader (pid %d)", leader.pid());
             return System.nanoTime();
         };
     }

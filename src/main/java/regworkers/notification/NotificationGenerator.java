@@ -20,8 +20,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
+import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -145,7 +147,8 @@ public class NotificationGenerator {
         PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topicArn()).publishBatchRequestEntries(entries));
         if (response.hasFailed() && !response.failed().isEmpty()) {
             var failed = response.failed().get(0);
-            throw new IllegalStateException("SNS refused " + response.failed().size() + " of " + batch.size()
+            // what SNS refuses in a batch of well-formed notifications is SNS's trouble (throttling, an internal error)
+            throw new DependencyUnavailable(Worker.Dependency.SNS, "SNS refused " + response.failed().size() + " of " + batch.size()
                     + " notifications: " + failed.code() + " " + failed.message());
         }
         notification.nextPart = next.nextPart();

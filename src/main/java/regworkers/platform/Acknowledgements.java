@@ -15,25 +15,36 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 
 /**
  * Deletes acknowledged messages in DeleteMessageBatch calls of up to 10: a batch leaves when it is full or after
- * {@code queue.ack.flush-interval-ms}. Deleting is the last step of a message whose work is done; a delete that is
- * lost (crash before the flush, a failed entry) only lets the message come back, and its work is idempotent.
+ * {@code queue.ack.flush-interval-ms}. A message stays held (kept invisible by the heartbeat) until its delete went
+ * through: a delete that fails because SQS is unreachable or busy is tried again, at most once a second, so an SQS
+ * outage does not make finished work come back and be done twice. Only a receipt handle SQS no longer knows (the
+ * message came back to another consumer meanwhile) is given up; that message's work is idempotent.
  */
 @ApplicationScoped
 public class Acknowledgements {
 
     private static final int MAX_BATCH = 10;
+    private static final long RETRY_AFTER_FAILURE_MS = 1_000;
 
     @Inject
     SqsClient sqs;
+    @Inject
+    HeldMessages held;
     @ConfigProperty(name = "queue.ack.flush-interval-ms")
     long flushIntervalMs;
 
-    private final Map<String, List<String>> pendingByQueueUrl = new HashMap<>();
+    private record Pending(String receiptHandle, QueueMessage message) {
+    }
+
+    private final Map<String, List<Pending>> pendingByQueueUrl = new HashMap<>();
+    private final Map<String, List<Pending>> retryByQueueUrl = new HashMap<>();
+    private volatile long retryNotBefore;
     private ScheduledExecutorService flusher;
 
     @PostConstruct
@@ -46,12 +57,13 @@ public class Acknowledgements {
         flusher.scheduleWithFixedDelay(this::flushAll, flushIntervalMs, flushIntervalMs, TimeUnit.MILLISECONDS);
     }
 
-    public void delete(String queueUrl, String receiptHandle) {
-        List<String> full = null;
+    /** Deletes the message soon; it is released from {@link HeldMessages} once SQS confirmed the delete. */
+    public void delete(String queueUrl, QueueMessage message) {
+        List<Pending> full = null;
         synchronized (pendingByQueueUrl) {
-            List<String> pending = pendingByQueueUrl.computeIfAbsent(queueUrl, url -> new ArrayList<>(MAX_BATCH));
-            pending.add(receiptHandle);
-            if (pending.size() >= MAX_BATCH) {
+            List<Pending> pending = pendingByQueueUrl.computeIfAbsent(queueUrl, url -> new ArrayList<>(MAX_BATCH));
+            pending.add(new Pending(message.receiptHandle(), message));
+            if (pending.size() >= MAX_BATCH && System.currentTimeMillis() >= retryNotBefore) {
                 full = pendingByQueueUrl.remove(queueUrl);
             }
         }
@@ -63,33 +75,69 @@ public class Acknowledgements {
     @PreDestroy
     void stop() {
         flusher.shutdown();
+        retryNotBefore = 0;
         flushAll();
     }
 
     void flushAll() {
-        Map<String, List<String>> batches;
+        if (System.currentTimeMillis() < retryNotBefore) {
+            return;
+        }
+        Map<String, List<Pending>> batches = new HashMap<>();
         synchronized (pendingByQueueUrl) {
-            batches = new HashMap<>(pendingByQueueUrl);
+            retryByQueueUrl.forEach((url, retries) -> batches.computeIfAbsent(url, u -> new ArrayList<>()).addAll(retries));
+            retryByQueueUrl.clear();
+            pendingByQueueUrl.forEach((url, pending) -> batches.computeIfAbsent(url, u -> new ArrayList<>()).addAll(pending));
             pendingByQueueUrl.clear();
         }
-        batches.forEach(this::send);
+        batches.forEach((url, pending) -> {
+            for (int from = 0; from < pending.size(); from += MAX_BATCH) {
+                send(url, pending.subList(from, Math.min(pending.size(), from + MAX_BATCH)));
+            }
+        });
     }
 
-    private void send(String queueUrl, List<String> receiptHandles) {
-        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(receiptHandles.size());
-        for (int i = 0; i < receiptHandles.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i)).receiptHandle(receiptHandles.get(i)).build());
+    private void send(String queueUrl, List<Pending> batch) {
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i)).receiptHandle(batch.get(i).receiptHandle()).build());
         }
+        DeleteMessageBatchResponse response;
         try {
-            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
-            if (response.hasFailed() && !response.failed().isEmpty()) {
-                WorkerLog.warn("Some acknowledged messages were not deleted: they will come back and be redone",
-                        Map.of("queueUrl", queueUrl, "failed", response.failed().size(),
-                                "code", response.failed().get(0).code()));
-            }
+            response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
         } catch (RuntimeException e) {
-            WorkerLog.warn("Acknowledged messages were not deleted: they will come back and be redone",
-                    Map.of("queueUrl", queueUrl, "messages", entries.size(), "error", String.valueOf(e.getMessage())));
+            retryLater(queueUrl, batch, "SQS did not answer the delete: " + Failures.describe(e));
+            return;
+        }
+        List<Pending> again = new ArrayList<>();
+        String code = null;
+        for (BatchResultErrorEntry failed : response.hasFailed() ? response.failed() : List.<BatchResultErrorEntry>of()) {
+            Pending pending = batch.get(Integer.parseInt(failed.id()));
+            if (failed.senderFault() && "ReceiptHandleIsInvalid".equals(failed.code())) {
+                held.settled(pending.message());
+            } else {
+                again.add(pending);
+                code = failed.code();
+            }
+        }
+        if (response.hasSuccessful()) {
+            response.successful().forEach(ok -> held.settled(batch.get(Integer.parseInt(ok.id())).message()));
+        }
+        if (!again.isEmpty()) {
+            retryLater(queueUrl, again, "SQS refused some deletes: " + code);
+        }
+    }
+
+    private void retryLater(String queueUrl, List<Pending> batch, String why) {
+        boolean first;
+        synchronized (pendingByQueueUrl) {
+            first = retryNotBefore < System.currentTimeMillis() - RETRY_AFTER_FAILURE_MS;
+            retryByQueueUrl.computeIfAbsent(queueUrl, url -> new ArrayList<>()).addAll(batch);
+            retryNotBefore = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
+        }
+        if (first) {
+            WorkerLog.warn("Acknowledged messages not deleted yet: held and tried again", Map.of("queueUrl", queueUrl,
+                    "messages", batch.size(), "error", why));
         }
     }
 }

@@ -109,8 +109,8 @@ public class QueueContract {
     }
 
     void acknowledge(QueueMessage message) {
-        acknowledgements.delete(queueUrls.of(message.queue()), message.receiptHandle());
-        held.settled(message);
+        // held (kept invisible) until SQS confirmed the delete
+        acknowledgements.delete(queueUrls.of(message.queue()), message);
         count(message.worker(), "processed");
     }
 

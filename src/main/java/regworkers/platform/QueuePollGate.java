@@ -11,8 +11,8 @@ import org.apache.camel.spi.RouteIdAware;
 
 /**
  * Decides before every poll of a queue consumer whether it receives messages: not while its worker is paused by a
- * failing dependency ({@link WorkerPauses}), not while the worker holds {@code queue.max-unsettled} messages, and
- * not once the process drains for shutdown. The one place that starts and stops receiving: no route policy suspends
+ * failing dependency ({@link WorkerPauses}), not while the worker holds {@code queue.max-unsettled} messages, not
+ * while SQS does not answer the visibility heartbeat of what this process holds, and not once it drains for shutdown. The one place that starts and stops receiving: no route policy suspends
  * or resumes consumers, so no two rules can fight over one.
  */
 @ApplicationScoped
@@ -27,10 +27,12 @@ public class QueuePollGate implements PollingConsumerPollStrategy {
     HeldMessages held;
     @Inject
     QueueDrain drain;
+    @Inject
+    VisibilityHeartbeat heartbeat;
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        if (drain.isDraining()) {
+        if (drain.isDraining() || heartbeat.isFailing()) {
             return false;
         }
         String routeId = consumer instanceof RouteIdAware aware ? aware.getRouteId() : null;

@@ -3,12 +3,15 @@ package regworkers.platform;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -17,6 +20,7 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.Startup;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
@@ -47,8 +51,11 @@ public class VisibilityHeartbeat {
     @ConfigProperty(name = "queue.heartbeat-interval")
     Duration interval;
 
+    private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
+
     private final List<Runnable> afterBeat = new ArrayList<>();
     private ScheduledExecutorService beater;
+    private volatile boolean lastBeatFailed;
 
     @Produces
     @Singleton
@@ -57,14 +64,33 @@ public class VisibilityHeartbeat {
         return new HeldMessages(maxUnsettled, maxHold, Clock.systemUTC());
     }
 
-    @jakarta.annotation.PostConstruct
+    @PostConstruct
     void start() {
         beater = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "regworkers-visibility-heartbeat");
             thread.setDaemon(true);
             return thread;
         });
-        beater.scheduleWithFixedDelay(this::beat, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        beater.schedule(this::beatAndReschedule, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void beatAndReschedule() {
+        try {
+            beat();
+        } finally {
+            if (!beater.isShutdown()) {
+                beater.schedule(this::beatAndReschedule, (lastBeatFailed ? RETRY_AFTER_FAILURE : interval).toMillis(), TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * The last heartbeat could not reach SQS: the visibility of held messages may be running out. Consumers do not
+     * poll until a heartbeat went through again (tried every second), so that once SQS is back this process first
+     * keeps what it holds before it takes more, and another consumer is less likely to receive it again.
+     */
+    public boolean isFailing() {
+        return lastBeatFailed;
     }
 
     @PreDestroy
@@ -85,7 +111,16 @@ public class VisibilityHeartbeat {
                 setVisibility(overdue.message().queue(), List.of(overdue), 0);
                 activity.count(overdue.message().worker(), "released");
             }
-            held.toKeepInvisible().forEach((queue, messages) -> setVisibility(queue, messages, visibilityTimeoutSeconds));
+            boolean failed = false;
+            for (Map.Entry<String, List<HeldMessages.Held>> queue : held.toKeepInvisible().entrySet()) {
+                failed |= !setVisibility(queue.getKey(), queue.getValue(), visibilityTimeoutSeconds);
+            }
+            if (failed != lastBeatFailed) {
+                WorkerLog.log(failed ? Logger.Level.WARN : Logger.Level.INFO, failed
+                        ? "SQS does not answer the visibility heartbeat: no more receives until it does"
+                        : "SQS answers the visibility heartbeat again", Map.of("held", held.total()));
+            }
+            lastBeatFailed = failed;
             afterBeat.forEach(Runnable::run);
         } catch (RuntimeException e) {
             WorkerLog.warn("Visibility heartbeat failed: it will try again", Map.of("error", Failures.describe(e)));
@@ -93,16 +128,18 @@ public class VisibilityHeartbeat {
     }
 
     /** Hands back to their queues, visible at once, the held messages that match; answers how many. */
-    int release(java.util.function.Predicate<HeldMessages.Held> which) {
+    int release(Predicate<HeldMessages.Held> which) {
         List<HeldMessages.Held> released = held.take(which);
-        Map<String, List<HeldMessages.Held>> byQueue = new java.util.HashMap<>();
+        Map<String, List<HeldMessages.Held>> byQueue = new HashMap<>();
         released.forEach(message -> byQueue.computeIfAbsent(message.message().queue(), q -> new ArrayList<>()).add(message));
         byQueue.forEach((queue, messages) -> setVisibility(queue, messages, 0));
         released.forEach(message -> activity.count(message.message().worker(), "released"));
         return released.size();
     }
 
-    private void setVisibility(String queue, List<HeldMessages.Held> messages, int seconds) {
+    /** Answers false when SQS could not be reached. */
+    private boolean setVisibility(String queue, List<HeldMessages.Held> messages, int seconds) {
+        boolean reached = true;
         String url = queueUrls.of(queue);
         for (int from = 0; from < messages.size(); from += MAX_BATCH) {
             List<HeldMessages.Held> batch = messages.subList(from, Math.min(messages.size(), from + MAX_BATCH));
@@ -114,13 +151,16 @@ public class VisibilityHeartbeat {
             try {
                 ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
                 if (response.hasFailed() && !response.failed().isEmpty()) {
-                    WorkerLog.log(org.jboss.logging.Logger.Level.DEBUG, "Some held messages could not be kept invisible (already settled or expired)",
+                    WorkerLog.log(Logger.Level.DEBUG, "Some held messages could not be kept invisible (already settled or expired)",
                             Map.of("queue", queue, "failed", response.failed().size(), "code", response.failed().get(0).code()));
                 }
             } catch (RuntimeException e) {
-                WorkerLog.warn("Held messages could not be kept invisible: they may come back before they are settled",
+                reached = false;
+                WorkerLog.log(lastBeatFailed ? Logger.Level.DEBUG : Logger.Level.WARN,
+                        "Held messages could not be kept invisible: they may come back before they are settled",
                         Map.of("queue", queue, "messages", batch.size(), "error", Failures.describe(e)));
             }
         }
+        return reached;
     }
 }
