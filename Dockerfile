@@ -18,8 +18,8 @@ COPY target/quarkus-app/app/ /deployments/app/
 COPY target/quarkus-app/quarkus/ /deployments/quarkus/
 COPY docker/entrypoint.sh /deployments/entrypoint.sh
 
-# 8080: HTTP (REST, /q/health, /q/metrics); 8778: Jolokia (Camel JMX, for Hawtio)
-EXPOSE 8080 8778
+# 8080: HTTP (REST, /q/health, /q/metrics). Jolokia is off by default and, when enabled, listens on loopback only.
+EXPOSE 8080
 
 # the files above stay owned by root and read-only to the application user
 USER 185

@@ -37,47 +37,47 @@ final class FaultPipelines {
     private FaultPipelines() {
     }
 
-    /** One pipeline under load. */
-    interface Pipeline extends AutoCloseable {
+    /** One pipeline under load: the APP_STACK its replicas run, and the queues whose dead-letter queues are read. */
+    abstract static class Pipeline implements AutoCloseable {
 
-        /** The APP_STACK its replicas run. */
-        String stack();
+        private final String stack;
+        private final List<String> queues;
 
-        /** The queues whose dead-letter queues are read for what was dead-lettered. */
-        List<String> queues();
+        Pipeline(String stack, List<String> queues) {
+            this.stack = stack;
+            this.queues = queues;
+        }
+
+        String stack() {
+            return stack;
+        }
+
+        List<String> queues() {
+            return queues;
+        }
 
         /** Sends (or writes) the load: every good id once, and the poison messages (their bodies carry their id). */
-        void send(List<String> good, List<String> poison) throws Exception;
+        abstract void send(List<String> good, List<String> poison) throws Exception;
+
+        /** How many times each good id has landed so far. */
+        abstract Map<String, Integer> landed() throws Exception;
 
         /** Settings the replicas get on top of the local stack's. */
-        default Map<String, String> appConfig() {
+        Map<String, String> appConfig() {
             return Map.of();
         }
 
-        /** How many times each good id has landed so far. */
-        Map<String, Integer> landed() throws Exception;
-
         @Override
-        default void close() {
+        public void close() {
         }
     }
 
     /** upsertUsers: users on upsertUsersQueue → the user service; poison is malformed JSON. */
     static Pipeline users(LocalStack stack) {
         stack.standIns().user().reset();
-        return new Pipeline() {
+        return new Pipeline("registration", List.of("upsertUsersQueue")) {
             @Override
-            public String stack() {
-                return "registration";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("upsertUsersQueue");
-            }
-
-            @Override
-            public void send(List<String> good, List<String> poison) {
+            void send(List<String> good, List<String> poison) {
                 List<String> bodies = new ArrayList<>();
                 good.forEach(id -> bodies.add("{\"globalUserId\":\"" + id + "\",\"firstName\":\"Fan\",\"countryCode\":\"US\"}"));
                 poison.forEach(id -> bodies.add("{\"globalUserId\": \"" + id));
@@ -85,7 +85,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 Map<String, Integer> counts = new HashMap<>();
                 for (RecordedRequest request : stack.standIns().user().requests()) {
                     if (request.status() == 200 && request.json() != null) {
@@ -100,19 +100,9 @@ final class FaultPipelines {
     /** processData → SNS → sendData → Kafka: registration events; poison has an unknown type. */
     static Pipeline dataEvents(LocalStack stack) {
         KafkaCounter kafka = new KafkaCounter(stack.kafkaBootstrapServers(), "registration.data");
-        return new Pipeline() {
+        return new Pipeline("dataPipeline", List.of("processDataQueue", "sendData-registration")) {
             @Override
-            public String stack() {
-                return "dataPipeline";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("processDataQueue", "sendData-registration");
-            }
-
-            @Override
-            public void send(List<String> good, List<String> poison) {
+            void send(List<String> good, List<String> poison) {
                 List<String> bodies = new ArrayList<>();
                 good.forEach(id -> bodies.add("{\"type\":\"registration\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\"" + id
                         + "\",\"marketIds\":[\"market-1\"],\"registeredAt\":\"2024-01-15T10:30:00Z\"}}"));
@@ -121,7 +111,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 return kafka.counts();
             }
 
@@ -135,19 +125,9 @@ final class FaultPipelines {
     /** retryScore: entries without a score, a retryScore message each → the score in demand-table; poison lacks a user. */
     static Pipeline scores(LocalStack stack) {
         String campaignId = "faults-" + UUID.randomUUID();
-        return new Pipeline() {
+        return new Pipeline("replication", List.of("retryScoreQueue")) {
             @Override
-            public String stack() {
-                return "replication";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("retryScoreQueue");
-            }
-
-            @Override
-            public void send(List<String> good, List<String> poison) {
+            void send(List<String> good, List<String> poison) {
                 for (String id : good) {
                     stack.dynamo().putItem(b -> b.tableName("demand-table").item(entry(campaignId, id, false)));
                 }
@@ -158,7 +138,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 Map<String, Integer> counts = new HashMap<>();
                 campaignItems(stack, campaignId).forEach(item -> {
                     if (item.containsKey("score")) {
@@ -177,19 +157,9 @@ final class FaultPipelines {
     static Pipeline entries(LocalStack stack) {
         String campaignId = "faults-" + UUID.randomUUID();
         stack.standIns().entry().reset();
-        return new Pipeline() {
+        return new Pipeline("replication", List.of("saveEntriesQueue")) {
             @Override
-            public String stack() {
-                return "replication";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("saveEntriesQueue");
-            }
-
-            @Override
-            public void send(List<String> good, List<String> poison) {
+            void send(List<String> good, List<String> poison) {
                 for (String id : good) {
                     stack.dynamo().putItem(b -> b.tableName("demand-table").item(entry(campaignId, id, true)));
                 }
@@ -197,7 +167,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 Map<String, Integer> puts = new HashMap<>();
                 for (RecordedRequest request : stack.standIns().entry().requests()) {
                     if (request.status() == 200 && "PUT".equals(request.method()) && request.json() != null) {
@@ -225,19 +195,9 @@ final class FaultPipelines {
         String campaignId = "faults-" + UUID.randomUUID();
         String marketId = "market-1";
         Map<String, String> idByCode = new ConcurrentHashMap<>();
-        return new Pipeline() {
+        return new Pipeline("selection", List.of("markAssignedCodesQueue")) {
             @Override
-            public String stack() {
-                return "selection";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("markAssignedCodesQueue");
-            }
-
-            @Override
-            public void send(List<String> good, List<String> poison) throws Exception {
+            void send(List<String> good, List<String> poison) throws Exception {
                 List<String> codes = reserveCodes(stack, campaignId, marketId, good.size());
                 List<String> bodies = new ArrayList<>();
                 for (int i = 0; i < good.size(); i++) {
@@ -252,7 +212,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 Map<String, Integer> marks = new HashMap<>();
                 for (RecordedRequest request : stack.standIns().code().requests()) {
                     if (request.status() == 200 && request.path().equals("/codes/assigned") && request.json() != null) {
@@ -300,24 +260,14 @@ final class FaultPipelines {
         }, "faults-notification-reader");
         reader.setDaemon(true);
         reader.start();
-        return new Pipeline() {
+        return new Pipeline("notification", List.of("notificationQueue")) {
             @Override
-            public String stack() {
-                return "notification";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("notificationQueue");
-            }
-
-            @Override
-            public Map<String, String> appConfig() {
+            Map<String, String> appConfig() {
                 return Map.of("notification.batches-per-message", "5");
             }
 
             @Override
-            public void send(List<String> good, List<String> poison) throws Exception {
+            void send(List<String> good, List<String> poison) throws Exception {
                 int markets = 4;
                 com.fasterxml.jackson.databind.node.ObjectNode campaign = standins.DemoData.campaign(java.time.Instant.now())
                         .put("id", campaignId).put("slug", "slug-" + campaignId);
@@ -355,7 +305,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 return new HashMap<>(counts);
             }
 
@@ -373,19 +323,9 @@ final class FaultPipelines {
     static Pipeline selections(LocalStack stack) {
         String campaignId = "faults-" + UUID.randomUUID();
         String marketId = "market-1";
-        return new Pipeline() {
+        return new Pipeline("selection", List.of("saveSelectionQueue")) {
             @Override
-            public String stack() {
-                return "selection";
-            }
-
-            @Override
-            public List<String> queues() {
-                return List.of("saveSelectionQueue");
-            }
-
-            @Override
-            public void send(List<String> good, List<String> poison) throws Exception {
+            void send(List<String> good, List<String> poison) throws Exception {
                 List<String> codes = reserveCodes(stack, campaignId, marketId, good.size());
                 List<String> bodies = new ArrayList<>();
                 for (int i = 0; i < good.size(); i++) {
@@ -397,7 +337,7 @@ final class FaultPipelines {
             }
 
             @Override
-            public Map<String, Integer> landed() {
+            Map<String, Integer> landed() {
                 Map<String, Integer> counts = new HashMap<>();
                 stack.standIns().entry().assignments(campaignId, marketId).keySet().forEach(id -> counts.put(id, 1));
                 return counts;

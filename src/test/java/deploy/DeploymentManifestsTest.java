@@ -208,16 +208,57 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void everyDeploymentProbesHealthAndExposesHttpAndJolokia() {
+    void everyDeploymentProbesHealthAndExposesHttpOnly() {
         int httpPort = Integer.parseInt(property("quarkus.http.port"));
         int jolokiaPort = Integer.parseInt(property("quarkus.camel.jolokia.server.port"));
         for (Doc deployment : deployments().values()) {
             JsonNode container = appContainer(deployment);
             assertEquals(httpPort, namedPort(container, "http"), deployment + ": port http");
-            assertEquals(jolokiaPort, namedPort(container, "jolokia"), deployment + ": port jolokia");
+            for (JsonNode port : container.path("ports")) {
+                assertTrue(port.path("containerPort").asInt() != jolokiaPort && !"jolokia".equals(port.path("name").asText()),
+                        deployment + " exposes Jolokia's port " + jolokiaPort + ": it is loopback-only and off by default");
+            }
             assertProbe(deployment, container, "livenessProbe", Set.of(LIVE), httpPort);
             assertProbe(deployment, container, "readinessProbe", Set.of(READY), httpPort);
             assertProbe(deployment, container, "startupProbe", Set.of(LIVE, READY, "/q/health/started"), httpPort);
+        }
+    }
+
+    @Test
+    void jolokiaIsOffByDefaultOnLoopbackAndReadOnly() throws IOException {
+        assertEquals("${JOLOKIA_ENABLED:false}", property("quarkus.camel.jolokia.server.auto-start"), "Jolokia must be off unless enabled");
+        assertEquals("127.0.0.1", property("quarkus.camel.jolokia.server.host"));
+        assertEquals("false", property("quarkus.camel.jolokia.register-camel-restrictor"), "the access policy decides, not Camel's restrictor");
+        String policy = java.nio.file.Files.readString(root.resolve("src/main/resources/jolokia-access.xml"));
+        for (String command : List.of("exec", "write")) {
+            assertFalse(policy.contains("<command>" + command + "</command>"), "the Jolokia policy allows " + command);
+        }
+        assertTrue(policy.contains("<command>read</command>"), "the Jolokia policy must allow reads (Hawtio)");
+    }
+
+    @Test
+    void ingressIsDeniedByDefaultAndOnlyTheRestStacksTakeRequestsFromOutsideMonitoring() {
+        List<JsonNode> policies = ofKind("NetworkPolicy").stream().map(Doc::node).toList();
+        assertTrue(policies.stream().anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
+                && p.path("spec").path("policyTypes").toString().contains("Ingress") && !p.path("spec").has("ingress")),
+                "a default-deny ingress NetworkPolicy (empty podSelector, no ingress rule)");
+        int httpPort = Integer.parseInt(property("quarkus.http.port"));
+        for (JsonNode policy : policies) {
+            for (JsonNode rule : policy.path("spec").path("ingress")) {
+                for (JsonNode port : rule.path("ports")) {
+                    assertEquals(httpPort, port.path("port").asInt(), policy.path("metadata").path("name").asText() + " opens another port");
+                }
+                boolean onlyMonitoring = true;
+                for (JsonNode from : rule.path("from")) {
+                    onlyMonitoring &= "monitoring".equals(from.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText());
+                }
+                if (!onlyMonitoring) {
+                    String selector = policy.path("spec").path("podSelector").toString();
+                    assertTrue(selector.contains("registration") && selector.contains("selection") && !selector.contains("replication")
+                                    && !selector.contains("notification") && !selector.contains("dataPipeline"),
+                            policy.path("metadata").path("name").asText() + ": only the REST stacks take requests from outside: " + selector);
+                }
+            }
         }
     }
 
@@ -588,7 +629,7 @@ class DeploymentManifestsTest {
         Set<String> exposed = new HashSet<>();
         dockerfile.all("EXPOSE").forEach(e -> exposed.addAll(List.of(e.split("\\s+"))));
         assertTrue(exposed.contains(property("quarkus.http.port")), "Dockerfile: EXPOSE the HTTP port");
-        assertTrue(exposed.contains(property("quarkus.camel.jolokia.server.port")), "Dockerfile: EXPOSE the Jolokia port");
+        assertFalse(exposed.contains(property("quarkus.camel.jolokia.server.port")), "Dockerfile: Jolokia is loopback-only, never exposed");
         String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
         for (String flag : List.of("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager")) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -49,11 +48,7 @@ public class Acknowledgements {
 
     @PostConstruct
     void start() {
-        flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "regworkers-ack-flusher");
-            thread.setDaemon(true);
-            return thread;
-        });
+        flusher = BackgroundThreads.scheduler("regworkers-ack-flusher");
         flusher.scheduleWithFixedDelay(this::flushAll, flushIntervalMs, flushIntervalMs, TimeUnit.MILLISECONDS);
     }
 

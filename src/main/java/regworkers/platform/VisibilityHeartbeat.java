@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -66,11 +65,7 @@ public class VisibilityHeartbeat {
 
     @PostConstruct
     void start() {
-        beater = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "regworkers-visibility-heartbeat");
-            thread.setDaemon(true);
-            return thread;
-        });
+        beater = BackgroundThreads.scheduler("regworkers-visibility-heartbeat");
         beater.schedule(this::beatAndReschedule, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

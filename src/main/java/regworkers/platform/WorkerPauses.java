@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -64,11 +63,7 @@ public class WorkerPauses {
 
     @PostConstruct
     void start() {
-        prober = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "regworkers-pause-prober");
-            thread.setDaemon(true);
-            return thread;
-        });
+        prober = BackgroundThreads.scheduler("regworkers-pause-prober");
         for (Worker worker : Worker.values()) {
             Gauge.builder("regworkers.worker.paused", () -> isPaused(worker) ? 1 : 0).tag("worker", worker.id())
                     .description("1 while the worker is paused by a failing dependency").register(metrics);
