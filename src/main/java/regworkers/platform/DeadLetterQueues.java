@@ -29,7 +29,7 @@ public class DeadLetterQueues {
     @Inject
     SqsClient sqs;
     @Inject
-    QueueContract queueContract;
+    QueueUrls queueUrls;
     @ConfigProperty(name = "queue.dead-letter-suffix")
     String deadLetterSuffix;
 
@@ -60,7 +60,7 @@ public class DeadLetterQueues {
         if (url == null) {
             return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + deadLetterSuffix + "'");
         }
-        String sourceUrl = queueContract.queueUrl(queue);
+        String sourceUrl = queueUrls.of(queue);
         int limit = max == null ? 1000 : max;
         int moved = 0;
         while (moved < limit) {
@@ -84,7 +84,7 @@ public class DeadLetterQueues {
 
     private String deadLetterUrl(String queue) {
         try {
-            return queueContract.queueUrl(queue + deadLetterSuffix);
+            return queueUrls.of(queue + deadLetterSuffix);
         } catch (QueueDoesNotExistException e) {
             return null;
         }

@@ -241,11 +241,6 @@ public class QueueContract {
         return Duration.ofMillis(jittered);
     }
 
-    /** The queue's URL (also the dead-letter tooling's). */
-    String queueUrl(String queue) {
-        return queueUrls.of(queue);
-    }
-
     private void count(String worker, String outcome) {
         activity.count(worker, outcome);
     }
