@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,6 +67,21 @@ final class FaultPipelines {
         /** Settings the replicas get on top of the local stack's. */
         Map<String, String> appConfig() {
             return Map.of();
+        }
+
+        /**
+         * Blocks until the load reached the point where a fault means something: by default once this share of the good
+         * ids landed (at most a minute).
+         */
+        void awaitFaultWindow(int good, double share) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (landed().size() < good * share && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        }
+
+        /** Told once the fault is in place; a pipeline whose window comes before its load goes out sends from here on. */
+        void faultInPlace() {
         }
 
         @Override
@@ -260,7 +277,22 @@ final class FaultPipelines {
         }, "faults-notification-reader");
         reader.setDaemon(true);
         reader.start();
+        // the selection before the load needs the campaign service: the outage starts after it, before the markets go out
+        CountDownLatch selected = new CountDownLatch(1);
+        CountDownLatch faultInPlace = new CountDownLatch(1);
         return new Pipeline("notification", List.of("notificationQueue")) {
+            @Override
+            void awaitFaultWindow(int good, double share) throws InterruptedException {
+                if (!selected.await(5, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the selection before the notifications did not finish");
+                }
+            }
+
+            @Override
+            void faultInPlace() {
+                faultInPlace.countDown();
+            }
+
             @Override
             Map<String, String> appConfig() {
                 return Map.of("notification.batches-per-message", "5");
@@ -301,6 +333,10 @@ final class FaultPipelines {
                 }
                 List<String> bodies = new ArrayList<>(targets);
                 poison.forEach(id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + id + "\",\"dateId\":\"2024-03-01\"}"));
+                selected.countDown();
+                if (!faultInPlace.await(1, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the fault was not injected after the selection");
+                }
                 sendAll(stack, "notificationQueue", bodies);
             }
 

@@ -39,12 +39,9 @@ final class FaultSuite {
     }
 
     record Context(LocalStack stack, List<AppProcess> replicas, FaultPipelines.Pipeline pipeline, int good) {
-        /** Waits until at least this share of the good ids has landed (at most a minute). */
+        /** Waits for the pipeline's fault window: by default until at least this share of the good ids has landed. */
         void awaitLanded(double share) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (pipeline.landed().size() < good * share && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            pipeline.awaitFaultWindow(good, share);
             Bench.log("fault starts with %d of %d landed", pipeline.landed().size(), good);
         }
     }
@@ -296,6 +293,7 @@ final class FaultSuite {
             context.awaitLanded(0.1);
             StandInServer server = context.stack().standIns().server(service);
             server.faults(faults);
+            context.pipeline().faultInPlace();
             try {
                 Thread.sleep(seconds * 1000L);
             } finally {
@@ -310,6 +308,7 @@ final class FaultSuite {
         return context -> {
             context.awaitLanded(0.1);
             context.stack().freeze(server);
+            context.pipeline().faultInPlace();
             try {
                 Thread.sleep(seconds * 1000L);
             } finally {
