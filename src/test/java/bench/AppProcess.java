@@ -57,28 +57,34 @@ final class AppProcess implements AutoCloseable {
      * from about 11 k to 1-4 k req/s in a trial.
      */
     static AppProcess start(Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log, Path jfr) throws Exception {
-        return launch(projectRoot, appJar, "APP_NAME", worker, appConfig, log, jfr);
+        return launch(projectRoot, appJar, "local", "APP_NAME", worker, appConfig, log, jfr);
+    }
+
+    /** One worker in another profile than local (CONFIG_ENV = the profile), as a deployed pod runs it. */
+    static AppProcess startInProfile(Path projectRoot, Path appJar, String profile, String worker, Map<String, String> appConfig, Path log)
+            throws Exception {
+        return launch(projectRoot, appJar, profile, "APP_NAME", worker, appConfig, log, null);
     }
 
     /** Like {@link #start(Path, Path, String, Map, Path, Path)}, with one whole stack selected (APP_STACK) instead of one worker. */
     static AppProcess startStack(Path projectRoot, Path appJar, String stack, Map<String, String> appConfig, Path log, Path jfr) throws Exception {
-        return launch(projectRoot, appJar, "APP_STACK", stack, appConfig, log, jfr);
+        return launch(projectRoot, appJar, "local", "APP_STACK", stack, appConfig, log, jfr);
     }
 
     /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed). */
-    private static AppProcess launch(Path projectRoot, Path appJar, String selection, String selected, Map<String, String> appConfig,
-                                     Path log, Path jfr) throws Exception {
+    private static AppProcess launch(Path projectRoot, Path appJar, String profile, String selection, String selected,
+                                     Map<String, String> appConfig, Path log, Path jfr) throws Exception {
         if (!Files.isRegularFile(appJar)) {
             throw new IllegalStateException(appJar + " is missing: build with ./mvnw -B -q package -DskipTests");
         }
         Files.createDirectories(log.getParent());
         int httpPort = freePort();
         List<String> command = new ArrayList<>(List.of("bash", projectRoot.resolve("local/child-watchdog.sh").toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-Dquarkus.profile=local"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-Dquarkus.profile=" + profile));
         appConfig.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + httpPort);
         int jolokiaPort = freePort();
-        command.add("-Dquarkus.camel.jolokia.server.port=" + jolokiaPort);
+        command.add("-Djolokia.port=" + jolokiaPort);
         if (jfr != null) {
             Files.createDirectories(jfr.getParent());
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr.toAbsolutePath());
@@ -91,7 +97,7 @@ final class AppProcess implements AutoCloseable {
         command.add(appJar.toAbsolutePath().toString());
         ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-        builder.environment().put("CONFIG_ENV", "local");
+        builder.environment().put("CONFIG_ENV", profile);
         builder.environment().remove("APP_NAME");
         builder.environment().remove("APP_STACK");
         builder.environment().put(selection, selected);
@@ -262,6 +268,16 @@ final class AppProcess implements AutoCloseable {
 
     int httpPort() {
         return httpPort;
+    }
+
+    /** Waits until the JVM exited; false if it still runs after the timeout. */
+    boolean awaitExit(Duration timeout) throws Exception {
+        try {
+            jvm.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        }
     }
 
     boolean isAlive() {

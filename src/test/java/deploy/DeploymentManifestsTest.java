@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -41,6 +43,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import regworkers.platform.Worker;
 
 /**
  * Checks k8s/, the Dockerfile and docker/entrypoint.sh against the application: every manifest is well formed, each
@@ -73,7 +76,6 @@ class DeploymentManifestsTest {
     private static final Set<String> CONFIG_ENVS = Set.of("local", "dev", "qa", "preprod", "prod");
     private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARN", "ERROR");
     private static final String CONFIG_MAP = "reg-workers-config";
-    private static final String SECRET = "reg-workers-secrets";
     private static final String LIVE = "/q/health/live";
     private static final String READY = "/q/health/ready";
 
@@ -210,7 +212,7 @@ class DeploymentManifestsTest {
     @Test
     void everyDeploymentProbesHealthAndExposesHttpOnly() {
         int httpPort = Integer.parseInt(property("quarkus.http.port"));
-        int jolokiaPort = Integer.parseInt(property("quarkus.camel.jolokia.server.port"));
+        int jolokiaPort = Integer.parseInt(property("jolokia.port"));
         for (Doc deployment : deployments().values()) {
             JsonNode container = appContainer(deployment);
             assertEquals(httpPort, namedPort(container, "http"), deployment + ": port http");
@@ -226,9 +228,8 @@ class DeploymentManifestsTest {
 
     @Test
     void jolokiaIsOffByDefaultOnLoopbackAndReadOnly() throws IOException {
-        assertEquals("${JOLOKIA_ENABLED:false}", property("quarkus.camel.jolokia.server.auto-start"), "Jolokia must be off unless enabled");
-        assertEquals("127.0.0.1", property("quarkus.camel.jolokia.server.host"));
-        assertEquals("false", property("quarkus.camel.jolokia.register-camel-restrictor"), "the access policy decides, not Camel's restrictor");
+        assertEquals("${JOLOKIA_ENABLED:false}", property("jolokia.enabled"), "Jolokia must be off unless enabled");
+        assertEquals("127.0.0.1", property("jolokia.host"));
         String policy = java.nio.file.Files.readString(root.resolve("src/main/resources/jolokia-access.xml"));
         for (String command : List.of("exec", "write")) {
             assertFalse(policy.contains("<command>" + command + "</command>"), "the Jolokia policy allows " + command);
@@ -275,6 +276,50 @@ class DeploymentManifestsTest {
                         deployment + ": " + resource + " request " + request + " must be positive and within the limit " + limit);
             }
         }
+    }
+
+    /** Native memory beside the sized areas: GC structures (Serial's are the smallest), symbol tables, malloc arenas. */
+    private static final long JVM_OVERHEAD_MIB = 64;
+    /** Threads a stack runs at most: measured 44-69 on idle stacks (/proc/PID/task), Quarkus' worker pool and Camel's threads on top. */
+    private static final long MAX_THREADS = 200;
+
+    @Test
+    void everyPodsMemoryAddsUpInsideItsLimit() {
+        for (Doc deployment : deployments().values()) {
+            JsonNode container = appContainer(deployment);
+            JsonNode resources = container.path("resources");
+            String request = resources.path("requests").path("memory").asText();
+            String limit = resources.path("limits").path("memory").asText();
+            assertEquals(quantity(limit), quantity(request), deployment + ": memory request = limit (Guaranteed memory, no eviction first)");
+            List<String> flags = List.of(env(container, "JAVA_OPTS_APPEND").orElseThrow(
+                    () -> new AssertionError(deployment + ": no JAVA_OPTS_APPEND sizing the JVM")).strip().split("\\s+"));
+            long heap = mebibytes(flag(flags, "-Xmx", deployment));
+            long metaspace = mebibytes(flag(flags, "-XX:MaxMetaspaceSize=", deployment));
+            long codeCache = mebibytes(flag(flags, "-XX:ReservedCodeCacheSize=", deployment));
+            long direct = mebibytes(flag(flags, "-XX:MaxDirectMemorySize=", deployment));
+            long stack = mebibytes(flag(flags, "-Xss", deployment));
+            long total = heap + metaspace + codeCache + direct + MAX_THREADS * stack + JVM_OVERHEAD_MIB;
+            long limitMib = (long) (quantity(limit) / (1024 * 1024));
+            assertTrue(total <= limitMib * 0.9, deployment + ": heap " + heap + " + metaspace " + metaspace + " + code cache " + codeCache
+                    + " + direct " + direct + " + " + MAX_THREADS + " threads x " + stack + " + JVM " + JVM_OVERHEAD_MIB + " = " + total
+                    + " MiB leaves less than 10 % of the " + limitMib + " MiB limit");
+            assertEquals(flag(flags, "-Xmx", deployment), flag(flags, "-Xms", deployment), deployment + ": the heap is committed at start");
+            List<String> collectors = flags.stream().filter(f -> f.matches("-XX:\\+Use\\w+GC")).toList();
+            assertEquals(List.of("-XX:+UseSerialGC"), collectors, deployment + ": one GC chosen explicitly; Serial for a one-CPU limit");
+            assertEquals(1.0, quantity(resources.path("limits").path("cpu").asText()), deployment + ": the GC choice assumes one CPU");
+        }
+    }
+
+    @Test
+    void theProductionExampleOverlayPinsTheImageByDigest() {
+        Doc example = ofKind("Kustomization").stream().filter(k -> k.file().startsWith(root.resolve("k8s/overlays/production-example")))
+                .findFirst().orElseThrow(() -> new AssertionError("no k8s/overlays/production-example"));
+        JsonNode images = example.node().path("images");
+        assertEquals(1, images.size(), example + ": one image");
+        JsonNode image = images.get(0);
+        assertEquals("reg-workers", image.path("name").asText(), example + ": the image every Deployment names");
+        assertTrue(image.path("digest").asText().matches("sha256:[0-9a-f]{64}"), example + ": pinned by digest, was " + image);
+        assertTrue(image.path("newTag").isMissingNode(), example + ": a tag can move; a digest cannot");
     }
 
     @Test
@@ -333,7 +378,6 @@ class DeploymentManifestsTest {
         String httpPort = property("quarkus.http.port");
         Set<String> serviceAccounts = names("ServiceAccount");
         assertTrue(names("ConfigMap").contains(CONFIG_MAP), "no ConfigMap " + CONFIG_MAP);
-        assertTrue(secretProvided(), "nothing provides the Secret " + SECRET + " (neither a Secret nor an ExternalSecret target)");
         for (Doc deployment : deployments().values()) {
             JsonNode template = deployment.node().path("spec").path("template");
             JsonNode annotations = template.path("metadata").path("annotations");
@@ -352,11 +396,14 @@ class DeploymentManifestsTest {
                 }
             }
             assertEquals(Set.of(CONFIG_MAP), configMaps, deployment + ": envFrom configMapRef");
-            assertEquals(Set.of(SECRET), secrets, deployment + ": envFrom secretRef");
+            String stack = stackOf(deployment);
+            Set<String> expectedSecrets = stackSecretKeys(stack).isEmpty() ? Set.of() : Set.of(secretName(deployment));
+            assertEquals(expectedSecrets, secrets, deployment + ": envFrom secretRef (its own Secret, none if it needs no key)");
             assertFalse(template.path("spec").path("enableServiceLinks").asBoolean(true),
                     deployment + ": enableServiceLinks must be false (service variables could shadow properties)");
             String sa = template.path("spec").path("serviceAccountName").asText();
             assertTrue(serviceAccounts.contains(sa), deployment + ": service account '" + sa + "' is not defined");
+            assertEquals(deployment.name(), sa, deployment + ": its own ServiceAccount (and so its own IAM role)");
         }
     }
 
@@ -381,7 +428,7 @@ class DeploymentManifestsTest {
                 + "non-alphanumerics to '_') and no documented variable");
         for (String key : config.keySet()) {
             assertFalse(key.matches(".*(SECRET|PASSWORD|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|PUBLIC_KEY).*"),
-                    key + " looks like a secret: it belongs in " + SECRET + ", not in the ConfigMap");
+                    key + " looks like a secret: it belongs in its stack's Secret (external-secret.yaml), not in the ConfigMap");
         }
         assertEquals("prod", config.get("CONFIG_ENV"), "the base deploys the prod profile");
         assertTrue(LOG_LEVELS.contains(config.get("LOG_LEVEL")), "LOG_LEVEL " + config.get("LOG_LEVEL"));
@@ -565,10 +612,17 @@ class DeploymentManifestsTest {
     // ---------------------------------------------------------------------------------------------------- identity, RBAC
 
     @Test
-    void theServiceAccountHasAnIamRoleAndNoPodNeedsKubernetesApiAccess() {
-        Doc sa = ofKind("ServiceAccount").stream().findFirst().orElseThrow(() -> new AssertionError("no ServiceAccount"));
-        assertTrue(sa.node().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText()
-                .matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+"), sa + ": IRSA role annotation eks.amazonaws.com/role-arn");
+    void eachStackHasItsOwnServiceAccountAndIamRoleAndNoPodNeedsKubernetesApiAccess() {
+        List<Doc> accounts = ofKind("ServiceAccount");
+        assertEquals(deployments().keySet(), accounts.stream().map(Doc::name).collect(Collectors.toCollection(TreeSet::new)),
+                "one ServiceAccount per Deployment, named like it");
+        Set<String> roles = new HashSet<>();
+        for (Doc sa : accounts) {
+            String role = sa.node().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText();
+            assertTrue(role.matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+"), sa + ": IRSA role annotation eks.amazonaws.com/role-arn");
+            assertTrue(roles.add(role), sa + ": shares its IAM role " + role + " with another stack");
+            assertFalse(sa.node().path("automountServiceAccountToken").asBoolean(true), sa + " lets pods mount its token");
+        }
         // leader leases (enqueueEntries, getMarketsToNotify) live in DynamoDB: no Role, no mounted token
         assertTrue(ofKind("Role").isEmpty() && ofKind("RoleBinding").isEmpty(), "no Kubernetes RBAC is needed");
         deployments().forEach((name, deployment) -> assertFalse(podSpec(deployment).path("automountServiceAccountToken").asBoolean(true),
@@ -578,33 +632,39 @@ class DeploymentManifestsTest {
     // ---------------------------------------------------------------------------------------------------- secrets
 
     @Test
-    void secretsComeFromSecretsManagerAndTheRepositoryHoldsPlaceholdersOnly() {
-        List<Doc> externalSecrets = ofKind("ExternalSecret");
-        assertEquals(1, externalSecrets.size(), "one ExternalSecret");
-        JsonNode es = externalSecrets.get(0).node().path("spec");
-        assertEquals("ClusterSecretStore", es.path("secretStoreRef").path("kind").asText(), "ExternalSecret store kind");
-        assertEquals("aws-secrets-manager", es.path("secretStoreRef").path("name").asText(), "ExternalSecret store");
-        assertEquals(SECRET, es.path("target").path("name").asText(), "ExternalSecret target");
-        Set<String> fetched = new TreeSet<>();
-        es.path("data").forEach(d -> fetched.add(d.path("secretKey").asText()));
-        for (String service : serviceNames()) {
-            assertTrue(fetched.contains("SERVICES_" + envName(service) + "_API_KEY"), "no API key for the " + service + " service");
+    void eachStacksSecretComesFromSecretsManagerWithOnlyItsKeysAndTheRepositoryHoldsPlaceholdersOnly() {
+        Map<String, Set<String>> fetched = new TreeMap<>();
+        for (Doc external : ofKind("ExternalSecret")) {
+            JsonNode es = external.node().path("spec");
+            assertEquals("ClusterSecretStore", es.path("secretStoreRef").path("kind").asText(), external + ": store kind");
+            assertEquals("aws-secrets-manager", es.path("secretStoreRef").path("name").asText(), external + ": store");
+            Set<String> keys = new TreeSet<>();
+            es.path("data").forEach(d -> keys.add(d.path("secretKey").asText()));
+            assertNull(fetched.put(es.path("target").path("name").asText(), keys), external + ": a second ExternalSecret for its target");
         }
-        assertTrue(fetched.contains("MP_JWT_VERIFY_PUBLICKEY"), "no MP_JWT_VERIFY_PUBLICKEY");
+        Map<String, Set<String>> expected = new TreeMap<>();
+        for (Doc deployment : deployments().values()) {
+            Set<String> keys = stackSecretKeys(stackOf(deployment));
+            if (!keys.isEmpty()) {
+                expected.put(secretName(deployment), keys);
+            }
+        }
+        assertEquals(expected, fetched, "each stack's Secret holds exactly the keys its workers use (the API keys of the services"
+                + " they call, the JWT key of checkEligibility, the selection trigger's key)");
 
         List<Doc> secrets = ofKind("Secret");
         assertFalse(secrets.isEmpty(), "no Secret manifest listing the keys");
+        Map<String, Set<String>> listed = new TreeMap<>();
         for (Doc secret : secrets) {
             Map<String, String> values = new LinkedHashMap<>();
             secret.node().path("stringData").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
             secret.node().path("data").properties().forEach(e -> values.put(e.getKey(),
                     new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)));
-            if (SECRET.equals(secret.name())) {
-                assertEquals(fetched, new TreeSet<>(values.keySet()), secret + ": keys differ from the ExternalSecret's");
-            }
+            listed.put(secret.name(), new TreeSet<>(values.keySet()));
             values.forEach((key, value) -> assertTrue(isPlaceholder(value),
                     secret + ": " + key + " must be a placeholder (PLACEHOLDER…, REPLACE_ME…, CHANGE_ME… or <…>), never a real value"));
         }
+        assertEquals(expected, listed, "the plain Secrets of the overlay list the same Secrets and keys as the ExternalSecrets");
     }
 
     @Test
@@ -629,7 +689,7 @@ class DeploymentManifestsTest {
         Set<String> exposed = new HashSet<>();
         dockerfile.all("EXPOSE").forEach(e -> exposed.addAll(List.of(e.split("\\s+"))));
         assertTrue(exposed.contains(property("quarkus.http.port")), "Dockerfile: EXPOSE the HTTP port");
-        assertFalse(exposed.contains(property("quarkus.camel.jolokia.server.port")), "Dockerfile: Jolokia is loopback-only, never exposed");
+        assertFalse(exposed.contains(property("jolokia.port")), "Dockerfile: Jolokia is loopback-only, never exposed");
         String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
         for (String flag : List.of("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager")) {
@@ -902,11 +962,56 @@ class DeploymentManifestsTest {
         return data;
     }
 
-    private static boolean secretProvided() {
-        if (names("Secret").contains(SECRET)) {
-            return true;
+    /** The SPEC §1 stack id a Deployment runs (its APP_STACK). */
+    private static String stackOf(Doc deployment) {
+        return env(appContainer(deployment), "APP_STACK").orElseThrow(() -> new AssertionError(deployment + ": no APP_STACK"));
+    }
+
+    private static String secretName(Doc deployment) {
+        return deployment.name() + "-secrets";
+    }
+
+    /**
+     * The secret keys a stack's workers use, from regworkers.platform.Worker: the API key of every service they call,
+     * the JWT verification key where checkEligibility runs, the trigger's key where enqueueMarketSelections runs.
+     */
+    private static Set<String> stackSecretKeys(String stackId) {
+        Set<String> keys = new TreeSet<>();
+        for (Worker worker : Worker.values()) {
+            if (!worker.stack().id().equals(stackId)) {
+                continue;
+            }
+            for (Worker.Dependency dependency : worker.dependencies()) {
+                if (dependency.name().endsWith("_SERVICE")) {
+                    keys.add("SERVICES_" + dependency.name().replace("_SERVICE", "") + "_API_KEY");
+                }
+            }
+            if (worker == Worker.CHECK_ELIGIBILITY) {
+                keys.add("MP_JWT_VERIFY_PUBLICKEY");
+            }
+            if (worker == Worker.ENQUEUE_MARKET_SELECTIONS) {
+                keys.add("SELECTION_TRIGGER_API_KEY");
+            }
         }
-        return ofKind("ExternalSecret").stream().anyMatch(d -> SECRET.equals(d.node().path("spec").path("target").path("name").asText()));
+        return keys;
+    }
+
+    private static String flag(List<String> flags, String prefix, Doc deployment) {
+        List<String> values = flags.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).toList();
+        assertEquals(1, values.size(), deployment + ": JAVA_OPTS_APPEND sets " + prefix + " once, was " + flags);
+        return values.get(0);
+    }
+
+    /** A JVM size ("512m", "1g", "768k") in MiB, rounded up. */
+    static long mebibytes(String size) {
+        Matcher m = Pattern.compile("^(\\d+)([kKmMgG])$").matcher(size);
+        assertTrue(m.matches(), "not a JVM size: " + size);
+        long n = Long.parseLong(m.group(1));
+        return switch (Character.toLowerCase(m.group(2).charAt(0))) {
+            case 'k' -> (n + 1023) / 1024;
+            case 'm' -> n;
+            default -> n * 1024;
+        };
     }
 
     private static List<String> sendDataQueues(Map<String, String> config) {

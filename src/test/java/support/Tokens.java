@@ -19,6 +19,7 @@ import localstack.LocalPaths;
 public final class Tokens {
 
     public static final String ISSUER = "https://auth.reg-workers.local";
+    public static final String AUDIENCE = "reg-workers";
 
     private Tokens() {
     }
@@ -54,6 +55,16 @@ public final class Tokens {
         return sign(claims(globalUserId, Instant.now().plus(Duration.ofHours(1))).issuer("https://evil.example"), localKey());
     }
 
+    /** A token the same issuer minted for another service. */
+    public static String forAnotherAudience(String globalUserId) {
+        return sign(claims(globalUserId, Instant.now().plus(Duration.ofHours(1))).audience("another-service"), localKey());
+    }
+
+    public static String withoutAudience(String globalUserId) {
+        return sign(Jwt.issuer(ISSUER).subject(globalUserId).issuedAt(Instant.now().minusSeconds(1))
+                .expiresAt(Instant.now().plus(Duration.ofHours(1))), localKey());
+    }
+
     /** An unsigned token: {@code alg: none} and an empty signature. */
     public static String unsigned(String globalUserId) {
         return base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + base64Url(payload(globalUserId)) + ".";
@@ -74,11 +85,11 @@ public final class Tokens {
 
     private static String payload(String globalUserId) {
         long now = Instant.now().getEpochSecond();
-        return "{\"iss\":\"" + ISSUER + "\",\"sub\":\"" + globalUserId + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}";
+        return "{\"iss\":\"" + ISSUER + "\",\"aud\":\"" + AUDIENCE + "\",\"sub\":\"" + globalUserId + "\",\"iat\":" + now + ",\"exp\":" + (now + 3600) + "}";
     }
 
     private static JwtClaimsBuilder claims(String globalUserId, Instant expiresAt) {
-        return Jwt.issuer(ISSUER).subject(globalUserId).issuedAt(Instant.now().minusSeconds(1)).expiresAt(expiresAt);
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject(globalUserId).issuedAt(Instant.now().minusSeconds(1)).expiresAt(expiresAt);
     }
 
     private static String sign(JwtClaimsBuilder claims, PrivateKey key) {

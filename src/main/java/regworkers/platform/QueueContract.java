@@ -210,7 +210,9 @@ public class QueueContract {
     private void deadLetter(QueueMessage message, String correlationId, String reason, String detail) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         attributes.put(FAILURE_REASON, text(reason));
-        attributes.put(FAILURE_DETAIL, text(detail.length() > MAX_DETAIL_LENGTH ? detail.substring(0, MAX_DETAIL_LENGTH) : detail));
+        // the detail is an exception's text, which may quote the message or a service's answer
+        String maskedDetail = PiiRedactionFilter.redact(detail);
+        attributes.put(FAILURE_DETAIL, text(maskedDetail.length() > MAX_DETAIL_LENGTH ? maskedDetail.substring(0, MAX_DETAIL_LENGTH) : maskedDetail));
         attributes.put(SOURCE_QUEUE, text(message.queue()));
         attributes.put(FAILED_WORKER, text(message.worker()));
         attributes.put(RECEIVE_COUNT, text(String.valueOf(message.receiveCount())));

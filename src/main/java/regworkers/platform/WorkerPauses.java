@@ -84,6 +84,15 @@ public class WorkerPauses {
         return pauses.containsKey(worker);
     }
 
+    /** Each paused worker and the failure that paused it last. */
+    public Map<Worker, String> paused() {
+        synchronized (pauses) {
+            Map<Worker, String> paused = new java.util.EnumMap<>(Worker.class);
+            pauses.forEach((worker, pause) -> paused.put(worker, pause.lastFailure));
+            return paused;
+        }
+    }
+
     /** The worker met a dependency failure: it pauses (or stays paused) until what the failure points at answers. */
     public void pause(Worker worker, Throwable failure) {
         Optional<Worker.Dependency> named = Failures.dependencyOf(failure);

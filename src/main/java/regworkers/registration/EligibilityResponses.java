@@ -2,6 +2,7 @@ package regworkers.registration;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,11 +81,12 @@ public class EligibilityResponses {
         return body.toString();
     }
 
+    /** The first of these headers that carries an acceptable id ({@link Correlation#acceptable}). */
     private static String firstPresent(Exchange exchange, String... headers) {
         for (String header : headers) {
-            String value = exchange.getMessage().getHeader(header, String.class);
-            if (value != null && !value.isBlank() && value.length() <= 128) {
-                return value;
+            Optional<String> value = Correlation.acceptable(exchange.getMessage().getHeader(header, String.class));
+            if (value.isPresent()) {
+                return value.get();
             }
         }
         return null;

@@ -95,6 +95,23 @@ class DataPipelineTest {
     }
 
     @Test
+    void aDeadLettersAttributesCarryNoPersonalData() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        // the failure's detail quotes the type, which is an email and a phone number here; the producer's
+        // correlation id is an email
+        queues.send("processDataQueue", "{\"type\":\"fan@example.com 4155552671\",\"data\":{\"campaignId\":\"" + campaignId + "\"}}",
+                Map.of("correlationId", "fan@example.com"));
+
+        Message dead = awaitDeadLetters("processDataQueue-dlq", campaignId, 1).get(0);
+        assertEquals("UNKNOWN_TYPE", Queues.attribute(dead, QueueContract.FAILURE_REASON));
+        String detail = Queues.attribute(dead, QueueContract.FAILURE_DETAIL);
+        assertTrue(detail.contains("unknown data type '[REDACTED_EMAIL] [REDACTED_PHONE]'"), detail);
+        String correlationId = Queues.attribute(dead, "correlationId");
+        assertTrue(correlationId != null && !correlationId.contains("@") && !correlationId.contains("REDACTED"),
+                "an email is not taken as a correlation id: " + correlationId);
+    }
+
+    @Test
     void aSchemaInvalidEventIsDeadLetteredBySendDataWithTheErrors() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
         queues.send("processDataQueue", "{\"type\":\"registration\",\"data\":{\"campaignId\":\"" + campaignId

@@ -1,6 +1,9 @@
 package regworkers.faults;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +64,11 @@ class DependencyOutageTest {
 
         Thread.sleep(OUTAGE.toMillis());
         int requestsDuringOutage = userService.requests().size();
+        // paused, not out of the Service: ready, saying which worker waits for what
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'workers' }.data.'paused.upsertUsers'", containsString("user"));
+        given().get("/q/health/group/dependencies").then().statusCode(503)
+                .body("checks.find { it.name == 'dependencies' }.data.user_service", containsString("503"));
         userService.faults(Faults.NONE);
 
         await().atMost(RESUMES_WITHIN).until(() -> userService.storedUsers().keySet().containsAll(users));

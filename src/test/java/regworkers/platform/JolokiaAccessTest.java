@@ -44,6 +44,17 @@ class JolokiaAccessTest {
     }
 
     @Test
+    void whatHawtioAsksFirstIsAnswered() throws Exception {
+        // Hawtio's connect: the agent's version, then the MBean tree of the Camel domain
+        JsonNode version = post("{\"type\":\"version\"}");
+        assertEquals(200, version.path("status").asInt(), version.toString());
+        assertTrue(version.path("value").path("agent").isTextual(), version.toString());
+        JsonNode list = post("{\"type\":\"list\",\"path\":\"org.apache.camel\",\"config\":{\"maxDepth\":2}}");
+        assertEquals(200, list.path("status").asInt(), list.toString().substring(0, Math.min(500, list.toString().length())));
+        assertTrue(list.path("value").isObject() && list.path("value").size() > 0, "no Camel MBeans listed");
+    }
+
+    @Test
     void executingAnOperationIsRefused() throws Exception {
         JsonNode exec = post("""
                 {"type":"exec","mbean":"org.apache.camel:context=reg-workers,name=\\"reg-workers\\",type=context",
@@ -61,11 +72,11 @@ class JolokiaAccessTest {
 
     @Test
     void theAgentListensOnLoopbackOnly() {
-        assertEquals("127.0.0.1", ConfigProvider.getConfig().getValue("quarkus.camel.jolokia.server.host", String.class));
+        assertEquals("127.0.0.1", ConfigProvider.getConfig().getValue("jolokia.host", String.class));
     }
 
     private JsonNode post(String body) throws Exception {
-        int port = ConfigProvider.getConfig().getValue("quarkus.camel.jolokia.server.port", Integer.class);
+        int port = ConfigProvider.getConfig().getValue("jolokia.port", Integer.class);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/"))
                 .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

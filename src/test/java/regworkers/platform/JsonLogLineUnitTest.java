@@ -105,6 +105,39 @@ class JsonLogLineUnitTest {
     }
 
     @Test
+    void exceptionTextsAndTheCorrelationIdAreMaskedToo() throws Exception {
+        ExtLogRecord record = new ExtLogRecord(Level.ERROR, "call failed", "test");
+        record.setLoggerName("regworkers");
+        record.setThrown(new IllegalStateException("user service answered 400 for fan@example.com",
+                new IOException("request headers [x-api-key: s3cr3t-key] body {\"phone\":\"+44 20 7946 0958\"}")));
+        record.setMdc(Map.of(WorkerLog.CORRELATION_ID, "fan%40example.com"));
+        for (StructuredFormatter.ExceptionOutputType type : StructuredFormatter.ExceptionOutputType.values()) {
+            JsonLogFormatter formatter = flatFormatter();
+            formatter.setExceptionOutputType(type);
+            String line = format(formatter, record);
+            for (String leak : List.of("fan@example.com", "fan%40example.com", "s3cr3t-key", "7946")) {
+                assertFalse(line.contains(leak), type + ": " + leak + " leaked: " + line);
+            }
+            assertTrue(line.contains("[REDACTED_EMAIL]") && line.contains("[REDACTED_KEY]"), type + ": " + line);
+            assertEquals("[REDACTED_EMAIL]", text(parseOneLine(line), "correlationId"));
+        }
+    }
+
+    @Test
+    void debugLevelDoesNotTurnOnWireLogging() throws Exception {
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = getClass().getResourceAsStream("/application.properties")) {
+            properties.load(in);
+        }
+        // the HTTP clients' wire, header and request loggers: LOG_LEVEL=DEBUG (quarkus.log.level) must leave them off
+        for (String category : List.of("org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers", "org.apache.http.wire",
+                "org.apache.http.headers", "software.amazon.awssdk.request", "io.netty.handler.logging", "io.vertx.redis.client")) {
+            assertEquals("INFO", properties.getProperty("quarkus.log.category.\"" + category + "\".level"), category);
+        }
+        assertEquals("${LOG_LEVEL:INFO}", properties.getProperty("quarkus.log.level"));
+    }
+
+    @Test
     void dataThatIsNotAJsonObjectIsWrapped() throws Exception {
         ExtLogRecord record = new ExtLogRecord(Level.INFO, "odd", "test");
         record.setMdc(Map.of("data", "not json"));

@@ -2,6 +2,7 @@ package regworkers.platform;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,10 +51,11 @@ class StackSelectionTest {
     }
 
     @Test
-    void readinessChecksTheConnectionsOfTheSelectedWorkersOnly() {
-        // Camel's consumer check is DOWN until each consumer has polled once
+    void theDependencyGroupChecksTheConnectionsOfTheSelectedWorkersOnly() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().log().ifValidationFails().statusCode(200));
         given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'workers' }.data.workers", equalTo("[checkEligibility, upsertUsers]"));
+        given().get("/q/health/group/dependencies").then().statusCode(200)
                 .body("checks.find { it.name == 'dependencies' }.data", hasKey("redis"))
                 .body("checks.find { it.name == 'dependencies' }.data", hasKey("user_service"))
                 .body("checks.find { it.name == 'dependencies' }.data", not(hasKey("kafka")))

@@ -175,7 +175,9 @@ class CheckEligibilityTest {
         post(Tokens.signedWithAnotherKey(USER), body).statusCode(401);
         post(Tokens.unsigned(USER), body).statusCode(401);
         post(Tokens.hmacWithThePublicKey(USER), body).statusCode(401);
-        post(Tokens.fromAnotherIssuer(USER), body).statusCode(401);
+        post(Tokens.fromAnotherIssuer(USER), body).statusCode(401).body("message", equalTo("the token's issuer is not accepted"));
+        post(Tokens.forAnotherAudience(USER), body).statusCode(401).body("message", equalTo("the token's audience is not accepted"));
+        post(Tokens.withoutAudience(USER), body).statusCode(401);
         given().contentType("application/json").header("Authorization", "Basic dXNlcjpwYXNz").body(body)
                 .post("/checkEligibility").then().statusCode(401);
         post(Tokens.forUser("someone-else"), body).statusCode(403).body("error", equalTo("FORBIDDEN"))

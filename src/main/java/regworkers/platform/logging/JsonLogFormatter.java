@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.logging.json.runtime.AdditionalField;
 import io.quarkus.logging.json.runtime.JsonFormatter;
+import regworkers.platform.PiiRedactionFilter;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
 
@@ -41,8 +42,9 @@ import regworkers.platform.WorkerLog;
  * Other MDC keys (Camel's {@code camel.exchangeId}, {@code camel.breadcrumbId}, ...) are left out, as are the noise
  * keys of {@link #ALWAYS_EXCLUDED} whatever the configuration says. The output is always compact, one line.
  *
- * <p>It does no redaction: {@link regworkers.platform.PiiRedactionFilter}, the console handler's filter, has already
- * masked the message and {@code data} when a record reaches the formatter.
+ * <p>{@link regworkers.platform.PiiRedactionFilter}, the console handler's filter, has already masked the message and
+ * {@code data} when a record reaches the formatter; the formatter masks what the filter cannot reach: the exception's
+ * texts and the correlation id.
  */
 public class JsonLogFormatter extends JsonFormatter {
 
@@ -57,6 +59,9 @@ public class JsonLogFormatter extends JsonFormatter {
     public static final String TRACE_ID = "traceId";
     public static final String SPAN_ID = "spanId";
     public static final String DATA = "data";
+
+    /** The key of the exception as one text (exception output type FORMATTED). */
+    static final String FORMATTED_STACK_TRACE = "stackTrace";
 
     /** Camel's MDC key of the current route ({@code camel.main.use-mdc-logging=true}). */
     public static final String CAMEL_ROUTE_ID = "camel.routeId";
@@ -157,6 +162,8 @@ public class JsonLogFormatter extends JsonFormatter {
         private final Set<String> excluded;
         private final String mdcKey;
         private boolean contextWritten;
+        /** 1 in the line's object, more inside the exception's (its message, its causes' messages). */
+        private int depth;
 
         FlatGenerator(JsonGenerator json, Set<String> excluded, String mdcKey) {
             this.json = json;
@@ -166,6 +173,7 @@ public class JsonLogFormatter extends JsonFormatter {
 
         @Override
         public Generator begin() throws IOException {
+            depth = 1;
             json.writeStartObject();
             return this;
         }
@@ -212,6 +220,7 @@ public class JsonLogFormatter extends JsonFormatter {
 
         @Override
         public Generator startObject(String key) throws IOException {
+            depth++;
             if (key == null) {
                 json.writeStartObject();
             } else {
@@ -222,6 +231,7 @@ public class JsonLogFormatter extends JsonFormatter {
 
         @Override
         public Generator endObject() throws IOException {
+            depth--;
             json.writeEndObject();
             return this;
         }
@@ -257,7 +267,10 @@ public class JsonLogFormatter extends JsonFormatter {
             if (value == null) {
                 json.writeNullField(key);
             } else {
-                json.writeStringField(key, value);
+                // the line's message was masked by the filter; exception texts (nested, or the formatted stack
+                // trace) were not: an exception message may quote a request or a response
+                boolean exceptionText = depth > 1 || FORMATTED_STACK_TRACE.equals(key);
+                json.writeStringField(key, exceptionText ? PiiRedactionFilter.redact(value) : value);
             }
         }
 
@@ -272,7 +285,9 @@ public class JsonLogFormatter extends JsonFormatter {
             field(TAG, tag == null ? TAG_PREFIX + worker : tag);
             field(WORKER, worker);
             for (Map.Entry<String, String> field : CONTEXT_FIELDS.entrySet()) {
-                field(field.getValue(), text(mdc.get(field.getKey())));
+                String value = text(mdc.get(field.getKey()));
+                // a correlation id can come from a caller or a producer: it may be anything
+                field(field.getValue(), CORRELATION_ID.equals(field.getValue()) ? PiiRedactionFilter.redact(value) : value);
             }
             String data = text(mdc.get(WorkerLog.DATA));
             if (data != null && !excluded.contains(DATA)) {
