@@ -397,6 +397,62 @@ final class FaultPipelines {
         return codes;
     }
 
+    /**
+     * Replication with score updates racing registrations: every good id is registered (flagged, unscored) and, while
+     * the first versions replicate, scored (a second flagged write, as retryScore does). An id has landed when the
+     * entry service holds demand-table's current version of it (same updatedAt and score) and it is no longer
+     * flagged; poison is malformed JSON on saveEntriesQueue.
+     */
+    static Pipeline entryRaces(LocalStack stack) {
+        String campaignId = "faults-race-" + UUID.randomUUID();
+        stack.standIns().entry().reset();
+        return new Pipeline("replication", List.of("saveEntriesQueue")) {
+            @Override
+            void send(List<String> good, List<String> poison) throws Exception {
+                java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
+                Thread scorer = new Thread(() -> {
+                    for (int i = 0; i < good.size(); i++) {
+                        while (registered.get() <= Math.min(good.size() - 1, i + 500)) {
+                            Thread.onSpinWait();
+                        }
+                        String id = good.get(i);
+                        stack.dynamo().updateItem(b -> b.tableName("demand-table")
+                                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#" + id)))
+                                .updateExpression("SET score = :score, updatedAt = :at, needsReplication = :true")
+                                .expressionAttributeValues(Map.of(":score", AttributeValue.fromN(Integer.toString(100 + Math.floorMod(id.hashCode(), 900))),
+                                        ":at", AttributeValue.fromS("2024-01-15T11:00:00Z"), ":true", AttributeValue.fromBool(true))));
+                    }
+                }, "faults-scorer");
+                scorer.start();
+                for (String id : good) {
+                    Map<String, AttributeValue> item = entry(campaignId, id, true);
+                    item.remove("score");
+                    stack.dynamo().putItem(b -> b.tableName("demand-table").item(item));
+                    registered.incrementAndGet();
+                }
+                registered.set(Integer.MAX_VALUE);
+                scorer.join();
+                sendAll(stack, "saveEntriesQueue", poison.stream().map(id -> "{\"entry\": {\"globalUserId\": \"" + id).toList());
+            }
+
+            @Override
+            Map<String, Integer> landed() {
+                Map<String, JsonNode> replicated = stack.standIns().entry().entries(campaignId);
+                Map<String, Integer> equal = new HashMap<>();
+                campaignItems(stack, campaignId).forEach(item -> {
+                    String id = item.get("sk").s().substring("USER#".length());
+                    JsonNode copy = replicated.get(id);
+                    if (copy != null && !item.containsKey("needsReplication")
+                            && item.get("updatedAt").s().equals(copy.path("updatedAt").asText())
+                            && item.containsKey("score") && item.get("score").n().equals(copy.path("score").asText())) {
+                        equal.put(id, 1);
+                    }
+                });
+                return equal;
+            }
+        };
+    }
+
     private static Map<String, AttributeValue> entry(String campaignId, String user, boolean needsReplication) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId));

@@ -102,6 +102,10 @@ final class FaultSuite {
         // again: a publish lands twice (the same envelope, the same eventId), at most what was in flight
         add(all, new Scenario("sqs-freeze-30s", "SQS/SNS endpoint frozen (SIGSTOP) 30 s", 2, 2_000, FaultPipelines::dataEvents,
                 freeze(LocalStack.Server.SQS_SNS, 30), 2 * 400));
+        // no injected fault: the race is the fault (score updates racing the replication of the first versions,
+        // on two replicas); landed = the entry service holds demand-table's current version
+        add(all, new Scenario("replication-race-20k", "20 000 registrations, each scored while it replicates, on two replicas", 2,
+                20_000, FaultPipelines::entryRaces, context -> System.nanoTime(), 0));
         add(all, new Scenario("kill-9-replica", "kill -9 of one of two replicas mid-stream", 2, 10_000, FaultPipelines::dataEvents,
                 signal(0, "KILL"), 2 * 400));
         add(all, new Scenario("kill-9-stream-leader", "kill -9 of the replica holding the stream reader's lease mid-replication", 2, 500,

@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /** The declarative description in infra/infrastructure.yaml, and how to apply it to the local servers. */
 public record Infrastructure(Queues queues, List<Topic> topics, List<Table> tables, List<KafkaTopic> kafkaTopics) {
 
-    public record Queues(int visibilityTimeoutSeconds, int maxReceiveCount, String deadLetterSuffix, List<String> names) {
+    public record Queues(int visibilityTimeoutSeconds, int maxReceiveCount, int maximumMessageSizeBytes, String deadLetterSuffix,
+                         List<String> names) {
     }
 
     public record Topic(String name, List<Subscription> subscriptions) {
@@ -85,10 +86,13 @@ public record Infrastructure(Queues queues, List<Topic> topics, List<Table> tabl
 
     /** A queue with its dead-letter queue and redrive policy, as every queue of the description has. */
     void applyQueue(SqsClient sqs, String name) {
-        String dlqArn = queueArn(sqs, sqs.createQueue(b -> b.queueName(deadLetterQueueOf(name))).queueUrl());
+        String maximumSize = String.valueOf(queues.maximumMessageSizeBytes());
+        String dlqArn = queueArn(sqs, sqs.createQueue(b -> b.queueName(deadLetterQueueOf(name))
+                .attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maximumSize))).queueUrl());
         String redrive = toJson(Map.of("deadLetterTargetArn", dlqArn, "maxReceiveCount", String.valueOf(queues.maxReceiveCount())));
         sqs.createQueue(b -> b.queueName(name).attributes(Map.of(
                 QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(queues.visibilityTimeoutSeconds()),
+                QueueAttributeName.MAXIMUM_MESSAGE_SIZE, maximumSize,
                 QueueAttributeName.REDRIVE_POLICY, redrive)));
     }
 

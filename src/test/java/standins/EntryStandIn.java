@@ -56,6 +56,11 @@ public final class EntryStandIn extends StandInServer {
         scoringRecords(campaignId, marketId).add(records);
     }
 
+    /** The market's seeded scoring records become {@code records}. */
+    public void replaceScoringRecords(String campaignId, String marketId, List<ScoringRecord> records) {
+        scoringRecords(campaignId, marketId).replace(records);
+    }
+
     /** Stores an entry as if it had been upserted; it must be a valid {@code Entry} of the contract. */
     public void seedEntry(JsonNode entry) {
         List<String> violations = contract().validate("Entry", entry);

@@ -43,6 +43,12 @@ final class MarketScoringRecords {
         append(new ExplicitSegment(ids, scores));
     }
 
+    /** The seeded records become these (scores changed between two rankings, as retryScore does). */
+    synchronized void replace(List<ScoringRecord> records) {
+        segments = List.of();
+        add(records);
+    }
+
     int seededCount() {
         return count(segments);
     }

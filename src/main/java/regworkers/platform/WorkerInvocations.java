@@ -59,8 +59,23 @@ public class WorkerInvocations {
             return problem(exchange, Failures.isPermanent(result.getException()) ? 422 : 502,
                     Failures.reason(result.getException()) + ": " + Failures.describe(result.getException()));
         }
-        Object body = result.getMessage().getBody();
-        return Map.of("worker", name, "result", streamEvent ? body : String.valueOf(body));
+        return Map.of("worker", name, "result", asJson(result.getMessage().getBody()));
+    }
+
+    /** A worker's result as the caller reads it: JSON text as the JSON it holds, anything else as it is (or its text). */
+    private Object asJson(Object body) {
+        if (body instanceof String text) {
+            String trimmed = text.strip();
+            if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+                try {
+                    return json.readTree(trimmed);
+                } catch (Exception notJson) {
+                    return text;
+                }
+            }
+            return text;
+        }
+        return body instanceof Map || body instanceof List || body instanceof JsonNode ? body : String.valueOf(body);
     }
 
     private Map<String, Object> invokeBatch(String endpoint, JsonNode records) throws Exception {

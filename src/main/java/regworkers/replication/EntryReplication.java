@@ -3,9 +3,11 @@ package regworkers.replication;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -41,6 +43,10 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @ApplicationScoped
 @Named("entryReplication")
 public class EntryReplication {
+
+    private static final String NEEDS_REPLICATION = "needsReplication";
+    /** Set when {@link #converge} flags an entry again: a unique value, so a replica's older read cannot mark it. */
+    static final String FLAGGED_AT = "flaggedAt";
 
     @Inject
     EntryItems items;
@@ -81,7 +87,7 @@ public class EntryReplication {
             staleWhy = current.isPresent() ? "the entry exists again" : null;
         } else if (current.isEmpty()) {
             staleWhy = "the entry is gone";
-        } else if (!EntryItems.flag(current.get(), "needsReplication")) {
+        } else if (!EntryItems.flag(current.get(), NEEDS_REPLICATION)) {
             staleWhy = "the entry no longer needs replication";
         }
         return new PendingEntry(message, correlationId, campaignId, globalUserId, operation, current.orElse(null), staleWhy);
@@ -151,22 +157,27 @@ public class EntryReplication {
 
     private QueueOutcome markReplicated(PendingEntry pending) {
         String readUpdatedAt = EntryItems.text(pending.current(), "updatedAt");
+        String readFlaggedAt = EntryItems.text(pending.current(), FLAGGED_AT);
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", AttributeValue.fromS(Instant.now(clock).toString()));
+        // the very version that was read: same updatedAt, and not flagged again since (converge)
+        String condition = "attribute_exists(pk) AND " + unchanged("updatedAt", ":read", readUpdatedAt, values) + " AND "
+                + unchanged(FLAGGED_AT, ":flagged", readFlaggedAt, values);
         try {
             dynamodb.updateItem(b -> b.tableName(items.table())
                     .key(EntryItems.key(pending.campaignId(), pending.globalUserId()))
-                    .updateExpression("REMOVE needsReplication SET replicatedAt = :now")
-                    .conditionExpression(readUpdatedAt == null
-                            ? "attribute_exists(pk) AND attribute_not_exists(updatedAt)"
-                            : "attribute_exists(pk) AND updatedAt = :read")
-                    .expressionAttributeValues(readUpdatedAt == null
-                            ? Map.of(":now", AttributeValue.fromS(Instant.now(clock).toString()))
-                            : Map.of(":now", AttributeValue.fromS(Instant.now(clock).toString()), ":read", AttributeValue.fromS(readUpdatedAt))));
+                    .updateExpression("REMOVE " + NEEDS_REPLICATION + ", " + FLAGGED_AT + " SET replicatedAt = :now")
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(values));
             metrics.counter("regworkers.entries", "outcome", "replicated").increment();
         } catch (ConditionalCheckFailedException newerWrite) {
-            // written again since it was read: that write's own stream event replicates it, still flagged
+            // written (or removed) since it was read, and what was just PUT may have landed after a newer version
             metrics.counter("regworkers.entries", "outcome", "superseded").increment();
-            WorkerLog.info("Entry changed while it was replicated: left flagged for its newer event",
-                    Map.of("campaignId", pending.campaignId(), "globalUserId", pending.globalUserId()));
+            try {
+                converge(pending, "the entry changed while it was replicated");
+            } catch (RuntimeException failure) {
+                return QueueOutcome.failed(pending.message(), pending.correlationId(), failure);
+            }
         } catch (RuntimeException failure) {
             return QueueOutcome.failed(pending.message(), pending.correlationId(), failure);
         }
@@ -175,12 +186,76 @@ public class EntryReplication {
 
     private QueueOutcome delete(PendingEntry pending) {
         try {
-            services.call(ServiceRequest.delete(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(pending.campaignId())
-                    + "/entries/" + ServiceRequest.segment(pending.globalUserId())).withRateKey(pending.campaignId())).requireSuccess();
+            deleteDownstream(pending);
             metrics.counter("regworkers.entries", "outcome", "deleted").increment();
+            // the entry may have been registered again meanwhile, and its upsert may have landed before this delete
+            converge(pending, "the entry was registered again while it was deleted");
             return QueueOutcome.succeeded(pending.message(), pending.correlationId());
         } catch (RuntimeException failure) {
             return QueueOutcome.failed(pending.message(), pending.correlationId(), failure);
+        }
+    }
+
+    /**
+     * After a write to the entry service that may have landed out of order (its PUT or DELETE raced another replica's
+     * write of the same entry), makes sure demand-table's current item reaches the entry service last: an item that
+     * is gone is deleted downstream again; an item that exists is flagged again with a new {@code flaggedAt}, so its
+     * stream event replicates it once more and no replica still holding an older read can mark it replicated.
+     * Replicas racing on one entry therefore always end with the entry service holding demand-table's current item.
+     */
+    void converge(PendingEntry pending, String why) {
+        Map<String, Object> data = Map.of("campaignId", pending.campaignId(), "globalUserId", pending.globalUserId(), "why", why);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<Map<String, AttributeValue>> current = items.current(pending.campaignId(), pending.globalUserId());
+            if (current.isEmpty()) {
+                if (!pending.isRemove()) {
+                    deleteDownstream(pending);
+                    metrics.counter("regworkers.entries", "outcome", "converged").increment();
+                    WorkerLog.info("Entry gone while it was replicated: deleted downstream again", data);
+                }
+                return;
+            }
+            if (flagAgain(pending, EntryItems.text(current.get(), "updatedAt"))) {
+                metrics.counter("regworkers.entries", "outcome", "converged").increment();
+                WorkerLog.info("Entry flagged again: its current version replicates once more", data);
+                return;
+            }
+            // written between the read and the flag: look again
+        }
+        throw new IllegalStateException("the entry kept changing while it was made to replicate again");
+    }
+
+    private boolean flagAgain(PendingEntry pending, String updatedAt) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":true", AttributeValue.fromBool(true));
+        values.put(":flaggedAt", AttributeValue.fromS(Instant.now(clock) + "#" + UUID.randomUUID()));
+        String condition = "attribute_exists(pk) AND " + unchanged("updatedAt", ":read", updatedAt, values);
+        try {
+            dynamodb.updateItem(b -> b.tableName(items.table())
+                    .key(EntryItems.key(pending.campaignId(), pending.globalUserId()))
+                    .updateExpression("SET " + NEEDS_REPLICATION + " = :true, " + FLAGGED_AT + " = :flaggedAt")
+                    .conditionExpression(condition)
+                    .expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    /** A condition that {@code attribute} still has the value read ({@code null}: still absent). */
+    private static String unchanged(String attribute, String placeholder, String read, Map<String, AttributeValue> values) {
+        if (read == null) {
+            return "attribute_not_exists(" + attribute + ")";
+        }
+        values.put(placeholder, AttributeValue.fromS(read));
+        return attribute + " = " + placeholder;
+    }
+
+    private void deleteDownstream(PendingEntry pending) {
+        var response = services.call(ServiceRequest.delete(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(pending.campaignId())
+                + "/entries/" + ServiceRequest.segment(pending.globalUserId())).withRateKey(pending.campaignId()));
+        if (!response.isNotFound()) {
+            response.requireSuccess();
         }
     }
 

@@ -57,8 +57,6 @@ public class MarketSelections {
     int pageSize;
     @ConfigProperty(name = "selection.message-size")
     int messageSize;
-    @ConfigProperty(name = "selection.heartbeat-pages")
-    int heartbeatPages;
 
     public MarketSelectionRequest request(Exchange exchange) throws JsonProcessingException {
         String body = exchange.getMessage().getBody(String.class);
@@ -105,9 +103,8 @@ public class MarketSelections {
         JsonNode next = page.get("nextCursor");
         run.cursor = next == null || next.isNull() ? null : next.asText();
         run.morePages = run.cursor != null;
-        if (++run.pages % heartbeatPages == 0) {
-            runs.heartbeat(run);
-        }
+        run.pages++;
+        runs.heartbeatIfDue(run);
     }
 
     /** Reserves one code per winner (once: the reservation id is the run's), pairs them in rank order, records it. */
@@ -116,6 +113,8 @@ public class MarketSelections {
         run.scored = run.ranking.scored();
         run.unscored = run.ranking.unscored();
         run.wanted = ranked.size();
+        // still the owner, right before the side effects (the reservation is idempotent; the record is conditional)
+        runs.heartbeat(run);
         List<String> codes = run.wanted == 0 ? List.of() : reserveCodes(run.request(), run.wanted);
         int winners = Math.min(run.wanted, codes.size());
         List<Selection> selections = new ArrayList<>(winners);

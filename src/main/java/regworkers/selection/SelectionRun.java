@@ -20,6 +20,8 @@ public final class SelectionRun {
     String cursor;
     boolean morePages = true;
     int pages;
+    /** When this invocation last confirmed it owns the run (epoch millis). */
+    long lastHeartbeat;
     int capacity;
     long scored;
     long unscored;

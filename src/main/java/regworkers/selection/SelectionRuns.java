@@ -40,6 +40,7 @@ public class SelectionRuns {
     static final String SELECTED = "SELECTED";
     static final String EMITTED = "EMITTED";
     private static final String PART = "#PART#";
+    private static final String PARTS_OWNER = "partsOwner";
     private static final int BATCH_WRITE_LIMIT = 25;
 
     @Inject
@@ -70,7 +71,7 @@ public class SelectionRuns {
                 item.put("dateId", s(request.dateId()));
                 item.put("reservationId", s(request.reservationId()));
                 dynamodb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-                return new SelectionRun(request, owner, false, false);
+                return owned(new SelectionRun(request, owner, false, false));
             } catch (ConditionalCheckFailedException exists) {
                 Map<String, AttributeValue> run = current(request);
                 if (run.isEmpty()) {
@@ -82,7 +83,7 @@ public class SelectionRuns {
                 }
                 long claimedAt = Long.parseLong(run.get("claimedAt").n());
                 if (clock.millis() - claimedAt > claimTimeout.toMillis() && takeOver(request, run.get("owner").s(), owner)) {
-                    return new SelectionRun(request, owner, false, true);
+                    return owned(new SelectionRun(request, owner, false, true));
                 }
                 if (clock.millis() > deadline) {
                     throw new SelectionInProgress(request);
@@ -92,19 +93,45 @@ public class SelectionRuns {
         }
     }
 
-    /** The owner shows life, so no one takes its run over while it pages through a large market. */
-    public void heartbeat(SelectionRun run) {
-        setAsOwner(run, Map.of("claimedAt", n(clock.millis())));
+    private SelectionRun owned(SelectionRun run) {
+        run.lastHeartbeat = clock.millis();
+        return run;
     }
 
-    /** Stores the winners and marks the run SELECTED; only its owner may. */
+    /**
+     * The owner shows life, so no one takes its run over while it pages through a large market; throws
+     * {@link SelectionInProgress} when another invocation has taken it over (this one then stops, having written
+     * nothing the run's record points at).
+     */
+    public void heartbeat(SelectionRun run) {
+        long now = clock.millis();
+        setAsOwner(run, Map.of("claimedAt", n(now)));
+        run.lastHeartbeat = now;
+    }
+
+    /**
+     * {@link #heartbeat} once a quarter of {@code selection.claim-timeout} has passed since the last: by time, so a
+     * slow page (a slow entry service) cannot let the claim lapse unnoticed, and the next page finds out at once when it
+     * did.
+     */
+    public void heartbeatIfDue(SelectionRun run) {
+        if (clock.millis() - run.lastHeartbeat >= claimTimeout.toMillis() / 4) {
+            heartbeat(run);
+        }
+    }
+
+    /**
+     * Stores the winners and marks the run SELECTED; only its owner may. The parts are keyed by this owner: an
+     * invocation that lost the run writes its parts beside the winner's, never over them, and the run's record names
+     * the owner whose parts are the run's ({@code partsOwner}) in the same conditional write that marks it SELECTED.
+     */
     public void recordSelected(SelectionRun run) {
         List<Selection> selections = run.selections;
         int parts = (selections.size() + partSize - 1) / partSize;
         List<WriteRequest> writes = new ArrayList<>();
         for (int part = 0; part < parts; part++) {
             List<Selection> slice = selections.subList(part * partSize, Math.min(selections.size(), (part + 1) * partSize));
-            Map<String, AttributeValue> item = new HashMap<>(partKey(run.request(), part));
+            Map<String, AttributeValue> item = new HashMap<>(partKey(run.request(), run.owner(), part));
             item.put("selections", s(encode(slice)));
             writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
             if (writes.size() == BATCH_WRITE_LIMIT) {
@@ -121,6 +148,7 @@ public class SelectionRuns {
         fields.put("winners", n(selections.size()));
         fields.put("shortfall", n(run.shortfall));
         fields.put("parts", n(parts));
+        fields.put(PARTS_OWNER, s(run.owner()));
         fields.put("selectedAt", n(clock.millis()));
         setAsOwner(run, fields);
     }
@@ -159,7 +187,11 @@ public class SelectionRuns {
 
     /** The winners stored in one part of a recorded run, in rank order. */
     public List<Selection> part(MarketSelectionRequest request, int part) {
-        Map<String, AttributeValue> partKey = partKey(request, part);
+        return part(request, partsOwner(current(request)), part);
+    }
+
+    private List<Selection> part(MarketSelectionRequest request, String partsOwner, int part) {
+        Map<String, AttributeValue> partKey = partKey(request, partsOwner, part);
         var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
         if (item == null || !item.containsKey("selections")) {
             throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
@@ -173,16 +205,22 @@ public class SelectionRuns {
         run.scored = intOf(item, "scoredEntries");
         run.unscored = intOf(item, "unscoredEntries");
         run.shortfall = intOf(item, "shortfall");
-        run.selections = loadSelections(request, intOf(item, "parts"));
+        run.selections = loadSelections(request, partsOwner(item), intOf(item, "parts"));
         return run;
     }
 
-    private List<Selection> loadSelections(MarketSelectionRequest request, int parts) {
+    private List<Selection> loadSelections(MarketSelectionRequest request, String partsOwner, int parts) {
         List<Selection> selections = new ArrayList<>();
         for (int part = 0; part < parts; part++) {
-            selections.addAll(part(request, part));
+            selections.addAll(part(request, partsOwner, part));
         }
         return selections;
+    }
+
+    /** The owner whose parts a recorded run's are; null for a run recorded before parts were keyed by owner. */
+    private static String partsOwner(Map<String, AttributeValue> run) {
+        AttributeValue owner = run.get(PARTS_OWNER);
+        return owner == null ? null : owner.s();
     }
 
     private boolean takeOver(MarketSelectionRequest request, String previousOwner, String owner) {
@@ -266,7 +304,8 @@ public class SelectionRuns {
         return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()));
     }
 
-    private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, int part) {
-        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + String.format("%06d", part)));
+    private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, String owner, int part) {
+        String attempt = owner == null ? "" : owner + "#";
+        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + attempt + String.format("%06d", part)));
     }
 }

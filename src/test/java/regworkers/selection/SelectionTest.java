@@ -73,9 +73,9 @@ class SelectionTest {
                   "dateId": "2024-03-01",
                   "marketId": "market-456"
                 }""";
-        String result = given().contentType("application/json").body(seedEvent)
-                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().path("result");
-        JsonNode summary = JSON.readTree(result);
+        JsonNode summary = JSON.readTree(given().contentType("application/json").body(seedEvent)
+                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().asString()).path("result");
+        assertTrue(summary.isObject(), "the worker's result is a JSON object, not a string: " + summary);
         assertEquals(DemoData.SELECTION_CAPACITY, summary.get("winners").asInt());
         assertEquals(DemoData.SELECTION_ENTRANTS, summary.get("scoredEntries").asInt() + summary.get("unscoredEntries").asInt());
         assertEquals(DemoData.SELECTION_CAPACITY, codeService.reservedCodes(DemoData.SELECTION_CAMPAIGN_ID, DemoData.SELECTION_MARKET).size());
@@ -202,6 +202,75 @@ class SelectionTest {
         Set<String> emittedCodes = new HashSet<>();
         assignmentsOf(assignRequests(campaignId, 1)).forEach(a -> emittedCodes.add(a.substring(a.indexOf(':') + 1)));
         assertEquals(Set.copyOf(reservedBefore), emittedCodes, "the winners got the codes reserved before the crash");
+    }
+
+    @Test
+    void aRunTakenOverFromASlowOwnerKeepsStoredEmittedAndAssignedWinnersEqual() throws Exception {
+        String campaignId = campaign(Map.of(MARKET, 8));
+        List<ScoringRecord> entrants = scoredEntrants(campaignId, 20, null);
+        entryService.seedScoringRecords(campaignId, MARKET, entrants);
+        codeService.seedCodePool(campaignId, MARKET, 30);
+        MarketSelectionRequest request = new MarketSelectionRequest(campaignId, MARKET, DATE);
+
+        // owner A: its first page of scoring records takes longer than the claim timeout (3 s in the test profile)
+        entryService.faults(Faults.latency(8_000));
+        CompletableFuture<Integer> slowOwner = CompletableFuture.supplyAsync(() -> given().contentType("application/json")
+                .body(Map.of("campaignId", campaignId, "dateId", DATE, "marketId", MARKET))
+                .post("/workers/enqueueMarketSelections/invoke").then().extract().statusCode());
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> claimAge(request).orElse(0L) > 3_200);
+            // owner B takes the run over and ranks with changed scores; A's page then answers with other scores again
+            entryService.faults(Faults.NONE);
+            entryService.replaceScoringRecords(campaignId, MARKET, rescored(entrants, 1));
+            JsonNode taken = invoke(campaignId, MARKET, DATE);
+            assertTrue(taken.get("resumedAbandonedRun").asBoolean(), taken.toString());
+            entryService.replaceScoringRecords(campaignId, MARKET, rescored(entrants, 2));
+            slowOwner.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            entryService.faults(Faults.NONE);
+        }
+
+        List<String> emitted = assignmentsOf(assignRequests(campaignId, 1));
+        List<String> stored = new ArrayList<>();
+        int parts = runs.recordedParts(request).orElseThrow();
+        for (int part = 0; part < parts; part++) {
+            runs.part(request, part).forEach(selection -> stored.add(selection.globalUserId() + ":" + selection.code()));
+        }
+        assertEquals(emitted, stored, "the stored winners are the emitted ones, with the same codes");
+        await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 8);
+        Map<String, String> assignments = entryService.assignments(campaignId, MARKET);
+        Map<String, String> verdictCodes = new HashMap<>();
+        for (ScoringRecord entrant : entrants) {
+            String code = verdictCode(campaignId, entrant.globalUserId(), MARKET);
+            if (code != null) {
+                verdictCodes.put(entrant.globalUserId(), code);
+            }
+        }
+        assertEquals(assignments, verdictCodes, "verdicts = entry-service assignments");
+        assertEquals(Set.copyOf(emitted), assignments.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(
+                java.util.stream.Collectors.toSet()), "entry-service assignments = the emitted winners");
+        assertEquals(Set.copyOf(assignments.values()), Set.copyOf(codeService.assignedCodes(campaignId, MARKET)),
+                "code-service marks = the codes the winners hold");
+        assertEquals(8, Set.copyOf(assignments.values()).size(), "no code is held by two fans");
+    }
+
+    /** The same entrants, their scores shuffled by {@code round}: another ranking. */
+    private static List<ScoringRecord> rescored(List<ScoringRecord> entrants, int round) {
+        List<ScoringRecord> rescored = new ArrayList<>();
+        for (int i = 0; i < entrants.size(); i++) {
+            rescored.add(new ScoringRecord(entrants.get(i).globalUserId(), 100.0 + ((i + 7L * round) * 13 % entrants.size())));
+        }
+        return rescored;
+    }
+
+    /** How long ago the run's owner last showed life, if the run is being selected. */
+    private java.util.Optional<Long> claimAge(MarketSelectionRequest request) {
+        var item = stack.dynamo().getItem(b -> b.tableName(DemandTableEntries.TABLE).consistentRead(true).key(Map.of(
+                "pk", AttributeValue.fromS("CAMPAIGN#" + request.campaignId()), "sk", AttributeValue.fromS(request.runKey())))).item();
+        if (item == null || !item.containsKey("claimedAt") || !"SELECTING".equals(item.get("status").s())) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(System.currentTimeMillis() - Long.parseLong(item.get("claimedAt").n()));
     }
 
     @Test
@@ -356,10 +425,9 @@ class SelectionTest {
     }
 
     private JsonNode invoke(String campaignId, String marketId, String dateId) throws Exception {
-        String result = given().contentType("application/json")
+        return JSON.readTree(given().contentType("application/json")
                 .body(Map.of("campaignId", campaignId, "dateId", dateId, "marketId", marketId))
-                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().path("result");
-        return JSON.readTree(result);
+                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().asString()).path("result");
     }
 
     private JsonNode refresh(String campaignId) throws Exception {

@@ -65,10 +65,14 @@ public class EnqueueEntries {
     int discoverShardsEveryPolls;
     @ConfigProperty(name = "replication.stream.max-batch-bytes")
     int maxBatchBytes;
+    @ConfigProperty(name = "replication.stream.max-message-bytes")
+    int maxMessageBytes;
+    @ConfigProperty(name = "queue.dead-letter-suffix")
+    String deadLetterSuffix;
 
     public StreamReaderConfig config() {
         return new StreamReaderConfig(table, leaseTable, CONSUMER, queue, leaseDuration, maxRecordsPerShard, initialPosition,
-                discoverShardsEveryPolls, maxBatchBytes);
+                discoverShardsEveryPolls, maxBatchBytes, maxMessageBytes, deadLetterSuffix);
     }
 
     @Produces
@@ -87,8 +91,8 @@ public class EnqueueEntries {
         Object invocation = MDC.get(WorkerLog.CORRELATION_ID);
         String correlationId = invocation != null ? invocation.toString() : Correlation.of(exchange);
         List<Record> records = EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
-        EntryChanges changes = new EntryChanges(json);
-        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queue, maxBatchBytes);
+        EntryChanges changes = new EntryChanges(json, maxMessageBytes);
+        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queue, maxBatchBytes, deadLetterSuffix);
         List<EntryChange> kept = new ArrayList<>();
         List<String> identifiers = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {

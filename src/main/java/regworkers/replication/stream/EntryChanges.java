@@ -29,9 +29,12 @@ public final class EntryChanges {
     static final String ENTRY_SK_PREFIX = "USER#";
 
     private final ObjectMapper json;
+    private final int maxMessageBytes;
 
-    public EntryChanges(ObjectMapper json) {
+    /** {@code maxMessageBytes}: saveEntriesQueue's MaximumMessageSize; a larger message goes as its keys only. */
+    public EntryChanges(ObjectMapper json, int maxMessageBytes) {
         this.json = json;
+        this.maxMessageBytes = maxMessageBytes;
     }
 
     /** The message for {@code record}, or empty when it is skipped. */
@@ -58,16 +61,60 @@ public final class EntryChanges {
                 return Optional.empty();
             }
         }
+        String correlationId = record.eventID() != null && !record.eventID().isBlank() ? record.eventID() : fallbackCorrelationId;
+        Map<String, AttributeValue> keys = new java.util.LinkedHashMap<>();
+        for (String key : List.of("pk", "sk")) {
+            AttributeValue value = data.hasKeys() && data.keys().containsKey(key) ? data.keys().get(key) : entry.get(key);
+            if (value != null) {
+                keys.put(key, value);
+            }
+        }
+        String keysBody = body(keys, record.eventName().toString());
+        EntryChange change = new EntryChange(record.eventName().toString(), body(entry, record.eventName().toString()), keysBody, correlationId,
+                data.sequenceNumber());
+        return Optional.of(change.sizeBytes() <= maxMessageBytes ? change : change.withBody(keysBody));
+    }
+
+    private String body(Map<String, AttributeValue> entry, String operation) {
         ObjectNode message = json.createObjectNode();
         message.set("entry", PlainImages.toPlain(entry));
-        message.put("operation", record.eventName().toString());
-        String correlationId = record.eventID() != null && !record.eventID().isBlank() ? record.eventID() : fallbackCorrelationId;
+        message.put("operation", operation);
         try {
-            return Optional.of(new EntryChange(record.eventName().toString(), json.writeValueAsString(message), correlationId,
-                    data.sequenceNumber()));
+            return sqsSafe(json.writeValueAsString(message));
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the message of stream record " + record.eventID(), e);
+            throw new IllegalStateException("cannot write the message of a stream record", e);
         }
+    }
+
+    /**
+     * The JSON text with every character SQS refuses in a message body written as a JSON escape: DynamoDB stores
+     * U+FFFE, U+FFFF and unpaired surrogates, SQS answers InvalidMessageContents. Such characters can only stand in
+     * the JSON's strings, where the escape means the same character to the reader.
+     */
+    static String sqsSafe(String text) {
+        StringBuilder safe = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (safe != null) {
+                    safe.append(c).append(text.charAt(i + 1));
+                }
+                i++;
+                continue;
+            }
+            boolean accepted = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
+            if (!accepted && safe == null) {
+                safe = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (safe != null) {
+                if (accepted) {
+                    safe.append(c);
+                } else {
+                    safe.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return safe == null ? text : safe.toString();
     }
 
     static boolean flagged(Map<String, AttributeValue> image) {

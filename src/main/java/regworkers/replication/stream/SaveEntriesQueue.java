@@ -2,12 +2,16 @@ package regworkers.replication.stream;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
+import regworkers.platform.PiiRedactionFilter;
+import regworkers.platform.QueueContract;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
@@ -24,9 +28,16 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 public final class SaveEntriesQueue {
 
     public static final int MAX_MESSAGES = 10;
+    /** The stream position of a dead-lettered record, as message attributes. */
+    public static final String SHARD_ID = "shardId";
+    public static final String SEQUENCE_NUMBER = "sequenceNumber";
 
-    /** {@code refused}: the indexes in the batch of the messages SQS did not take, ascending. */
-    public record Sent(int delivered, List<Integer> refused, String error) {
+    /**
+     * {@code refused}: the indexes in the batch of the messages SQS did not take, ascending; {@code refusedForGood}
+     * those among them SQS refused for the message itself (sender fault: its contents, its size), which sending
+     * again cannot change.
+     */
+    public record Sent(int delivered, List<Integer> refused, List<Integer> refusedForGood, String error) {
 
         public boolean complete() {
             return refused.isEmpty();
@@ -38,16 +49,22 @@ public final class SaveEntriesQueue {
         }
     }
 
+    /** What became of a message SQS refused for good. */
+    public enum Rescue { SENT_AS_KEYS, DEAD_LETTERED, NOT_YET }
+
     private final SqsClient sqs;
     private final String queue;
     private final int maxBatchBytes;
+    private final String deadLetterSuffix;
     private volatile String url;
+    private volatile String deadLetterUrl;
 
-    /** {@code queue} is a queue name, or a queue URL (starts with http). */
-    public SaveEntriesQueue(SqsClient sqs, String queue, int maxBatchBytes) {
+    /** {@code queue} is a queue name, or a queue URL (starts with http); its dead-letter queue has the suffix. */
+    public SaveEntriesQueue(SqsClient sqs, String queue, int maxBatchBytes, String deadLetterSuffix) {
         this.sqs = sqs;
         this.queue = queue;
         this.maxBatchBytes = maxBatchBytes;
+        this.deadLetterSuffix = deadLetterSuffix;
     }
 
     /** Whether {@code next} may join {@code batch}. A batch always takes its first message. */
@@ -61,34 +78,87 @@ public final class SaveEntriesQueue {
 
     public Sent send(List<EntryChange> batch) {
         if (batch.isEmpty()) {
-            return new Sent(0, List.of(), null);
+            return new Sent(0, List.of(), List.of(), null);
         }
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             EntryChange change = batch.get(i);
-            SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(change.body());
-            if (change.correlationId() != null) {
-                entry.messageAttributes(Map.of(Correlation.HEADER,
-                        MessageAttributeValue.builder().dataType("String").stringValue(change.correlationId()).build()));
-            }
-            entries.add(entry.build());
+            entries.add(SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(change.body())
+                    .messageAttributes(attributes(change)).build());
         }
         try {
             SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(url()).entries(entries));
             if (!response.hasFailed() || response.failed().isEmpty()) {
-                return new Sent(batch.size(), List.of(), null);
+                return new Sent(batch.size(), List.of(), List.of(), null);
             }
             List<BatchResultErrorEntry> failed = response.failed().stream()
                     .sorted(Comparator.comparingInt(entry -> Integer.parseInt(entry.id()))).toList();
             BatchResultErrorEntry first = failed.get(0);
             return new Sent(batch.size() - failed.size(), failed.stream().map(entry -> Integer.parseInt(entry.id())).toList(),
+                    failed.stream().filter(entry -> Boolean.TRUE.equals(entry.senderFault())).map(entry -> Integer.parseInt(entry.id())).toList(),
                     first.code() + (first.message() == null ? "" : ": " + first.message()));
         } catch (SdkException e) {
             if (e instanceof QueueDoesNotExistException) {
                 url = null;
             }
-            return new Sent(0, IntStream.range(0, batch.size()).boxed().toList(), e.getClass().getSimpleName() + ": " + Failures.describe(e));
+            return new Sent(0, IntStream.range(0, batch.size()).boxed().toList(), List.of(),
+                    e.getClass().getSimpleName() + ": " + Failures.describe(e));
         }
+    }
+
+    /**
+     * A message SQS refused for good: sent again as its keys only (saveEntries re-reads the item), else parked in the
+     * dead-letter queue with the stream position and the reason, so the shard's checkpoint can move past it.
+     * {@link Rescue#NOT_YET} when SQS could not be reached: the record stays before the checkpoint.
+     */
+    public Rescue rescue(EntryChange change, String shardId, String refusal) {
+        try {
+            if (!change.keysBody().equals(change.body())) {
+                try {
+                    sqs.sendMessage(b -> b.queueUrl(url()).messageBody(change.keysBody()).messageAttributes(attributes(change)));
+                    return Rescue.SENT_AS_KEYS;
+                } catch (AwsServiceException refused) {
+                    if (!isForGood(refused)) {
+                        return Rescue.NOT_YET;
+                    }
+                    refusal = refused.awsErrorDetails() == null ? refusal : refused.awsErrorDetails().errorCode() + ": " + refused.getMessage();
+                }
+            }
+            Map<String, MessageAttributeValue> attributes = new HashMap<>(attributes(change));
+            attributes.put(QueueContract.FAILURE_REASON, text("STREAM_RECORD_REFUSED"));
+            attributes.put(QueueContract.FAILURE_DETAIL, text(PiiRedactionFilter.redact(refusal)));
+            attributes.put(QueueContract.FAILED_WORKER, text(EnqueueEntries.CONSUMER));
+            attributes.put(SHARD_ID, text(shardId));
+            attributes.put(SEQUENCE_NUMBER, text(change.sequenceNumber()));
+            sqs.sendMessage(b -> b.queueUrl(deadLetterUrl()).messageBody(change.keysBody()).messageAttributes(attributes));
+            return Rescue.DEAD_LETTERED;
+        } catch (SdkException unreachable) {
+            return Rescue.NOT_YET;
+        }
+    }
+
+    private static boolean isForGood(AwsServiceException refused) {
+        return refused.statusCode() >= 400 && refused.statusCode() < 500 && !(refused instanceof QueueDoesNotExistException)
+                && refused.statusCode() != 403 && !refused.isThrottlingException();
+    }
+
+    private static Map<String, MessageAttributeValue> attributes(EntryChange change) {
+        return change.correlationId() == null ? Map.of() : Map.of(Correlation.HEADER, text(change.correlationId()));
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    private String deadLetterUrl() {
+        String known = deadLetterUrl;
+        if (known == null) {
+            known = queue.startsWith("http://") || queue.startsWith("https://")
+                    ? queue + deadLetterSuffix
+                    : sqs.getQueueUrl(b -> b.queueName(queue + deadLetterSuffix)).queueUrl();
+            deadLetterUrl = known;
+        }
+        return known;
     }
 
     private String url() {

@@ -89,8 +89,8 @@ public final class StreamReader {
         this.dynamo = dynamo;
         this.streams = streams;
         this.leases = new LeaseTable(dynamo, config.leaseTable(), config.consumer(), config.table());
-        this.queue = new SaveEntriesQueue(sqs, config.queue(), config.maxBatchBytes());
-        this.changes = new EntryChanges(json);
+        this.queue = new SaveEntriesQueue(sqs, config.queue(), config.maxBatchBytes(), config.deadLetterSuffix());
+        this.changes = new EntryChanges(json, config.maxMessageBytes());
         this.config = config;
         this.ownerId = ownerId;
         this.clock = clock;
@@ -299,8 +299,9 @@ public final class StreamReader {
             SaveEntriesQueue.Sent sent = queue.send(batch);
             poll.forwarded += sent.delivered();
             forwardedRecords.increment(sent.delivered());
-            if (!sent.complete()) {
-                int failedRecord = batchRecords.get(sent.firstFailure());
+            int firstWaiting = rescueRefusedForGood(shardId, batch, sent);
+            if (firstWaiting >= 0) {
+                int failedRecord = batchRecords.get(firstWaiting);
                 int failed = batch.size() - sent.delivered();
                 poll.failed += failed;
                 failedRecords.increment(failed);
@@ -350,6 +351,39 @@ public final class StreamReader {
             WorkerLog.info("Stream records forwarded to saveEntriesQueue", data);
         }
         return summary;
+    }
+
+    /**
+     * The messages of {@code batch} SQS refused for good go as their keys only, else to the dead-letter queue, so no
+     * record holds its shard; answers the index of the first refused message still waiting (SQS could not take it
+     * now), -1 when none is.
+     */
+    private int rescueRefusedForGood(String shardId, List<EntryChange> batch, SaveEntriesQueue.Sent sent) {
+        for (int index : sent.refused()) {
+            if (!sent.refusedForGood().contains(index)) {
+                return index;
+            }
+            EntryChange change = batch.get(index);
+            SaveEntriesQueue.Rescue rescue = queue.rescue(change, shardId, String.valueOf(sent.error()));
+            Map<String, Object> data = Map.of("shardId", shardId, "sequenceNumber", change.sequenceNumber(), "error", String.valueOf(sent.error()));
+            switch (rescue) {
+                case SENT_AS_KEYS -> {
+                    poll.forwarded++;
+                    forwardedRecords.increment();
+                    WorkerLog.warn("saveEntriesQueue refused a stream record: sent as its entry's keys (saveEntries re-reads the item)", data);
+                }
+                case DEAD_LETTERED -> {
+                    poll.failed++;
+                    failedRecords.increment();
+                    WorkerLog.error("saveEntriesQueue refused a stream record for good: parked in its dead-letter queue, the checkpoint "
+                            + "moves past it (README \"Stream records SQS refuses\")", data);
+                }
+                case NOT_YET -> {
+                    return index;
+                }
+            }
+        }
+        return -1;
     }
 
     /** An unexpected failure of a poll: forget the iterators, so the next poll starts again from the checkpoints. */

@@ -17,10 +17,13 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
  *                        that the stream retains, never skipping) or LATEST (only what comes next)
  * @param discoverShardsEveryPolls how many polls between two DescribeStream (also after a shard ended)
  * @param maxBatchBytes SQS' limit on a SendMessageBatch payload
+ * @param maxMessageBytes the queue's MaximumMessageSize: a larger message goes as its entry's keys only
+ * @param deadLetterSuffix the queue's dead-letter queue is its name with this suffix: where records SQS refuses
+ *                         for good are parked
  */
 public record StreamReaderConfig(String table, String leaseTable, String consumer, String queue, Duration leaseDuration,
                                  int maxRecordsPerShard, ShardIteratorType initialPosition, int discoverShardsEveryPolls,
-                                 int maxBatchBytes) {
+                                 int maxBatchBytes, int maxMessageBytes, String deadLetterSuffix) {
 
     public StreamReaderConfig {
         if (initialPosition != ShardIteratorType.TRIM_HORIZON && initialPosition != ShardIteratorType.LATEST) {
@@ -33,6 +36,6 @@ public record StreamReaderConfig(String table, String leaseTable, String consume
 
     public StreamReaderConfig withConsumer(String otherConsumer, String otherQueue) {
         return new StreamReaderConfig(table, leaseTable, otherConsumer, otherQueue, leaseDuration, maxRecordsPerShard,
-                initialPosition, discoverShardsEveryPolls, maxBatchBytes);
+                initialPosition, discoverShardsEveryPolls, maxBatchBytes, maxMessageBytes, deadLetterSuffix);
     }
 }

@@ -37,9 +37,11 @@
  * <li><b>Checkpoint.</b> After each batch SQS took in full, the shard's checkpoint item
  * ({@code stream-checkpoint#enqueueEntries#<streamArn>#<shardId>}: last sequence number forwarded or skipped, and
  * {@code finished} at SHARD_END) is written in one DynamoDB transaction with a condition check that the lease item
- * still carries this reader's token (fencing). When SQS refuses part of a batch ({@code Failed} entries) or all of it,
- * the checkpoint moves only up to the record before the first refused message, the shard's iterator is dropped, and
- * the next poll reads again from there. Checkpoint items carry {@code expiresAt} (2 days on) for a TTL, so those of
+ * still carries this reader's token (fencing). A message SQS refuses for good (a sender fault: its contents, its
+ * size) is sent again as its entry's keys only, else parked in saveEntriesQueue-dlq with its shard, sequence number
+ * and reason, and counts as sent. When SQS cannot take part of a batch now ({@code Failed} entries that are not the
+ * message's fault) or any of it, the checkpoint moves only up to the record before the first such message, the
+ * shard's iterator is dropped, and the next poll reads again from there. Checkpoint items carry {@code expiresAt} (2 days on) for a TTL, so those of
  * trimmed shards go away.</li>
  * <li><b>Report.</b> One log line per poll that read records (read, forwarded, skipped, failed, shards, lagMs);
  * metrics {@code regworkers.stream.records{outcome=forwarded|skipped|failed}}, the gauge
@@ -60,8 +62,12 @@
  * stops reading within the poll; it cannot move a checkpoint any more. While the lease table cannot be reached, a
  * holder reads nothing (it does not know whether it still holds the lease). Long polls renew the lease between
  * batches once a third of it has passed.</li>
- * <li><b>SQS refuses or is down</b>: the checkpoint stays before the first unsent record; the records are read again
- * next poll (the lag gauge grows, each refusal is logged as an error). Nothing is skipped.</li>
+ * <li><b>SQS fails or is down</b>: the checkpoint stays before the first unsent record; the records are read again
+ * next poll (the lag gauge grows, each failure is logged as an error). Nothing is skipped.</li>
+ * <li><b>SQS refuses a record for good</b>: no record may hold its shard. Characters SQS refuses are escaped in the
+ * JSON before sending, a message over {@code replication.stream.max-message-bytes} goes as the entry's keys, a
+ * message refused anyway goes as its keys or to the dead-letter queue (README "Stream records SQS refuses"); the
+ * checkpoint moves past it in the same poll.</li>
  * <li>The lease holder's clock decides when it renews; another replica's clock decides when the lease has expired.
  * Clock skew well below the lease duration is harmless; beyond that two readers can overlap, which costs duplicates,
  * never a skipped record, because checkpoints are fenced.</li>

@@ -70,6 +70,11 @@ final class Arrivals {
         return count(user, operation) > 0;
     }
 
+    /** The bodies that arrived for {@code user}, in order. */
+    synchronized List<JsonNode> bodies(String user) {
+        return arrivals.stream().filter(a -> a.user().equals(user)).map(Arrival::body).toList();
+    }
+
     synchronized List<Arrival> all() {
         return List.copyOf(arrivals);
     }

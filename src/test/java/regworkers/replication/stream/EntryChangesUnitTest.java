@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
 class EntryChangesUnitTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final EntryChanges changes = new EntryChanges(JSON);
+    private final EntryChanges changes = new EntryChanges(JSON, 262_144);
 
     /** The seed's enqueueEntries stream event (api-usage.md, "DynamoDB Stream Records"). */
     private static final String SEED_EVENT = """
@@ -176,7 +176,7 @@ class EntryChangesUnitTest {
 
     @Test
     void aBatchTakesAtMostTenMessagesAndItsByteLimit() {
-        SaveEntriesQueue queue = new SaveEntriesQueue(null, "q", 1000);
+        SaveEntriesQueue queue = new SaveEntriesQueue(null, "q", 1000, "-dlq");
         EntryChange small = new EntryChange("INSERT", "x".repeat(50), "c", "1");
         EntryChange large = new EntryChange("INSERT", "x".repeat(600), "c", "2");
         List<EntryChange> nine = java.util.Collections.nCopies(9, small);

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
@@ -12,6 +13,9 @@ import software.amazon.awssdk.services.sqs.model.GetQueueUrlResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.InvalidMessageContentsException;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * The real SQS client, except that the messages a predicate picks are refused the way SQS refuses entries of a
@@ -21,6 +25,7 @@ final class FlakySqs implements SqsClient {
 
     private final SqsClient real;
     private volatile Predicate<String> refuse = body -> false;
+    private volatile Predicate<String> refuseForGood = body -> false;
     private volatile Consumer<SendMessageBatchRequest> beforeSend = request -> { };
 
     FlakySqs(SqsClient real) {
@@ -31,12 +36,18 @@ final class FlakySqs implements SqsClient {
         this.refuse = refuse;
     }
 
+    /** Bodies SQS refuses for their contents (a sender fault), in batches and alone; its dead-letter queues take anything. */
+    void refuseForGood(Predicate<String> refuse) {
+        this.refuseForGood = refuse;
+    }
+
     void beforeSend(Consumer<SendMessageBatchRequest> hook) {
         this.beforeSend = hook;
     }
 
     void heal() {
         refuse = body -> false;
+        refuseForGood = body -> false;
         beforeSend = request -> { };
     }
 
@@ -49,6 +60,9 @@ final class FlakySqs implements SqsClient {
             if (refuse.test(entry.messageBody())) {
                 refused.add(BatchResultErrorEntry.builder().id(entry.id()).code("InternalError").senderFault(false)
                         .message("refused by the test").build());
+            } else if (refuseForGood.test(entry.messageBody())) {
+                refused.add(BatchResultErrorEntry.builder().id(entry.id()).code("InvalidMessageContents").senderFault(true)
+                        .message("refused for good by the test").build());
             } else {
                 passed.add(entry);
             }
@@ -62,6 +76,16 @@ final class FlakySqs implements SqsClient {
         List<BatchResultErrorEntry> failed = new ArrayList<>(sent.failed());
         failed.addAll(refused);
         return sent.toBuilder().failed(failed).build();
+    }
+
+    @Override
+    public SendMessageResponse sendMessage(SendMessageRequest request) {
+        if (!request.queueUrl().endsWith("-dlq") && refuseForGood.test(request.messageBody())) {
+            throw InvalidMessageContentsException.builder().statusCode(400).message("refused for good by the test")
+                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidMessageContents").errorMessage("refused for good by the test").build())
+                    .build();
+        }
+        return real.sendMessage(request);
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,7 +28,9 @@ import software.amazon.awssdk.services.dynamodb.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import support.DemandTableEntries;
+import support.Queues;
 
 /**
  * Plain stream reader instances on the real DynamoDB Local stream and fauxqs, each test with its own consumer name
@@ -96,6 +99,67 @@ class StreamReaderTest {
         assertEquals(1, arrivals.count("u1", "INSERT"), "u1 was before the checkpoint: never sent again");
         assertEquals(1, arrivals.count("u2", "INSERT"));
         assertTrue(arrivals.count("u3", "INSERT") >= 1);
+    }
+
+    @Test
+    void aRecordWithCharactersSqsRefusesTravelsEscapedAndHoldsNothing() throws Exception {
+        StreamReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
+        catchUp(reader);
+        // DynamoDB stores U+FFFF and an unpaired surrogate; SQS refuses both in a message body (InvalidMessageContents)
+        entries.put(campaign, "odd", true, item -> item.put("fields", AttributeValue.fromS("{\"note\":\"a\uffffb\ud800c\"}")));
+        entries.put(campaign, "normal", true);
+        pollUntil(reader, () -> arrivals.has("odd", "INSERT") && arrivals.has("normal", "INSERT"));
+        catchUp(reader);
+        arrivals.receive();
+        assertEquals(1, arrivals.count("odd", "INSERT"), "sent once: the checkpoint moved past it");
+        assertEquals(1, arrivals.count("normal", "INSERT"));
+        String fields = arrivals.bodies("odd").get(0).path("entry").path("fields").asText();
+        assertEquals("{\"note\":\"a\uffffb\ud800c\"}", fields, "the characters arrive as they are stored");
+    }
+
+    @Test
+    void aRecordOverTheQueuesMessageSizeGoesAsItsKeys() {
+        StreamReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
+        catchUp(reader);
+        entries.put(campaign, "large", true, item -> item.put("fields", AttributeValue.fromS("{\"note\":\"" + "x".repeat(300_000) + "\"}")));
+        entries.put(campaign, "normal", true);
+        pollUntil(reader, () -> arrivals.has("large", "INSERT") && arrivals.has("normal", "INSERT"));
+        catchUp(reader);
+        arrivals.receive();
+        assertEquals(1, arrivals.count("large", "INSERT"));
+        assertEquals(1, arrivals.count("normal", "INSERT"));
+        JsonNode large = arrivals.bodies("large").get(0).path("entry");
+        assertEquals("USER#large", large.path("sk").asText(), "the keys saveEntries reads the item by");
+        assertFalse(large.has("fields"), "only the keys: " + large);
+        assertTrue(arrivals.bodies("normal").get(0).path("entry").has("fields"), "a record that fits goes whole");
+    }
+
+    @Test
+    void aRecordSqsRefusesForGoodGoesAsItsKeysElseToTheDeadLetterQueueAndTheShardMovesOn() {
+        FlakySqs flaky = new FlakySqs(sqs);
+        StreamReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
+        catchUp(reader);
+        // u1's whole body is refused, its keys are taken; u2 is refused in any form
+        flaky.refuseForGood(body -> (body.contains("USER#u1") && body.contains("fields")) || body.contains("USER#u2"));
+        entries.put(campaign, "u1", true);
+        entries.put(campaign, "u2", true);
+        entries.put(campaign, "u3", true);
+        pollUntil(reader, () -> arrivals.has("u1", "INSERT") && arrivals.has("u3", "INSERT"));
+        catchUp(reader);
+        arrivals.receive();
+        assertEquals(1, arrivals.count("u1", "INSERT"), "u1 as its keys, once");
+        assertFalse(arrivals.bodies("u1").get(0).path("entry").has("fields"));
+        assertEquals(0, arrivals.count("u2", "INSERT"));
+        assertEquals(1, arrivals.count("u3", "INSERT"), "the record behind the refused one, once: the checkpoint moved on");
+
+        List<Message> parked = new Queues(stack).drain(queueUrl.substring(queueUrl.lastIndexOf('/') + 1) + "-dlq", Duration.ofSeconds(2));
+        assertEquals(1, parked.size(), "u2 parked in the dead-letter queue");
+        Message u2 = parked.get(0);
+        assertTrue(u2.body().contains("USER#u2"), u2.body());
+        assertEquals("STREAM_RECORD_REFUSED", Queues.attribute(u2, "failureReason"));
+        assertTrue(Queues.attribute(u2, "failureDetail").contains("InvalidMessageContents"), Queues.attribute(u2, "failureDetail"));
+        assertFalse(Queues.attribute(u2, "sequenceNumber").isBlank());
+        assertFalse(Queues.attribute(u2, "shardId").isBlank());
     }
 
     @Test
@@ -172,7 +236,7 @@ class StreamReaderTest {
     private StreamReader reader(String owner, SqsClient client, software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams,
                                 String queue) {
         StreamReaderConfig config = new StreamReaderConfig(DemandTableEntries.TABLE, LEASE_TABLE, consumer, queue,
-                Duration.ofSeconds(10), 500, ShardIteratorType.TRIM_HORIZON, 1, 262_144);
+                Duration.ofSeconds(10), 500, ShardIteratorType.TRIM_HORIZON, 1, 262_144, 262_144, "-dlq");
         StreamReader reader = new StreamReader(dynamo, streams, client, JSON, owner + "-" + UUID.randomUUID(), Clock.systemUTC(),
                 config, new SimpleMeterRegistry());
         readers.add(reader);
