@@ -12,10 +12,10 @@ mkdir -p "$target"
 
 if [ ! -f "$target/fauxqs/node_modules/fauxqs/package.json" ]; then
   rm -rf "$target/fauxqs" && mkdir -p "$target/fauxqs"
-  cp "$here/fauxqs/package.json" "$here/fauxqs/package-lock.json" "$here/fauxqs/start.mjs" "$target/fauxqs/"
+  cp "$here/fauxqs/package.json" "$here/fauxqs/package-lock.json" "$here/fauxqs/start.mjs" "$here/fauxqs/query-protocol.mjs" "$target/fauxqs/"
   (cd "$target/fauxqs" && npm ci --no-audit --no-fund --loglevel=error --engine-strict=false >/dev/null)
 fi
-cp "$here/fauxqs/start.mjs" "$target/fauxqs/start.mjs"
+cp "$here/fauxqs/start.mjs" "$here/fauxqs/query-protocol.mjs" "$target/fauxqs/"
 
 for server in dynamodb kafka; do
   if [ ! -f "$target/$server/READY" ]; then

@@ -84,6 +84,16 @@ final class FaultPipelines {
         void faultInPlace() {
         }
 
+        /** How long everything may take to land after the fault and the load; by default the suite's. */
+        Duration drainDeadline(Duration suiteDefault) {
+            return suiteDefault;
+        }
+
+        /** How often {@link #landed} is asked while draining (it may read a whole table). */
+        Duration landedPollInterval() {
+            return Duration.ofMillis(200);
+        }
+
         @Override
         public void close() {
         }
@@ -413,7 +423,12 @@ final class FaultPipelines {
                 Thread scorer = new Thread(() -> {
                     for (int i = 0; i < good.size(); i++) {
                         while (registered.get() <= Math.min(good.size() - 1, i + 500)) {
-                            Thread.onSpinWait();
+                            try {
+                                Thread.sleep(5);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
                         }
                         String id = good.get(i);
                         stack.dynamo().updateItem(b -> b.tableName("demand-table")
@@ -433,6 +448,18 @@ final class FaultPipelines {
                 registered.set(Integer.MAX_VALUE);
                 scorer.join();
                 sendAll(stack, "saveEntriesQueue", poison.stream().map(id -> "{\"entry\": {\"globalUserId\": \"" + id).toList());
+            }
+
+            // 20 000 entries, each written twice and, where replicas raced, flagged again once: ~60 000 replications
+            // on DynamoDB Local, whose stream slows as it fills
+            @Override
+            Duration drainDeadline(Duration suiteDefault) {
+                return Duration.ofMinutes(12);
+            }
+
+            @Override
+            Duration landedPollInterval() {
+                return Duration.ofSeconds(10);
             }
 
             @Override

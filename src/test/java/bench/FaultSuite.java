@@ -209,14 +209,14 @@ final class FaultSuite {
                     Stats.seconds(faultEnded - sendStarted), pipeline.landed().size(), good.size());
             // drained: from the end of the fault, or of the load if it was still coming in, until everything landed
             long drainFrom = Math.max(faultEnded, sending.join());
-            long deadline = drainFrom + DRAIN_DEADLINE.toNanos();
+            long deadline = drainFrom + pipeline.drainDeadline(DRAIN_DEADLINE).toNanos();
             long drainedAt = -1;
             while (System.nanoTime() < deadline) {
                 if (pipeline.landed().keySet().containsAll(good)) {
                     drainedAt = System.nanoTime();
                     break;
                 }
-                Thread.sleep(200);
+                Thread.sleep(pipeline.landedPollInterval().toMillis());
             }
             Thread.sleep(5_000); // late duplicates and dead letters
             Map<String, Integer> landed = pipeline.landed();

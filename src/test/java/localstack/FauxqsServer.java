@@ -7,13 +7,19 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-/** SQS and SNS on one endpoint (fauxqs on Node), so SNS really delivers into SQS. */
+/**
+ * SQS and SNS on one endpoint (fauxqs on Node), so SNS really delivers into SQS. With {@code queryProtocol} (the local
+ * run) the endpoint also speaks SQS' query protocol, which Debian's AWS CLI sends (local/fauxqs/query-protocol.mjs).
+ */
 final class FauxqsServer extends LocalServer {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
-    FauxqsServer(int port) {
+    private final boolean queryProtocol;
+
+    FauxqsServer(int port, boolean queryProtocol) {
         super("fauxqs", port);
+        this.queryProtocol = queryProtocol;
     }
 
     @Override
@@ -23,7 +29,12 @@ final class FauxqsServer extends LocalServer {
 
     @Override
     protected List<String> command() {
-        return List.of("node", LocalPaths.serversDir().resolve("fauxqs/start.mjs").toString(), String.valueOf(port));
+        List<String> command = new java.util.ArrayList<>(List.of("node", LocalPaths.serversDir().resolve("fauxqs/start.mjs").toString(),
+                String.valueOf(port)));
+        if (queryProtocol) {
+            command.add("--query-protocol");
+        }
+        return command;
     }
 
     @Override

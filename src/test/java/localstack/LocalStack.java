@@ -52,7 +52,8 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> clients = new ArrayList<>();
 
     private LocalStack(Ports ports) {
-        fauxqs = new FauxqsServer(ports.aws());
+        // the local run's endpoint serves people's shells too (Debian's AWS CLI speaks SQS' query protocol)
+        fauxqs = new FauxqsServer(ports.aws(), ports.equals(Ports.LOCAL_RUN));
         dynamodb = new DynamoDbLocalServer(ports.dynamodb());
         kafka = new KafkaServer(ports.kafka());
         redis = new RedisServer(ports.redis());
@@ -158,30 +159,48 @@ public final class LocalStack implements AutoCloseable {
         };
     }
 
+    /** One client per kind for the stack's life (each call used to build one: a long run ran out of sockets). */
     public synchronized SqsClient sqs() {
-        return remember(SqsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                .endpointOverride(URI.create(fauxqs.endpoint())).build());
+        if (sqs == null) {
+            sqs = remember(SqsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                    .endpointOverride(URI.create(fauxqs.endpoint())).build());
+        }
+        return sqs;
     }
 
     public synchronized SnsClient sns() {
-        return remember(SnsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                .endpointOverride(URI.create(fauxqs.endpoint())).build());
+        if (sns == null) {
+            sns = remember(SnsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                    .endpointOverride(URI.create(fauxqs.endpoint())).build());
+        }
+        return sns;
     }
 
     public synchronized DynamoDbClient dynamo() {
-        return remember(DynamoDbClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                .endpointOverride(URI.create(dynamodb.endpoint())).build());
+        if (dynamo == null) {
+            dynamo = remember(DynamoDbClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                    .endpointOverride(URI.create(dynamodb.endpoint())).build());
+        }
+        return dynamo;
     }
 
     /** The streams of DynamoDB Local's tables (served on its DynamoDB endpoint). */
     public synchronized DynamoDbStreamsClient dynamoStreams() {
-        return remember(DynamoDbStreamsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                .endpointOverride(URI.create(dynamodb.endpoint())).build());
+        if (dynamoStreams == null) {
+            dynamoStreams = remember(DynamoDbStreamsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
+                    .endpointOverride(URI.create(dynamodb.endpoint())).build());
+        }
+        return dynamoStreams;
     }
 
     private static StaticCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY));
     }
+
+    private SqsClient sqs;
+    private SnsClient sns;
+    private DynamoDbClient dynamo;
+    private DynamoDbStreamsClient dynamoStreams;
 
     private <T extends AutoCloseable> T remember(T client) {
         clients.add(client);
@@ -198,6 +217,10 @@ public final class LocalStack implements AutoCloseable {
             }
         }
         clients.clear();
+        sqs = null;
+        sns = null;
+        dynamo = null;
+        dynamoStreams = null;
         standIns.close();
         CompletableFuture.allOf(
                 CompletableFuture.runAsync(fauxqs::close),
@@ -221,12 +244,48 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** The queue subscribed to the notifications topic in the local run, as the downstream sender's would be. */
+    public static final String DEMO_NOTIFICATIONS_QUEUE = "demo-notifications";
+
+    /**
+     * The selection example's entrants, registered in demand-table as the registration service would; waits until the
+     * running app has replicated them all to the entry service (the stream, enqueueEntries, saveEntries), so the
+     * README's selection example ranks all of them and writes their verdicts.
+     */
+    private static void registerSelectionEntrants(LocalStack stack) throws InterruptedException {
+        List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
+        for (int i = 0; i < DemoData.SELECTION_ENTRANTS; i++) {
+            int index = i;
+            writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(
+                    p -> p.item(DemoData.selectionEntrant(index))).build());
+            if (writes.size() == 25 || i == DemoData.SELECTION_ENTRANTS - 1) {
+                var batch = Map.of("demand-table", List.copyOf(writes));
+                var unprocessed = stack.dynamo().batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
+                while (unprocessed != null && !unprocessed.isEmpty()) {
+                    var retry = unprocessed;
+                    unprocessed = stack.dynamo().batchWriteItem(b -> b.requestItems(retry)).unprocessedItems();
+                }
+                writes.clear();
+            }
+        }
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+        while (stack.standIns().entry().entries(DemoData.SELECTION_CAMPAIGN_ID).size() < DemoData.SELECTION_ENTRANTS
+                && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        System.out.printf("demo: %d entrants of %s registered in demand-table, %d replicated to the entry service%n",
+                DemoData.SELECTION_ENTRANTS, DemoData.SELECTION_CAMPAIGN_ID,
+                stack.standIns().entry().entries(DemoData.SELECTION_CAMPAIGN_ID).size());
+    }
+
     private static void runLocally(String[] args) throws Exception {
         Path appJar = Path.of(args.length > 0 ? args[0] : "target/quarkus-app/quarkus-run.jar");
         long started = System.nanoTime();
         LocalStack stack = start(Ports.LOCAL_RUN);
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
-        DemoData.seed(stack.standIns());
+        DemoData.seedLocalRun(stack.standIns());
+        // what the downstream notification sender would receive (README "Notification")
+        stack.subscribeTestQueue("notifications", DEMO_NOTIFICATIONS_QUEUE);
 
         List<String> command = new ArrayList<>(List.of(LocalPaths.javaExecutable().toString(), "-Xmx512m",
                 "-Dquarkus.profile=local"));
@@ -238,6 +297,7 @@ public final class LocalStack implements AutoCloseable {
         Process appProcess = app.start();
         Runtime.getRuntime().addShutdownHook(new Thread(appProcess::destroy, "app-stop"));
         awaitHealthy("http://127.0.0.1:8080/q/health/ready", appProcess);
+        registerSelectionEntrants(stack);
 
         System.out.printf("""
 

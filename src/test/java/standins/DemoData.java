@@ -24,16 +24,58 @@ public final class DemoData {
     private DemoData() {
     }
 
+    /** For the tests: the selection example's entrants exist only as the entry service's scoring records. */
     public static void seed(StandIns standIns) {
+        seedCampaigns(standIns);
+        if (standIns.entry().seededScoringRecords(SELECTION_CAMPAIGN_ID, SELECTION_MARKET) == 0) {
+            standIns.entry().seedScoringRecords(SELECTION_CAMPAIGN_ID, SELECTION_MARKET, SELECTION_ENTRANTS, 123);
+        }
+    }
+
+    /**
+     * For the local run: the campaigns, invites and code pools, and the selection example's market due for
+     * notification as soon as it is selected. Its entrants are registered in demand-table by
+     * {@link #selectionEntrant} (the stream replicates them to the entry service), so a selection writes verdicts.
+     */
+    public static void seedLocalRun(StandIns standIns) {
+        seedCampaigns(standIns);
+        ObjectNode selection = selectionCampaign(Instant.now());
+        ((ObjectNode) selection.get("markets").get(0)).put("notifyAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        standIns.campaign().seedCampaign(selection);
+    }
+
+    private static void seedCampaigns(StandIns standIns) {
         standIns.campaign().seedCampaign(campaign(Instant.now()));
         standIns.campaign().seedInvite(CAMPAIGN_ID, INVITED_USER);
         standIns.code().seedCodePool(CAMPAIGN_ID, MARKET_A, CODES_PER_MARKET);
         standIns.code().seedCodePool(CAMPAIGN_ID, MARKET_B, CODES_PER_MARKET);
-        if (standIns.entry().seededScoringRecords(SELECTION_CAMPAIGN_ID, SELECTION_MARKET) == 0) {
-            standIns.campaign().seedCampaign(selectionCampaign(Instant.now()));
-            standIns.entry().seedScoringRecords(SELECTION_CAMPAIGN_ID, SELECTION_MARKET, SELECTION_ENTRANTS, 123);
-            standIns.code().seedCodePool(SELECTION_CAMPAIGN_ID, SELECTION_MARKET, 2 * SELECTION_CAPACITY);
+        standIns.campaign().seedCampaign(selectionCampaign(Instant.now()));
+        standIns.code().seedCodePool(SELECTION_CAMPAIGN_ID, SELECTION_MARKET, 2 * SELECTION_CAPACITY);
+    }
+
+    /**
+     * Entrant {@code index} of the selection example as the registration service writes it to demand-table: chose
+     * the market, scored (1 in 50 unscored, as retryScore has yet to score them), flagged for replication.
+     */
+    public static java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> selectionEntrant(int index) {
+        var item = new java.util.LinkedHashMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>();
+        String user = "fan-" + index;
+        item.put("pk", av("CAMPAIGN#" + SELECTION_CAMPAIGN_ID));
+        item.put("sk", av("USER#" + user));
+        item.put("campaignId", av(SELECTION_CAMPAIGN_ID));
+        item.put("globalUserId", av(user));
+        item.put("fields", av("{\"markets\":[\"" + SELECTION_MARKET + "\"],\"ticket_count\":2}"));
+        if (index % 50 != 0) {
+            item.put("score", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Integer.toString(100 + (index * 7919) % 900)));
         }
+        item.put("needsReplication", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true));
+        item.put("createdAt", av("2024-01-10T12:00:00Z"));
+        item.put("updatedAt", av("2024-01-10T12:00:00Z"));
+        return item;
+    }
+
+    private static software.amazon.awssdk.services.dynamodb.model.AttributeValue av(String text) {
+        return software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(text);
     }
 
     /** The campaign of the seed's selection example: registration closed yesterday, one market of 100 winners. */

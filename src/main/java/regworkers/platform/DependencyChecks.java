@@ -17,13 +17,13 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.platform.services.Service;
+import regworkers.platform.services.ServiceBreakers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -42,7 +42,7 @@ public class DependencyChecks {
     @Inject
     DynamoDbClient dynamodb;
     @Inject
-    CamelContext camel;
+    ServiceBreakers breakers;
     @ConfigProperty(name = "kafka.brokers")
     String kafkaBrokers;
     @ConfigProperty(name = "dynamodb.table")
@@ -107,12 +107,7 @@ public class DependencyChecks {
     }
 
     private boolean breakerOpen(Worker.Dependency dependency) {
-        if (!dependency.name().endsWith("_SERVICE")) {
-            return false;
-        }
-        ResilienceProcessor breaker = camel.getProcessor("service-" + serviceName(dependency) + "-breaker", ResilienceProcessor.class);
-        String state = breaker == null ? null : breaker.getCircuitBreakerState();
-        return state != null && state.contains("OPEN") && !state.contains("HALF_OPEN");
+        return dependency.name().endsWith("_SERVICE") && breakers.isOpen(Service.of(dependency));
     }
 
     private static String serviceName(Worker.Dependency dependency) {

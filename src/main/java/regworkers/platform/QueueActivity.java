@@ -35,6 +35,11 @@ public class QueueActivity {
         return processed == null ? 0 : processed.sum();
     }
 
+    /** Every outcome's counter of a worker, at 0 from the start: dashboards and alerts see a series before the first event. */
+    void expect(Worker worker) {
+        OUTCOMES.forEach(outcome -> metrics.counter("regworkers.messages", "worker", worker.id(), "outcome", outcome));
+    }
+
     void count(String worker, String outcome) {
         if ("processed".equals(outcome)) {
             processedByWorker.computeIfAbsent(worker, w -> new LongAdder()).increment();

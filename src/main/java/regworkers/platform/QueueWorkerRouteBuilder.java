@@ -17,6 +17,12 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
     protected QueueContract queueContract;
     @Inject
     QueueConsumers consumers;
+    @Inject
+    QueueActivity activity;
+    @Inject
+    QueueDepths depths;
+    @Inject
+    WorkerSelection selection;
     @ConfigProperty(name = "queue.worker-threads")
     int workerThreads;
     @ConfigProperty(name = "queue.max-unsettled")
@@ -31,6 +37,10 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
      */
     protected RouteDefinition fromQueue(String queue, String routeId, Worker worker) {
         consumers.register(routeId, worker);
+        if (selection.runs(worker)) {
+            activity.expect(worker);
+            depths.watch(getContext().resolvePropertyPlaceholders(queue));
+        }
         RouteDefinition route = from("aws2-sqs:" + queue
                 + "?deleteAfterRead=false&attributeNames=All&messageAttributeNames=All&extendMessageVisibility=false"
                 + "&visibilityTimeout={{queue.visibility-timeout-seconds}}"

@@ -59,7 +59,10 @@ public class WorkerInvocations {
             return problem(exchange, Failures.isPermanent(result.getException()) ? 422 : 502,
                     Failures.reason(result.getException()) + ": " + Failures.describe(result.getException()));
         }
-        return Map.of("worker", name, "result", asJson(result.getMessage().getBody()));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("worker", name);
+        answer.put("result", asJson(result.getMessage().getBody()));
+        return answer;
     }
 
     /** A worker's result as the caller reads it: JSON text as the JSON it holds, anything else as it is (or its text). */

@@ -6,15 +6,19 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
 import regworkers.platform.Worker;
+import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.WorkerLog;
 
@@ -24,9 +28,30 @@ import regworkers.platform.WorkerLog;
 public class EligibilityResponses {
 
     static final String CORRELATION_HEADER = "x-correlation-id";
+    static final String ANSWERS = "regworkers.eligibility.answers";
+    static final String ELIGIBLE = "ELIGIBLE";
 
     @Inject
     ObjectMapper json;
+    @Inject
+    MeterRegistry metrics;
+    @Inject
+    WorkerSelection selection;
+
+    /** Every decision's counter at 0 from the start (dashboards and alerts see the series before the first request). */
+    void expectAnswers(@Observes StartupEvent startup) {
+        if (selection.runs(Worker.CHECK_ELIGIBILITY)) {
+            count(ELIGIBLE);
+            for (Reason reason : Reason.values()) {
+                metrics.counter(ANSWERS, "reason", reason.name());
+            }
+        }
+    }
+
+    /** {@code regworkers_eligibility_answers_total{reason}}: ELIGIBLE, a seed reason, or a client error's code. */
+    private void count(String reason) {
+        metrics.counter(ANSWERS, "reason", reason).increment();
+    }
 
     /** The caller's correlation id (or AppSync's request id), else a new one; answered back in a header. */
     public void begin(Exchange exchange) {
@@ -51,6 +76,7 @@ public class EligibilityResponses {
             data.put("detail", eligibility.detail());
         }
         WorkerLog.info(eligibility.isEligible() ? "Eligible" : "Not eligible: " + eligibility.reason(), data);
+        count(eligibility.isEligible() ? ELIGIBLE : eligibility.reason().name());
         return respond(exchange, 200, eligibility.toJson(json));
     }
 
@@ -61,6 +87,7 @@ public class EligibilityResponses {
             body.put("field", error.field());
         }
         WorkerLog.info("Request refused: " + error.error(), Map.of("status", error.status(), "problem", error.getMessage()));
+        count(error.error());
         return respond(exchange, error.status(), body);
     }
 
@@ -70,6 +97,7 @@ public class EligibilityResponses {
         String correlationId = Correlation.of(exchange);
         WorkerLog.error("Eligibility check failed", Map.of("reason", Failures.reason(failure), "error", Failures.describe(failure)));
         Eligibility answer = Eligibility.ineligible(Reason.INTERNAL_SERVER_ERROR, null, Map.of("correlationId", correlationId));
+        count(Reason.INTERNAL_SERVER_ERROR.name());
         return respond(exchange, 500, answer.toJson(json));
     }
 

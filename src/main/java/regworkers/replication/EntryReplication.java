@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -19,13 +20,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
 import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
+import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
@@ -58,6 +62,16 @@ public class EntryReplication {
     ObjectMapper json;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    WorkerSelection selection;
+
+    /** Every outcome's counter at 0 from the start, so the dashboard (ops/) has its series before the first entry. */
+    void expectCounters(@Observes StartupEvent startup) {
+        if (selection.runs(Worker.SAVE_ENTRIES)) {
+            List.of("stale", "replicated", "superseded", "deleted", "converged")
+                    .forEach(outcome -> metrics.counter("regworkers.entries", "outcome", outcome));
+        }
+    }
 
     Clock clock = Clock.systemUTC();
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -16,12 +17,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.notification.NotificationTargets;
 import regworkers.platform.Correlation;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.Worker;
+import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -53,6 +56,15 @@ public class MarketSelections {
     NotificationTargets notifications;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    WorkerSelection selection;
+
+    /** The counter at 0 from the start, so its alert (ops/prometheus) has a series before the first event. */
+    void expectCounter(@Observes StartupEvent startup) {
+        if (selection.runs(Worker.ENQUEUE_MARKET_SELECTIONS)) {
+            metrics.counter("regworkers.selection.code.shortfall");
+        }
+    }
     @ConfigProperty(name = "selection.page-size")
     int pageSize;
     @ConfigProperty(name = "selection.message-size")

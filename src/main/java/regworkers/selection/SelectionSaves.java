@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -20,8 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import regworkers.platform.PermanentFailure;
+import regworkers.platform.Worker;
+import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -51,6 +55,15 @@ public class SelectionSaves {
     Verdicts verdicts;
     @Inject
     MeterRegistry metrics;
+    @Inject
+    WorkerSelection selection;
+
+    /** The counter at 0 from the start, so its alert (ops/prometheus) has a series before the first event. */
+    void expectCounter(@Observes StartupEvent startup) {
+        if (selection.runs(Worker.SAVE_SELECTIONS)) {
+            metrics.counter("regworkers.selection.code.conflicts");
+        }
+    }
 
     Clock clock = Clock.systemUTC();
 
