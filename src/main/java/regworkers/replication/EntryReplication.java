@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import regworkers.platform.EntryItems;
 import regworkers.platform.Correlation;
 import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -18,7 +19,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import regworkers.notification.NotificationTargets;
+import regworkers.platform.markets.Selection;
+import regworkers.platform.markets.MarketSelected;
+import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.Correlation;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.Worker;
@@ -50,7 +53,7 @@ public class MarketSelections {
     @Inject
     SelectionStats stats;
     @Inject
-    NotificationTargets notifications;
+    Event<MarketSelected> selected;
     @Inject
     MeterRegistry metrics;
     @ConfigProperty(name = "selection.page-size")
@@ -171,7 +174,7 @@ public class MarketSelections {
     public String emitted(SelectionRun run) throws JsonProcessingException {
         runs.markEmitted(run);
         stats.schedule(run.request().campaignId());
-        notifications.register(run.request());
+        selected.fire(new MarketSelected(run.request()));
         Map<String, Object> summary = run.summary();
         WorkerLog.info(run.selected() ? "Selections emitted again" : "Market selected", summary);
         return json.writeValueAsString(summary);

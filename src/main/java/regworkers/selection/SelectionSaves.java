@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
+import regworkers.platform.markets.Selection;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
