@@ -1,7 +1,7 @@
 package regworkers.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import regworkers.selection.MarketSelectionRequest;
+import regworkers.platform.markets.MarketSelectionRequest;
 
 /** One notificationQueue message's work on a market: who owns it, where it stands, and what it sends with. */
 public final class MarketNotification {

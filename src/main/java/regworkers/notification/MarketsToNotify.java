@@ -24,7 +24,7 @@ import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
-import regworkers.selection.MarketSelectionRequest;
+import regworkers.platform.markets.MarketSelectionRequest;
 
 /**
  * getMarketsToNotify: of the selected markets not yet notified, those whose {@code notifyAt} (campaign service) has

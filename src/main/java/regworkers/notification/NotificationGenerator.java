@@ -30,9 +30,9 @@ import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
-import regworkers.selection.MarketSelectionRequest;
-import regworkers.selection.Selection;
-import regworkers.selection.SelectionRuns;
+import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.RecordedWinners;
+import regworkers.platform.markets.Selection;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -58,7 +58,7 @@ public class NotificationGenerator {
     @Inject
     NotificationTargets targets;
     @Inject
-    SelectionRuns runs;
+    RecordedWinners recorded;
     @Inject
     ServiceClient services;
     @Inject
@@ -75,7 +75,7 @@ public class NotificationGenerator {
         String body = exchange.getMessage().getBody(String.class);
         MarketSelectionRequest market = MarketSelectionRequest.of(json.readTree(body == null ? "" : body));
         WorkerSpans.campaign(exchange, market.campaignId());
-        int parts = runs.recordedParts(market).orElseThrow(() -> new PermanentFailure("NOT_SELECTED",
+        int parts = recorded.recordedParts(market).orElseThrow(() -> new PermanentFailure("NOT_SELECTED",
                 "market " + market.marketId() + " of campaign " + market.campaignId() + " has no recorded selection for " + market.dateId()));
         // the owner is the message: a retry or a redelivery of the same message takes its own claim back at once
         QueueMessage message = QueueMessage.of(exchange);
@@ -107,7 +107,7 @@ public class NotificationGenerator {
                 }
                 while (part < notification.parts) {
                     if (winners == null) {
-                        winners = runs.part(notification.market, part);
+                        winners = recorded.part(notification.market, part);
                     }
                     if (index < winners.size()) {
                         return true;

@@ -1,7 +1,7 @@
 package regworkers.notification;
 
 import regworkers.platform.WorkDoneElsewhere;
-import regworkers.selection.MarketSelectionRequest;
+import regworkers.platform.markets.MarketSelectionRequest;
 
 /**
  * Another message's generator is sending this market's notifications now (or took it over): that message stays in

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import regworkers.selection.MarketSelectionRequest;
+import regworkers.platform.markets.MarketSelected;
+import regworkers.platform.markets.MarketSelectionRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -53,6 +55,11 @@ public class NotificationTargets {
     Clock clock = Clock.systemUTC();
 
     /** A selected market becomes a market to notify (once: a later selection event changes nothing). */
+    /** A selected market (the selection stack's {@link MarketSelected}) becomes a market to notify once it is due. */
+    void onSelected(@Observes MarketSelected selected) {
+        register(selected.market());
+    }
+
     public void register(MarketSelectionRequest market) {
         Map<String, AttributeValue> item = new HashMap<>(key(market));
         item.put("campaignId", s(market.campaignId()));

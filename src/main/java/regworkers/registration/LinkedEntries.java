@@ -5,7 +5,7 @@ import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import regworkers.replication.EntryItems;
+import regworkers.platform.EntryItems;
 
 /** Whether a fan already has an entry in a campaign: the entry item in {@code demand-table} (SPEC §2). */
 @ApplicationScoped

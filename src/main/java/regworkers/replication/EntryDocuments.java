@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import regworkers.platform.EntryItems;
 import regworkers.platform.PermanentFailure;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
+import regworkers.platform.EntryItems;
 import regworkers.platform.Correlation;
 import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;

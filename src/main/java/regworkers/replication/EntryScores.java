@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import regworkers.platform.EntryItems;
 import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -20,7 +21,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import regworkers.notification.NotificationTargets;
+import regworkers.platform.markets.Selection;
+import regworkers.platform.markets.MarketSelected;
+import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.Correlation;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.Worker;
@@ -53,7 +56,7 @@ public class MarketSelections {
     @Inject
     SelectionStats stats;
     @Inject
-    NotificationTargets notifications;
+    Event<MarketSelected> selected;
     @Inject
     MeterRegistry metrics;
     @Inject
@@ -183,7 +186,7 @@ public class MarketSelections {
     public String emitted(SelectionRun run) throws JsonProcessingException {
         runs.markEmitted(run);
         stats.schedule(run.request().campaignId());
-        notifications.register(run.request());
+        selected.fire(new MarketSelected(run.request()));
         Map<String, Object> summary = run.summary();
         WorkerLog.info(run.selected() ? "Selections emitted again" : "Market selected", summary);
         return json.writeValueAsString(summary);

@@ -1,5 +1,7 @@
 package regworkers.selection;
 
+import regworkers.platform.markets.MarketSelectionRequest;
+
 /** Another invocation is selecting the same market right now: retry later (Step Functions does, on 409). */
 public class SelectionInProgress extends RuntimeException {
 

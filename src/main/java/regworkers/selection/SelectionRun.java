@@ -3,6 +3,8 @@ package regworkers.selection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import regworkers.platform.markets.Selection;
+import regworkers.platform.markets.MarketSelectionRequest;
 
 /**
  * One invocation's view of a market's selection run, carried on the exchange from claim to emission. A run whose

@@ -17,12 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.RecordedWinners;
+import regworkers.platform.markets.Selection;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * The record of each market's selection run in demand-table: {@code pk=CAMPAIGN#{campaignId}},
@@ -39,20 +40,17 @@ public class SelectionRuns {
     static final String SELECTING = "SELECTING";
     static final String SELECTED = "SELECTED";
     static final String EMITTED = "EMITTED";
-    private static final String PART = "#PART#";
-    private static final String PARTS_OWNER = "partsOwner";
-    private static final int BATCH_WRITE_LIMIT = 25;
 
     @Inject
     DynamoDbClient dynamodb;
+    @Inject
+    RecordedWinners winners;
     @ConfigProperty(name = "dynamodb.table")
     String table;
     @ConfigProperty(name = "selection.claim-timeout")
     Duration claimTimeout;
     @ConfigProperty(name = "selection.wait-for-run")
     Duration waitForRun;
-    @ConfigProperty(name = "selection.part-size")
-    int partSize;
 
     Clock clock = Clock.systemUTC();
 
@@ -127,19 +125,7 @@ public class SelectionRuns {
      */
     public void recordSelected(SelectionRun run) {
         List<Selection> selections = run.selections;
-        int parts = (selections.size() + partSize - 1) / partSize;
-        List<WriteRequest> writes = new ArrayList<>();
-        for (int part = 0; part < parts; part++) {
-            List<Selection> slice = selections.subList(part * partSize, Math.min(selections.size(), (part + 1) * partSize));
-            Map<String, AttributeValue> item = new HashMap<>(partKey(run.request(), run.owner(), part));
-            item.put("selections", s(encode(slice)));
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-            if (writes.size() == BATCH_WRITE_LIMIT) {
-                write(writes);
-                writes = new ArrayList<>();
-            }
-        }
-        write(writes);
+        int parts = winners.write(run.request(), run.owner(), selections);
         Map<String, AttributeValue> fields = new HashMap<>();
         fields.put("status", s(SELECTED));
         fields.put("capacity", n(run.capacity));
@@ -148,7 +134,7 @@ public class SelectionRuns {
         fields.put("winners", n(selections.size()));
         fields.put("shortfall", n(run.shortfall));
         fields.put("parts", n(parts));
-        fields.put(PARTS_OWNER, s(run.owner()));
+        fields.put(RecordedWinners.PARTS_OWNER, s(run.owner()));
         fields.put("selectedAt", n(clock.millis()));
         setAsOwner(run, fields);
     }
@@ -170,33 +156,10 @@ public class SelectionRuns {
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                     .expressionAttributeValues(Map.of(":pk", s("CAMPAIGN#" + campaignId), ":prefix", s("SELECTION#")))
                     .exclusiveStartKey(from));
-            page.items().stream().filter(item -> !item.get("sk").s().contains(PART)).forEach(runs::add);
+            page.items().stream().filter(item -> !RecordedWinners.isPart(item)).forEach(runs::add);
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return runs;
-    }
-
-    /** How many stored parts the run's winners fill, once it is SELECTED or EMITTED; empty before (or without a run). */
-    public Optional<Integer> recordedParts(MarketSelectionRequest request) {
-        Map<String, AttributeValue> run = current(request);
-        if (run.isEmpty() || SELECTING.equals(run.get("status").s())) {
-            return Optional.empty();
-        }
-        return Optional.of(intOf(run, "parts"));
-    }
-
-    /** The winners stored in one part of a recorded run, in rank order. */
-    public List<Selection> part(MarketSelectionRequest request, int part) {
-        return part(request, partsOwner(current(request)), part);
-    }
-
-    private List<Selection> part(MarketSelectionRequest request, String partsOwner, int part) {
-        Map<String, AttributeValue> partKey = partKey(request, partsOwner, part);
-        var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
-        if (item == null || !item.containsKey("selections")) {
-            throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
-        }
-        return decode(item.get("selections").s());
     }
 
     private SelectionRun recorded(MarketSelectionRequest request, String owner, Map<String, AttributeValue> item) {
@@ -205,22 +168,8 @@ public class SelectionRuns {
         run.scored = intOf(item, "scoredEntries");
         run.unscored = intOf(item, "unscoredEntries");
         run.shortfall = intOf(item, "shortfall");
-        run.selections = loadSelections(request, partsOwner(item), intOf(item, "parts"));
+        run.selections = winners.all(request, item);
         return run;
-    }
-
-    private List<Selection> loadSelections(MarketSelectionRequest request, String partsOwner, int parts) {
-        List<Selection> selections = new ArrayList<>();
-        for (int part = 0; part < parts; part++) {
-            selections.addAll(part(request, partsOwner, part));
-        }
-        return selections;
-    }
-
-    /** The owner whose parts a recorded run's are; null for a run recorded before parts were keyed by owner. */
-    private static String partsOwner(Map<String, AttributeValue> run) {
-        AttributeValue owner = run.get(PARTS_OWNER);
-        return owner == null ? null : owner.s();
     }
 
     private boolean takeOver(MarketSelectionRequest request, String previousOwner, String owner) {
@@ -259,14 +208,6 @@ public class SelectionRuns {
         }
     }
 
-    private void write(List<WriteRequest> writes) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
-        while (!pending.isEmpty() && !pending.getOrDefault(table, List.of()).isEmpty()) {
-            Map<String, List<WriteRequest>> batch = pending;
-            pending = dynamodb.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
-        }
-    }
-
     private Map<String, AttributeValue> current(MarketSelectionRequest request) {
         var response = dynamodb.getItem(b -> b.tableName(table).key(key(request)).consistentRead(true));
         return response.hasItem() ? response.item() : Map.of();
@@ -281,31 +222,7 @@ public class SelectionRuns {
         }
     }
 
-    static String encode(List<Selection> selections) {
-        StringBuilder text = new StringBuilder(selections.size() * 48);
-        for (Selection selection : selections) {
-            text.append(selection.rank()).append('\t').append(selection.globalUserId()).append('\t').append(selection.code()).append('\n');
-        }
-        return text.toString();
-    }
-
-    static List<Selection> decode(String text) {
-        List<Selection> selections = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            if (!line.isEmpty()) {
-                String[] fields = line.split("\t", 3);
-                selections.add(new Selection(fields[1], fields[2], Integer.parseInt(fields[0])));
-            }
-        }
-        return selections;
-    }
-
     private static Map<String, AttributeValue> key(MarketSelectionRequest request) {
         return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()));
-    }
-
-    private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, String owner, int part) {
-        String attempt = owner == null ? "" : owner + "#";
-        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + attempt + String.format("%06d", part)));
     }
 }

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
+import regworkers.platform.markets.Selection;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerSelection;

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import regworkers.replication.EntryItems;
+import regworkers.platform.markets.Selection;
+import regworkers.platform.EntryItems;
 
 /**
  * {@code verdicts.{marketId}} of an entry item in demand-table: written only while the market's verdict holds no code

@@ -31,7 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import regworkers.platform.QueueContract;
-import regworkers.selection.MarketSelectionRequest;
+import regworkers.platform.markets.MarketSelectionRequest;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 import standins.DemoData;

@@ -31,6 +31,9 @@ import io.restassured.response.ValidatableResponse;
 import localstack.LocalStack;
 import localstack.LocalStackResource;
 import org.junit.jupiter.api.Test;
+import regworkers.platform.markets.Selection;
+import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.RecordedWinners;
 import regworkers.platform.QueueContract;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -57,6 +60,8 @@ class SelectionTest {
 
     @Inject
     SelectionRuns runs;
+    @Inject
+    RecordedWinners recorded;
 
     private final LocalStack stack = LocalStack.shared();
     private final Queues queues = new Queues(stack);
@@ -232,9 +237,9 @@ class SelectionTest {
 
         List<String> emitted = assignmentsOf(assignRequests(campaignId, 1));
         List<String> stored = new ArrayList<>();
-        int parts = runs.recordedParts(request).orElseThrow();
+        int parts = recorded.recordedParts(request).orElseThrow();
         for (int part = 0; part < parts; part++) {
-            runs.part(request, part).forEach(selection -> stored.add(selection.globalUserId() + ":" + selection.code()));
+            recorded.part(request, part).forEach(selection -> stored.add(selection.globalUserId() + ":" + selection.code()));
         }
         assertEquals(emitted, stored, "the stored winners are the emitted ones, with the same codes");
         await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 8);

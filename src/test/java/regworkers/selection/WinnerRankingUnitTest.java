@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
+import regworkers.platform.markets.MarketSelectionRequest;
 
 class WinnerRankingUnitTest {
 
@@ -90,12 +91,6 @@ class WinnerRankingUnitTest {
         ranking.offer("user", 100.0);
         assertTrue(ranking.ranked().isEmpty());
         assertEquals(1, ranking.scored());
-    }
-
-    @Test
-    void storedSelectionsReadBackUnchanged() {
-        List<Selection> selections = List.of(new Selection("user-1", "CODE-A", 1), new Selection("user:2", "CODE-B", 2));
-        assertEquals(selections, SelectionRuns.decode(SelectionRuns.encode(selections)));
     }
 
     @Test

@@ -14,7 +14,6 @@ import org.apache.camel.cluster.CamelClusterMember;
 import org.apache.camel.support.cluster.AbstractCamelClusterService;
 import org.apache.camel.support.cluster.AbstractCamelClusterView;
 import org.jboss.logging.Logger;
-import regworkers.replication.stream.LeaseTable;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**

@@ -1,4 +1,4 @@
-package regworkers.replication.stream;
+package regworkers.platform.cluster;
 
 import static regworkers.platform.ItemAttributes.n;
 import static regworkers.platform.ItemAttributes.s;

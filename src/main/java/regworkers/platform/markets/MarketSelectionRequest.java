@@ -1,4 +1,4 @@
-package regworkers.selection;
+package regworkers.platform.markets;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -43,7 +43,7 @@ public record MarketSelectionRequest(String campaignId, String marketId, String 
     }
 
     /** The sort key of the run's record in demand-table (the partition is the campaign's). */
-    String runKey() {
+    public String runKey() {
         return "SELECTION#" + marketId + "#" + dateId;
     }
 

@@ -1,4 +1,4 @@
-package regworkers.replication;
+package regworkers.platform;
 
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +33,12 @@ public class EntryItems {
         return table;
     }
 
-    static String text(Map<String, AttributeValue> item, String name) {
+    public static String text(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         return value == null ? null : value.s();
     }
 
-    static boolean flag(Map<String, AttributeValue> item, String name) {
+    public static boolean flag(Map<String, AttributeValue> item, String name) {
         AttributeValue value = item.get(name);
         return value != null && Boolean.TRUE.equals(value.bool());
     }

@@ -1,0 +1,138 @@
+package regworkers.platform.markets;
+
+import static regworkers.platform.ItemAttributes.intOf;
+import static regworkers.platform.ItemAttributes.s;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The winners a market's selection run recorded, as they are stored in demand-table beside the run's record
+ * ({@code pk=CAMPAIGN#…}, {@code sk=SELECTION#{marketId}#{dateId}}): in parts of up to {@code selection.part-size},
+ * keyed by the owner that wrote them ({@code …#PART#{owner}#{n}}); the run's record names the owner whose parts are
+ * the run's ({@link #PARTS_OWNER}) and how many there are ({@code parts}). The selection stack writes them, the
+ * notification stack reads them: the format lives here, once.
+ */
+@ApplicationScoped
+public class RecordedWinners {
+
+    /** The run record's attribute naming the owner whose parts are the run's. */
+    public static final String PARTS_OWNER = "partsOwner";
+    private static final String PART = "#PART#";
+    private static final int BATCH_WRITE_LIMIT = 25;
+
+    @Inject
+    DynamoDbClient dynamodb;
+    @ConfigProperty(name = "dynamodb.table")
+    String table;
+    @ConfigProperty(name = "selection.part-size")
+    int partSize;
+
+    /** Stores the winners under {@code owner}'s parts; answers how many parts they fill. */
+    public int write(MarketSelectionRequest request, String owner, List<Selection> selections) {
+        int parts = (selections.size() + partSize - 1) / partSize;
+        List<WriteRequest> writes = new ArrayList<>();
+        for (int part = 0; part < parts; part++) {
+            List<Selection> slice = selections.subList(part * partSize, Math.min(selections.size(), (part + 1) * partSize));
+            Map<String, AttributeValue> item = new HashMap<>(partKey(request, owner, part));
+            item.put("selections", s(encode(slice)));
+            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            if (writes.size() == BATCH_WRITE_LIMIT) {
+                write(writes);
+                writes = new ArrayList<>();
+            }
+        }
+        write(writes);
+        return parts;
+    }
+
+    /** How many stored parts the run's winners fill, once recorded; empty before (or without a run). */
+    public Optional<Integer> recordedParts(MarketSelectionRequest request) {
+        Map<String, AttributeValue> run = runRecord(request);
+        return run.containsKey("parts") ? Optional.of(intOf(run, "parts")) : Optional.empty();
+    }
+
+    /** The winners stored in one part of a recorded run, in rank order. */
+    public List<Selection> part(MarketSelectionRequest request, int part) {
+        return part(request, partsOwner(runRecord(request)), part);
+    }
+
+    /** Every winner of a recorded run, in rank order, from its record. */
+    public List<Selection> all(MarketSelectionRequest request, Map<String, AttributeValue> runRecord) {
+        List<Selection> selections = new ArrayList<>();
+        for (int part = 0; part < intOf(runRecord, "parts"); part++) {
+            selections.addAll(part(request, partsOwner(runRecord), part));
+        }
+        return selections;
+    }
+
+    /** Whether a demand-table item is a stored part rather than a run record. */
+    public static boolean isPart(Map<String, AttributeValue> item) {
+        return item.get("sk").s().contains(PART);
+    }
+
+    private List<Selection> part(MarketSelectionRequest request, String partsOwner, int part) {
+        Map<String, AttributeValue> partKey = partKey(request, partsOwner, part);
+        var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
+        if (item == null || !item.containsKey("selections")) {
+            throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
+        }
+        return decode(item.get("selections").s());
+    }
+
+    private Map<String, AttributeValue> runRecord(MarketSelectionRequest request) {
+        var response = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+                "pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()))));
+        return response.hasItem() ? response.item() : Map.of();
+    }
+
+    private void write(List<WriteRequest> writes) {
+        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
+        while (!pending.isEmpty() && !pending.getOrDefault(table, List.of()).isEmpty()) {
+            Map<String, List<WriteRequest>> batch = pending;
+            pending = dynamodb.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
+        }
+    }
+
+    /** The owner whose parts a recorded run's are; null for a run recorded before parts were keyed by owner. */
+    private static String partsOwner(Map<String, AttributeValue> run) {
+        AttributeValue owner = run.get(PARTS_OWNER);
+        return owner == null ? null : owner.s();
+    }
+
+    private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, String owner, int part) {
+        String attempt = owner == null ? "" : owner + "#";
+        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + attempt + String.format("%06d", part)));
+    }
+
+    static String encode(List<Selection> selections) {
+        StringBuilder text = new StringBuilder(selections.size() * 48);
+        for (Selection selection : selections) {
+            text.append(selection.rank()).append('\t').append(selection.globalUserId()).append('\t').append(selection.code()).append('\n');
+        }
+        return text.toString();
+    }
+
+    static List<Selection> decode(String text) {
+        List<Selection> selections = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (!line.isEmpty()) {
+                String[] fields = line.split("\t", 3);
+                selections.add(new Selection(fields[1], fields[2], Integer.parseInt(fields[0])));
+            }
+        }
+        return selections;
+    }
+}
