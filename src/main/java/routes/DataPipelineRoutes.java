@@ -7,7 +7,9 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.kafka.KafkaConstants;
 import regworkers.datapipeline.DataEvents;
 import regworkers.platform.Correlation;
+import regworkers.platform.KafkaConfig;
 import regworkers.platform.QueueWorkerRouteBuilder;
+import regworkers.platform.TopicConfig;
 import regworkers.platform.Worker;
 
 /**
@@ -20,30 +22,34 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
 
     @Inject
     DataEvents dataEvents;
+    @Inject
+    TopicConfig topics;
+    @Inject
+    KafkaConfig kafka;
 
     @Override
     public void configure() {
-        fromQueue("{{queue.process-data}}", "processData", Worker.PROCESS_DATA)
-                .to("direct:processData")
+        fromQueue(queues.names().processData(), Worker.PROCESS_DATA)
+                .to(Worker.PROCESS_DATA.workEndpoint())
                 .to(acknowledge());
 
-        fromWork("processData", "processData-publish")
+        fromWork(Worker.PROCESS_DATA, "publish")
                 .setBody(method(dataEvents, "toEnvelope"))
                 .removeHeaders("*")
                 .setHeader("type", exchangeProperty(DataEvents.DATA_TYPE))
                 .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
-                .to("aws2-sns:{{topic.registration-data}}?autoCreateTopic=false")
+                .to("aws2-sns:" + topics.registrationData() + "?autoCreateTopic=false")
                 .setBody(simple("${exchangeProperty." + DataEvents.EVENT_ID + "}"))
                 .log(LoggingLevel.DEBUG, "Published ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${body}");
 
         for (String type : dataEvents.dataTypes()) {
-            fromQueue("{{queue.send-data-prefix}}" + type, "sendData-" + type, Worker.SEND_DATA)
+            fromQueue(queues.names().sendDataPrefix() + type, Worker.SEND_DATA, type)
                     .setProperty(DataEvents.QUEUE_TYPE, constant(type))
-                    .to("direct:sendData")
+                    .to(Worker.SEND_DATA.workEndpoint())
                     .to(acknowledge());
         }
 
-        fromWork("sendData", "sendData-publish")
+        fromWork(Worker.SEND_DATA, "publish")
                 .setBody(method(dataEvents, "readEnvelope"))
                 .toD("json-validator:schemas/${exchangeProperty." + DataEvents.DATA_TYPE + "}.json")
                 .setProperty(KafkaConstants.KEY, method(dataEvents, "kafkaKey"))
@@ -52,7 +58,7 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
                 .setHeader(KafkaConstants.KEY, exchangeProperty(KafkaConstants.KEY))
                 .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
                 .setHeader("eventId", exchangeProperty(DataEvents.EVENT_ID))
-                .to("kafka:{{kafka.topic}}")
+                .to("kafka:" + kafka.topic())
                 .log(LoggingLevel.DEBUG, "Sent ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${exchangeProperty." + DataEvents.EVENT_ID + "} to Kafka");
     }
 }

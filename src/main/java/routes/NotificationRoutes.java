@@ -1,8 +1,9 @@
 package routes;
 
+import regworkers.notification.NotificationConfig;
+import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.camel.LoggingLevel;
 import regworkers.platform.Correlation;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
@@ -19,30 +20,30 @@ public class NotificationRoutes extends QueueWorkerRouteBuilder {
     // no dots: the simple language would read them as a path into the property
     private static final String NOTIFICATION = "marketNotification";
 
+    @Inject
+    NotificationConfig notification;
+
     @Override
     public void configure() {
-        from("master:{{notification.leader-namespace}}:timer:getMarketsToNotify?period={{notification.schedule-interval-ms}}")
-                .routeId("getMarketsToNotify")
-                .onException(Exception.class).handled(true).logExhausted(false)
-                    .log(LoggingLevel.WARN, "Finding the markets to notify failed: ${exception.message}")
-                .end()
-                .to("direct:getMarketsToNotify");
+        fromSchedule("master:" + notification.leaderNamespace() + ":timer:" + Worker.GET_MARKETS_TO_NOTIFY.id()
+                + "?period=" + notification.scheduleInterval().toMillis(), Worker.GET_MARKETS_TO_NOTIFY, "Finding the markets to notify")
+                .to(Worker.GET_MARKETS_TO_NOTIFY.workEndpoint());
 
-        fromWork("getMarketsToNotify", "getMarketsToNotify-enqueue")
+        fromWork(Worker.GET_MARKETS_TO_NOTIFY, "enqueue")
                 .split(method("marketsToNotify", "due"))
                     .filter(method("marketsToNotify", "claim"))
                         .setBody(method("marketsToNotify", "message"))
                         .removeHeaders("*")
-                        .to("aws2-sqs:{{queue.notification}}")
+                        .to("aws2-sqs:" + queues.names().notification())
                     .end()
                 .end()
                 .setBody(method("marketsToNotify", "report"));
 
-        fromQueue("{{queue.notification}}", "notificationGenerator", Worker.NOTIFICATION_GENERATOR)
-                .to("direct:notificationGenerator")
+        fromQueue(queues.names().notification(), Worker.NOTIFICATION_GENERATOR)
+                .to(Worker.NOTIFICATION_GENERATOR.workEndpoint())
                 .to(acknowledge());
 
-        fromWork("notificationGenerator", "notificationGenerator-send")
+        fromWork(Worker.NOTIFICATION_GENERATOR, "send")
                 .setProperty(NOTIFICATION, method("notificationGenerator", "start"))
                 .filter(simple("${exchangeProperty." + NOTIFICATION + ".pending}"))
                     .split(method("notificationGenerator", "batches(${exchangeProperty." + NOTIFICATION + "})")).streaming().stopOnException()
@@ -53,11 +54,11 @@ public class NotificationRoutes extends QueueWorkerRouteBuilder {
                     .choice()
                         .when(simple("${exchangeProperty." + NOTIFICATION + ".complete}"))
                             .setBody(method("notificationGenerator", "dataEvent(${exchangeProperty." + NOTIFICATION + "})"))
-                            .to("aws2-sqs:{{queue.process-data}}")
+                            .to("aws2-sqs:" + queues.names().processData())
                             .bean("notificationGenerator", "markNotified(${exchangeProperty." + NOTIFICATION + "})")
                         .otherwise()
                             .setBody(method("notificationGenerator", "continuation(${exchangeProperty." + NOTIFICATION + "})"))
-                            .to("aws2-sqs:{{queue.notification}}")
+                            .to("aws2-sqs:" + queues.names().notification())
                     .end()
                 .end();
     }

@@ -1,8 +1,14 @@
 package routes;
 
+import static regworkers.platform.WorkerSelection.platformRouteId;
+
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
+import regworkers.platform.OperationsConfig;
+import regworkers.platform.QueueConfig;
 
 /**
  * Operations endpoints (SPEC §5), on in local/dev and when operations.enabled=true:
@@ -13,26 +19,30 @@ import org.apache.camel.builder.RouteBuilder;
 @ApplicationScoped
 public class OperationsRoutes extends RouteBuilder {
 
+    @Inject
+    OperationsConfig operations;
+    @Inject
+    QueueConfig queues;
+
     @Override
     public void configure() {
         rest("/workers").post("/{name}/invoke").consumes("application/json").produces("application/json")
-                .routeId("platform-invoke").to("direct:platform-invoke");
+                .routeId(platformRouteId("invoke")).to("direct:" + platformRouteId("invoke"));
         rest("/dlq")
-                .get("/{queue}").produces("application/json").routeId("platform-dlq-list").to("direct:platform-dlq-list")
-                .post("/{queue}/redrive").produces("application/json").routeId("platform-dlq-redrive").to("direct:platform-dlq-redrive");
+                .get("/{queue}").produces("application/json")
+                    .routeId(platformRouteId("dlq-list")).to("direct:" + platformRouteId("dlq-list"))
+                .post("/{queue}/redrive").produces("application/json")
+                    .routeId(platformRouteId("dlq-redrive")).to("direct:" + platformRouteId("dlq-redrive"));
 
-        from("direct:platform-invoke").routeId("platform-invoke-run")
-                .filter(simple("{{operations.enabled}} == false")).to("direct:platform-disabled").stop().end()
+        operation("invoke")
                 .bean("workerInvocations", "invoke")
                 .marshal().json();
 
-        from("direct:platform-dlq-list").routeId("platform-dlq-list-run")
-                .filter(simple("{{operations.enabled}} == false")).to("direct:platform-disabled").stop().end()
+        operation("dlq-list")
                 .bean("deadLetterQueues", "list")
                 .marshal().json();
 
-        from("direct:platform-dlq-redrive").routeId("platform-dlq-redrive-run")
-                .filter(simple("{{operations.enabled}} == false")).to("direct:platform-disabled").stop().end()
+        operation("dlq-redrive")
                 .bean("deadLetterQueues", "redrive")
                 .marshal().json();
 
@@ -44,12 +54,20 @@ public class OperationsRoutes extends RouteBuilder {
                 .setHeader("Content-Type", constant("application/json"))
                 .setBody(constant("{\"isEligible\":true,\"campaignId\":\"campaign-789\",\"fields\":{\"ticket_count\":2},\"linkedCampaignId\":null}"));
 
-        from("timer:queue-summary?delay={{queue.summary-interval-ms}}&period={{queue.summary-interval-ms}}")
-                .routeId("platform-queue-summary")
+        long summaryEvery = queues.summaryInterval().toMillis();
+        from("timer:queue-summary?delay=" + summaryEvery + "&period=" + summaryEvery)
+                .routeId(platformRouteId("queue-summary"))
                 .bean("queueActivity", "logSummary");
 
         from("direct:platform-disabled").routeId("platform-disabled")
                 .setHeader("CamelHttpResponseCode", constant(404))
                 .setBody(constant("{\"error\":\"operations endpoints are disabled (operations.enabled=false)\"}"));
+    }
+
+    /** An operation's route ({@code direct:platform-<name>}): answers 404 unless operations are enabled. */
+    private RouteDefinition operation(String name) {
+        RouteDefinition route = from("direct:" + platformRouteId(name)).routeId(platformRouteId(name + "-run"));
+        route.filter(constant(!operations.enabled())).to("direct:platform-disabled").stop().end();
+        return route;
     }
 }

@@ -1,11 +1,11 @@
 package routes;
 
-import java.util.ArrayList;
+import regworkers.registration.UpsertUsersConfig;
+import regworkers.registration.CheckEligibilityConfig;
+import jakarta.inject.Inject;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.camel.builder.AggregationStrategies;
-import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
 import regworkers.registration.ClientError;
@@ -19,11 +19,16 @@ import regworkers.registration.UserUpserts.PendingUser;
 @ApplicationScoped
 public class RegistrationRoutes extends QueueWorkerRouteBuilder {
 
+    @Inject
+    CheckEligibilityConfig checkEligibility;
+    @Inject
+    UpsertUsersConfig upsertUsers;
+
     @Override
     public void configure() {
-        rest("{{check-eligibility.path}}").post().routeId("checkEligibility-rest").to("direct:checkEligibility");
+        rest(checkEligibility.path()).post().routeId(Worker.CHECK_ELIGIBILITY.routeId("rest")).to(Worker.CHECK_ELIGIBILITY.workEndpoint());
 
-        from("direct:checkEligibility").routeId("checkEligibility")
+        from(Worker.CHECK_ELIGIBILITY.workEndpoint()).routeId(Worker.CHECK_ELIGIBILITY.routeId())
                 .onException(ClientError.class).handled(true)
                     .setBody(method("eligibilityResponses", "clientError"))
                 .end()
@@ -38,19 +43,12 @@ public class RegistrationRoutes extends QueueWorkerRouteBuilder {
                 .bean("eligibilityCheck", "check")
                 .bean("eligibilityResponses", "decision");
 
-        fromQueue("{{queue.upsert-users}}", "upsertUsers", Worker.UPSERT_USERS)
-                .setBody(method("userUpserts", "pending"))
-                .aggregate(constant(true), AggregationStrategies.flexible(PendingUser.class).accumulateInCollection(ArrayList.class))
-                    .completionSize("{{upsert-users.batch-size}}")
-                    .completionTimeout("{{upsert-users.batch-wait-ms}}")
-                    .removeProperty(QueueMessage.PROPERTY)
-                    .setBody(method("userUpserts", "upsert"))
-                    .split(body())
-                        .bean(queueContract, "settle")
-                    .end()
-                .end();
+        inBatches(fromQueue(queues.names().upsertUsers(), Worker.UPSERT_USERS)
+                        .setBody(method("userUpserts", "pending")),
+                constant(true), PendingUser.class, upsertUsers, method("userUpserts", "upsert"));
 
-        fromWork("upsertUsers", "upsertUsers-invoke")
-                .setBody(method("userUpserts", "upsertOne"));
+        fromWork(Worker.UPSERT_USERS, "invoke")
+                .setBody(method("userUpserts", "pending"))
+                .setBody(method("userUpserts", "upsertNow"));
     }
 }

@@ -1,11 +1,11 @@
 package routes;
 
-import java.util.ArrayList;
+import regworkers.replication.SaveEntriesConfig;
+import jakarta.inject.Inject;
+import org.apache.camel.model.ProcessorDefinition;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.camel.builder.AggregationStrategies;
-import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
 import regworkers.replication.PendingEntry;
@@ -18,34 +18,29 @@ import regworkers.replication.PendingEntry;
 @ApplicationScoped
 public class ReplicationRoutes extends QueueWorkerRouteBuilder {
 
+    @Inject
+    SaveEntriesConfig saveEntries;
+
     @Override
     public void configure() {
-        fromQueue("{{queue.save-entries}}", "saveEntries", Worker.SAVE_ENTRIES)
+        ProcessorDefinition<?> saves = fromQueue(queues.names().saveEntries(), Worker.SAVE_ENTRIES)
                 .setBody(method("entryReplication", "read"))
                 .filter(simple("${body.stale}"))
                     .bean("entryReplication", "skip")
                     .to(acknowledge())
                     .stop()
-                .end()
-                .aggregate(simple("${body.campaignId}"),
-                        AggregationStrategies.flexible(PendingEntry.class).accumulateInCollection(ArrayList.class))
-                    .completionSize("{{save-entries.batch-size}}")
-                    .completionTimeout("{{save-entries.batch-wait-ms}}")
-                    .removeProperty(QueueMessage.PROPERTY)
-                    .setBody(method("entryReplication", "replicate"))
-                    .split(body())
-                        .bean(queueContract, "settle")
-                    .end()
                 .end();
+        inBatches(saves, simple("${body.campaignId}"), PendingEntry.class, saveEntries, method("entryReplication", "replicate"));
 
-        fromWork("saveEntries", "saveEntries-invoke")
-                .setBody(method("entryReplication", "replicateOne"));
+        fromWork(Worker.SAVE_ENTRIES, "invoke")
+                .setBody(method("entryReplication", "read"))
+                .setBody(method("entryReplication", "replicateNow"));
 
-        fromQueue("{{queue.retry-score}}", "retryScore", Worker.RETRY_SCORE)
-                .to("direct:retryScore")
+        fromQueue(queues.names().retryScore(), Worker.RETRY_SCORE)
+                .to(Worker.RETRY_SCORE.workEndpoint())
                 .to(acknowledge());
 
-        fromWork("retryScore", "retryScore-score")
+        fromWork(Worker.RETRY_SCORE, "score")
                 .setBody(method("entryScores", "rescore"));
     }
 }

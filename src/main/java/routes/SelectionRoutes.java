@@ -1,14 +1,13 @@
 package routes;
 
-import java.util.ArrayList;
+import regworkers.selection.MarkAssignedCodesConfig;
+import regworkers.selection.SelectionConfig;
+import jakarta.inject.Inject;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.camel.LoggingLevel;
-import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.model.RouteDefinition;
 import regworkers.platform.Correlation;
-import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
 import regworkers.selection.CodeMarks.PendingCodes;
@@ -24,17 +23,22 @@ import regworkers.selection.MarketSelections;
 @ApplicationScoped
 public class SelectionRoutes extends QueueWorkerRouteBuilder {
 
+    @Inject
+    SelectionConfig selection;
+    @Inject
+    MarkAssignedCodesConfig markAssignedCodes;
+
     @Override
     public void configure() {
-        rest("{{selection.rest-path}}")
-                .post("/markets").routeId("enqueueMarketSelections-rest").to("direct:enqueueMarketSelections-http")
-                .post("/campaigns/{campaignId}/refresh").routeId("refreshSelections-rest").to("direct:refreshSelections-http");
+        rest(selection.restPath())
+                .post("/markets").routeId(Worker.ENQUEUE_MARKET_SELECTIONS.routeId("rest")).to(httpEndpoint(Worker.ENQUEUE_MARKET_SELECTIONS))
+                .post("/campaigns/{campaignId}/refresh").routeId(Worker.REFRESH_SELECTIONS.routeId("rest")).to(httpEndpoint(Worker.REFRESH_SELECTIONS));
 
-        httpTrigger("enqueueMarketSelections-http")
-                .to("direct:enqueueMarketSelections")
+        httpTrigger(Worker.ENQUEUE_MARKET_SELECTIONS)
+                .to(Worker.ENQUEUE_MARKET_SELECTIONS.workEndpoint())
                 .setBody(method("selectionTriggers", "ok"));
 
-        from("direct:enqueueMarketSelections").routeId("enqueueMarketSelections").errorHandler(noErrorHandler())
+        from(Worker.ENQUEUE_MARKET_SELECTIONS.workEndpoint()).routeId(Worker.ENQUEUE_MARKET_SELECTIONS.routeId()).errorHandler(noErrorHandler())
                 .setBody(method("marketSelections", "request"))
                 .setProperty(MarketSelections.RUN, method("marketSelections", "claim"))
                 .setBody(exchangeProperty(MarketSelections.RUN))
@@ -48,62 +52,57 @@ public class SelectionRoutes extends QueueWorkerRouteBuilder {
                 .split(method("marketSelections", "messageBatches")).streaming().stopOnException()
                     .removeHeaders("*")
                     .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
-                    .to("aws2-sqs:{{queue.save-selection}}?operation=sendBatchMessage")
+                    .to("aws2-sqs:" + queues.names().saveSelection() + "?operation=sendBatchMessage")
                     .bean("marketSelections", "requireAllSent")
                 .end()
                 .setBody(exchangeProperty(MarketSelections.RUN))
                 .setBody(method("marketSelections", "emitted"));
 
-        fromQueue("{{queue.save-selection}}", "saveSelections", Worker.SAVE_SELECTIONS)
-                .to("direct:saveSelections")
+        fromQueue(queues.names().saveSelection(), Worker.SAVE_SELECTIONS)
+                .to(Worker.SAVE_SELECTIONS.workEndpoint())
                 .to(acknowledge());
 
-        fromWork("saveSelections", "saveSelections-save")
+        fromWork(Worker.SAVE_SELECTIONS, "save")
                 .setBody(method("selectionSaves", "read"))
                 .setBody(method("selectionSaves", "save"))
                 .filter(body().isNotNull())
                     .removeHeaders("*")
                     .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
-                    .to("aws2-sqs:{{queue.mark-assigned-codes}}")
+                    .to("aws2-sqs:" + queues.names().markAssignedCodes())
                 .end();
 
-        fromQueue("{{queue.mark-assigned-codes}}", "markAssignedCodes", Worker.MARK_ASSIGNED_CODES)
+        inBatches(fromQueue(queues.names().markAssignedCodes(), Worker.MARK_ASSIGNED_CODES)
+                        .setBody(method("codeMarks", "pending")),
+                simple("${body.market}"), PendingCodes.class, markAssignedCodes, method("codeMarks", "mark"));
+
+        fromWork(Worker.MARK_ASSIGNED_CODES, "invoke")
                 .setBody(method("codeMarks", "pending"))
-                .aggregate(simple("${body.market}"), AggregationStrategies.flexible(PendingCodes.class).accumulateInCollection(ArrayList.class))
-                    .completionSize("{{mark-assigned-codes.batch-size}}")
-                    .completionTimeout("{{mark-assigned-codes.batch-wait-ms}}")
-                    .removeProperty(QueueMessage.PROPERTY)
-                    .setBody(method("codeMarks", "mark"))
-                    .split(body())
-                        .bean(queueContract, "settle")
-                    .end()
-                .end();
+                .setBody(method("codeMarks", "markNow"));
 
-        fromWork("markAssignedCodes", "markAssignedCodes-invoke")
-                .setBody(method("codeMarks", "markOne"));
-
-        from("timer:refreshSelections?delay={{selection.refresh.interval-ms}}&period={{selection.refresh.interval-ms}}")
-                .routeId("refreshSelections")
-                .onException(Exception.class).handled(true).logExhausted(false)
-                    .log(LoggingLevel.WARN, "Refreshing a campaign's selection stats failed: ${exception.message}")
-                .end()
+        long refreshEvery = selection.refresh().interval().toMillis();
+        fromSchedule("timer:" + Worker.REFRESH_SELECTIONS.id() + "?delay=" + refreshEvery + "&period=" + refreshEvery,
+                Worker.REFRESH_SELECTIONS, "Refreshing a campaign's selection stats")
                 .split(method("selectionStats", "scheduledCampaigns"))
                     .bean("selectionStats", "refresh")
                 .end();
 
-        httpTrigger("refreshSelections-http")
+        httpTrigger(Worker.REFRESH_SELECTIONS)
                 .setBody(method("selectionStats", "refresh(${header.campaignId})"))
                 .setBody(method("selectionTriggers", "ok"));
 
-        fromWork("refreshSelections", "refreshSelections-invoke")
+        fromWork(Worker.REFRESH_SELECTIONS, "invoke")
                 .setBody(method("selectionStats", "refreshEvent"));
     }
 
     /** An HTTP trigger: the caller's API key, then the work; a failure answers a status that says whether to retry. */
-    private RouteDefinition httpTrigger(String routeId) {
-        RouteDefinition route = from("direct:" + routeId).routeId(routeId);
+    private RouteDefinition httpTrigger(Worker worker) {
+        RouteDefinition route = from(httpEndpoint(worker)).routeId(worker.routeId("http"));
         route.onException(Exception.class).handled(true).logExhausted(false)
                 .setBody(method("selectionTriggers", "failed"));
         return route.bean("selectionTriggers", "authorize");
+    }
+
+    private static String httpEndpoint(Worker worker) {
+        return "direct:" + worker.routeId("http");
     }
 }

@@ -1,5 +1,7 @@
 package routes;
 
+import static regworkers.platform.WorkerSelection.platformRouteId;
+
 import java.io.IOException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,9 +9,9 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.eclipse.microprofile.config.Config;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
+import regworkers.platform.services.ServicesConfig;
 import regworkers.platform.services.ServiceUnavailable;
 
 /**
@@ -23,35 +25,35 @@ import regworkers.platform.services.ServiceUnavailable;
 public class ServiceCallRoutes extends RouteBuilder {
 
     @Inject
-    Config config;
+    ServicesConfig services;
 
     @Override
     public void configure() {
         for (Service service : Service.values()) {
-            String settings = "services." + service.id() + ".";
+            ServicesConfig.ServiceConfig settings = services.of(service);
 
-            from(service.endpoint()).routeId("platform-service-" + service.id())
+            from(service.endpoint()).routeId(platformRouteId("service-" + service.id()))
                     .onException(ServiceUnavailable.class, IOException.class)
-                        .maximumRedeliveries("{{services.retry.max-retries}}")
-                        .redeliveryDelay("{{services.retry.initial-delay-ms}}")
+                        .maximumRedeliveries(services.retry().maxRetries())
+                        .redeliveryDelay(services.retry().initialDelay().toMillis())
                         .useExponentialBackOff().backOffMultiplier(2)
-                        .maximumRedeliveryDelay("{{services.retry.max-delay-ms}}")
+                        .maximumRedeliveryDelay(services.retry().maxDelay().toMillis())
                         .useCollisionAvoidance()
                         .retryAttemptedLogLevel(LoggingLevel.WARN).logRetryStackTrace(false)
                         .logExhausted(false)
                     .end()
                     .to(service.attemptEndpoint());
 
-            from(service.attemptEndpoint()).routeId("platform-service-" + service.id() + "-attempt")
+            from(service.attemptEndpoint()).routeId(platformRouteId("service-" + service.id() + "-attempt"))
                     .errorHandler(noErrorHandler())
-                    .throttle(config.getValue(settings + "rate-limit", Long.class)).totalRequestsMode()
+                    .throttle(settings.rateLimit()).totalRequestsMode()
                         .timePeriodMillis(1000).correlationExpression(exchangeProperty(ServiceClient.RATE_KEY))
-                    .setHeader("x-api-key", constant(config.getOptionalValue(settings + "api-key", String.class).orElse("")))
+                    .setHeader("x-api-key", constant(settings.apiKey().orElse("")))
                     .circuitBreaker().id(service.breakerId())
-                        .to("{{" + settings + "url}}?throwExceptionOnFailure=false"
-                                + "&connectTimeout={{services.connect-timeout-ms}}"
-                                + "&connectionRequestTimeout={{services.connect-timeout-ms}}"
-                                + "&responseTimeout={{" + settings + "timeout-ms}}")
+                        .to(settings.url() + "?throwExceptionOnFailure=false"
+                                + "&connectTimeout=" + services.connectTimeout().toMillis()
+                                + "&connectionRequestTimeout=" + services.connectTimeout().toMillis()
+                                + "&responseTimeout=" + settings.timeout().toMillis())
                         .convertBodyTo(String.class)
                         .bean("serviceStatus", "failIfRetryable")
                     .end();

@@ -96,6 +96,19 @@ class ProdProfileIT {
     }
 
     @Test
+    void aMistypedOrMalformedSettingStopsTheStartNamingIt() throws Exception {
+        Map<String, String> config = appConfig();
+        config.put("queue.max-recieve-count", "3");            // a typo of queue.max-receive-count
+        config.put("queue.heartbeat-interval", "ten seconds"); // not a duration
+        try (AppProcess app = start(config, "prod-profile-mistyped")) {
+            assertTrue(app.awaitExit(Duration.ofSeconds(90)), "the app started with a mistyped and a malformed setting");
+            String log = Files.readString(app.log());
+            assertTrue(log.contains("queue.max-recieve-count") && log.contains("queue.heartbeat-interval"),
+                    "the refusal names both settings; log tail:\n" + tail(log));
+        }
+    }
+
+    @Test
     void tokensAreCheckedForIssuerAudienceAndTheCurrentKeys() throws Exception {
         Key first = Key.generate("first");
         Key second = Key.generate("second");

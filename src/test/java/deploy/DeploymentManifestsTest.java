@@ -479,7 +479,7 @@ class DeploymentManifestsTest {
         int contract = Integer.parseInt(property("queue.max-receive-count"));
         assertTrue(redrive > contract + 3, "the queues' redrive (" + redrive + ") must stay well above queue.max-receive-count ("
                 + contract + "): messages released by restarts must not reach it before the contract gives its reason");
-        long visibility = Long.parseLong(property("queue.visibility-timeout-seconds"));
+        long visibility = seconds(property("queue.visibility-timeout"));
         assertEquals(visibility, infra.path("queues").path("visibilityTimeoutSeconds").asLong(), "visibility timeout: app vs infra");
         assertTrue(seconds(property("queue.heartbeat-interval")) * 2 < visibility,
                 "held messages must be made invisible again well before their visibility timeout ends");

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.WorkerSpans;
@@ -29,30 +28,27 @@ import regworkers.platform.WorkerSpans;
 @ApplicationScoped
 @Named("dataEvents")
 public class DataEvents {
+    @Inject
+    DataConfig config;
 
     /** Exchange property: the data type of the event being worked on. */
     public static final String DATA_TYPE = "regworkers.dataType";
     /** Exchange property: the data type a sendData-{type} queue carries. */
     public static final String QUEUE_TYPE = "regworkers.queueType";
+    /** Exchange property: the envelope read off a sendData queue ({@link DataEnvelope}). */
+    public static final String ENVELOPE = "regworkers.dataEnvelope";
     /** Exchange property: the envelope id. */
     public static final String EVENT_ID = "regworkers.eventId";
     public static final String SOURCE = "reg-workers";
 
     @Inject
     ObjectMapper json;
-    @ConfigProperty(name = "data.types")
-    List<String> dataTypes;
-    @ConfigProperty(name = "data.max-payload-bytes")
-    int maxPayloadBytes;
 
     /** processData: a {type, data} event becomes the envelope {id, type, occurredAt, source, data}, as JSON. */
     public String toEnvelope(Exchange exchange) throws JsonProcessingException {
-        JsonNode event = parseObject(exchange.getMessage().getBody(String.class));
-        String type = knownType(event.get("type"));
-        JsonNode data = event.get("data");
-        if (data == null || !data.isObject()) {
-            throw new PermanentFailure("MISSING_FIELD", "field 'data' must be a JSON object");
-        }
+        DataEvent event = DataEvent.read(json, exchange.getMessage().getBody(String.class), config);
+        String type = event.type();
+        JsonNode data = event.data();
         QueueMessage message = QueueMessage.of(exchange);
         String id = message != null
                 ? UUID.nameUUIDFromBytes(("processData:" + message.messageId()).getBytes(StandardCharsets.UTF_8)).toString()
@@ -69,37 +65,37 @@ public class DataEvents {
             WorkerSpans.campaign(exchange, data.get("campaignId").asText());
         }
         String encoded = json.writeValueAsString(envelope);
-        checkSize(encoded);
+        DataEvent.checkSize(encoded, config);
         exchange.setProperty(DATA_TYPE, type);
         exchange.setProperty(EVENT_ID, id);
         return encoded;
     }
 
-    /** sendData: reads an envelope off a sendData-{type} queue; its type must be the queue's. */
-    public String readEnvelope(Exchange exchange) throws JsonProcessingException {
+    /** sendData: reads an envelope off a sendData-{type} queue; its type must be the queue's. The body stays as it came. */
+    public String readEnvelope(Exchange exchange) {
         String body = exchange.getMessage().getBody(String.class);
-        JsonNode envelope = parseObject(body);
-        String type = knownType(envelope.get("type"));
+        DataEnvelope envelope = DataEnvelope.read(json, body, config);
         String queueType = exchange.getProperty(QUEUE_TYPE, String.class);
-        if (queueType != null && !queueType.equals(type)) {
-            throw new PermanentFailure("UNKNOWN_TYPE", "envelope of type '" + type + "' on the queue of type '" + queueType + "'");
+        if (queueType != null && !queueType.equals(envelope.type())) {
+            throw new PermanentFailure("UNKNOWN_TYPE", "envelope of type '" + envelope.type() + "' on the queue of type '" + queueType + "'");
         }
-        exchange.setProperty(DATA_TYPE, type);
-        exchange.setProperty(EVENT_ID, envelope.path("id").asText(null));
+        exchange.setProperty(ENVELOPE, envelope);
+        exchange.setProperty(DATA_TYPE, envelope.type());
+        exchange.setProperty(EVENT_ID, envelope.id());
         return body;
     }
 
     /** sendData: the Kafka record value {type, data}; the key is data.campaignId. */
     public String toKafkaValue(Exchange exchange) throws JsonProcessingException {
-        JsonNode envelope = json.readTree(exchange.getMessage().getBody(String.class));
+        DataEnvelope envelope = exchange.getProperty(ENVELOPE, DataEnvelope.class);
         Map<String, Object> value = new LinkedHashMap<>();
-        value.put("type", envelope.get("type").asText());
-        value.put("data", envelope.get("data"));
+        value.put("type", envelope.type());
+        value.put("data", envelope.data());
         return json.writeValueAsString(value);
     }
 
-    public String kafkaKey(Exchange exchange) throws JsonProcessingException {
-        JsonNode campaignId = json.readTree(exchange.getMessage().getBody(String.class)).path("data").path("campaignId");
+    public String kafkaKey(Exchange exchange) {
+        JsonNode campaignId = exchange.getProperty(ENVELOPE, DataEnvelope.class).data().path("campaignId");
         if (!campaignId.isTextual() || campaignId.asText().isBlank()) {
             throw new PermanentFailure("MISSING_FIELD", "field 'data.campaignId' is required: it is the Kafka key");
         }
@@ -108,35 +104,7 @@ public class DataEvents {
     }
 
     public List<String> dataTypes() {
-        return dataTypes;
+        return config.types();
     }
 
-    private JsonNode parseObject(String body) throws JsonProcessingException {
-        if (body == null || body.isBlank()) {
-            throw new PermanentFailure("MALFORMED_JSON", "the message body is empty");
-        }
-        checkSize(body);
-        JsonNode node = json.readTree(body);
-        if (node == null || !node.isObject()) {
-            throw new PermanentFailure("MALFORMED_JSON", "the message body must be a JSON object");
-        }
-        return node;
-    }
-
-    private String knownType(JsonNode type) {
-        if (type == null || !type.isTextual()) {
-            throw new PermanentFailure("MISSING_FIELD", "field 'type' must be a string, one of " + dataTypes);
-        }
-        if (!dataTypes.contains(type.asText())) {
-            throw new PermanentFailure("UNKNOWN_TYPE", "unknown data type '" + type.asText() + "'; known types: " + dataTypes);
-        }
-        return type.asText();
-    }
-
-    private void checkSize(String payload) {
-        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > maxPayloadBytes) {
-            throw new PermanentFailure("PAYLOAD_TOO_LARGE", "payload of " + bytes + " bytes exceeds the limit of " + maxPayloadBytes);
-        }
-    }
 }

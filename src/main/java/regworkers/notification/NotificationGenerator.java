@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.platform.TopicConfig;
 import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
@@ -50,6 +50,10 @@ import software.amazon.awssdk.services.sns.model.Topic;
 @ApplicationScoped
 @Named("notificationGenerator")
 public class NotificationGenerator {
+    @Inject
+    TopicConfig topics;
+    @Inject
+    NotificationConfig config;
 
     static final int PUBLISH_BATCH = 10;
 
@@ -63,17 +67,13 @@ public class NotificationGenerator {
     ServiceClient services;
     @Inject
     SnsClient sns;
-    @ConfigProperty(name = "topic.notifications")
-    String topic;
-    @ConfigProperty(name = "notification.batches-per-message")
-    int batchesPerMessage;
 
     Clock clock = Clock.systemUTC();
     private volatile String topicArn;
 
     public MarketNotification start(Exchange exchange) throws JsonProcessingException {
         String body = exchange.getMessage().getBody(String.class);
-        MarketSelectionRequest market = MarketSelectionRequest.of(json.readTree(body == null ? "" : body));
+        MarketSelectionRequest market = MarketSelectionRequest.read(json, body);
         WorkerSpans.campaign(exchange, market.campaignId());
         int parts = recorded.recordedParts(market).orElseThrow(() -> new PermanentFailure("NOT_SELECTED",
                 "market " + market.marketId() + " of campaign " + market.campaignId() + " has no recorded selection for " + market.dateId()));
@@ -102,7 +102,7 @@ public class NotificationGenerator {
 
             @Override
             public boolean hasNext() {
-                if (batches >= batchesPerMessage) {
+                if (batches >= config.batchesPerMessage()) {
                     return false;
                 }
                 while (part < notification.parts) {
@@ -221,8 +221,8 @@ public class NotificationGenerator {
         String known = topicArn;
         if (known == null) {
             known = sns.listTopicsPaginator().topics().stream().map(Topic::topicArn)
-                    .filter(arn -> arn.endsWith(":" + topic)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no SNS topic named " + topic));
+                    .filter(arn -> arn.endsWith(":" + topics.notifications())).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no SNS topic named " + topics.notifications()));
             topicArn = known;
         }
         return known;

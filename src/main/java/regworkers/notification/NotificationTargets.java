@@ -5,7 +5,6 @@ import static regworkers.platform.ItemAttributes.n;
 import static regworkers.platform.ItemAttributes.s;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import regworkers.platform.DynamoDbConfig;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.markets.MarketSelected;
 import regworkers.platform.markets.MarketSelectionRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -33,6 +32,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 @ApplicationScoped
 public class NotificationTargets {
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    NotificationConfig config;
 
     static final String PENDING = "PENDING";
     static final String ENQUEUED = "ENQUEUED";
@@ -45,12 +48,6 @@ public class NotificationTargets {
 
     @Inject
     DynamoDbClient dynamodb;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
-    @ConfigProperty(name = "notification.requeue-after")
-    Duration requeueAfter;
-    @ConfigProperty(name = "notification.owner-timeout")
-    Duration ownerTimeout;
 
     Clock clock = Clock.systemUTC();
 
@@ -68,7 +65,7 @@ public class NotificationTargets {
         item.put("status", s(PENDING));
         item.put("registeredAt", n(clock.millis()));
         try {
-            dynamodb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            dynamodb.putItem(b -> b.tableName(tables.table()).item(item).conditionExpression("attribute_not_exists(pk)"));
         } catch (ConditionalCheckFailedException alreadyRegistered) {
             // registered by an earlier emission of the same run
         }
@@ -78,10 +75,10 @@ public class NotificationTargets {
     public List<MarketSelectionRequest> waiting() {
         List<MarketSelectionRequest> markets = new ArrayList<>();
         Map<String, AttributeValue> start = null;
-        long stale = clock.millis() - requeueAfter.toMillis();
+        long stale = clock.millis() - config.requeueAfter().toMillis();
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(table).consistentRead(true)
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table()).consistentRead(true)
                     .keyConditionExpression("pk = :pk")
                     .filterExpression("#status = :pending OR (#status = :enqueued AND enqueuedAt < :stale)")
                     .expressionAttributeNames(Map.of("#status", "status"))
@@ -98,12 +95,12 @@ public class NotificationTargets {
     public boolean claimForQueue(MarketSelectionRequest market) {
         long now = clock.millis();
         try {
-            dynamodb.updateItem(b -> b.tableName(table).key(key(market))
+            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(market))
                     .updateExpression("SET #status = :enqueued, enqueuedAt = :now")
                     .conditionExpression("#status = :pending OR (#status = :enqueued AND enqueuedAt < :stale)")
                     .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(Map.of(":enqueued", s(ENQUEUED), ":pending", s(PENDING), ":now", n(now),
-                            ":stale", n(now - requeueAfter.toMillis()))));
+                            ":stale", n(now - config.requeueAfter().toMillis()))));
             return true;
         } catch (ConditionalCheckFailedException claimedElsewhere) {
             return false;
@@ -117,17 +114,17 @@ public class NotificationTargets {
     public Optional<Progress> own(MarketSelectionRequest market, String owner) {
         long now = clock.millis();
         try {
-            Map<String, AttributeValue> item = dynamodb.updateItem(b -> b.tableName(table).key(key(market))
+            Map<String, AttributeValue> item = dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(market))
                     .updateExpression("SET #owner = :me, heartbeatAt = :now")
                     .conditionExpression("attribute_exists(pk) AND #status <> :notified"
                             + " AND (attribute_not_exists(#owner) OR #owner = :me OR heartbeatAt < :stale)")
                     .expressionAttributeNames(Map.of("#owner", "owner", "#status", "status"))
                     .expressionAttributeValues(Map.of(":me", s(owner), ":now", n(now), ":notified", s(NOTIFIED),
-                            ":stale", n(now - ownerTimeout.toMillis())))
+                            ":stale", n(now - config.ownerTimeout().toMillis())))
                     .returnValues(ReturnValue.ALL_NEW)).attributes();
             return Optional.of(new Progress(intOf(item, "nextPart"), intOf(item, "nextIndex"), intOf(item, "sent")));
         } catch (ConditionalCheckFailedException notOurs) {
-            Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(table).key(key(market)).consistentRead(true)).item();
+            Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(tables.table()).key(key(market)).consistentRead(true)).item();
             if (item == null || item.isEmpty()) {
                 throw new IllegalStateException("market " + market.marketId() + " of campaign " + market.campaignId()
                         + " (date " + market.dateId() + ") is not registered for notification");
@@ -164,7 +161,7 @@ public class NotificationTargets {
             names.put("#status", "status");
         }
         try {
-            dynamodb.updateItem(b -> b.tableName(table).key(key(market)).updateExpression(expression)
+            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(market)).updateExpression(expression)
                     .conditionExpression("#owner = :me").expressionAttributeNames(names).expressionAttributeValues(all));
         } catch (ConditionalCheckFailedException lost) {
             throw new NotificationInProgress(market);

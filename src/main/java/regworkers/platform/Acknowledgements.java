@@ -12,7 +12,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -20,13 +19,15 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 
 /**
  * Deletes acknowledged messages in DeleteMessageBatch calls of up to 10: a batch leaves when it is full or after
- * {@code queue.ack.flush-interval-ms}. A message stays held (kept invisible by the heartbeat) until its delete went
+ * {@code queue.ack.flush-interval}. A message stays held (kept invisible by the heartbeat) until its delete went
  * through: a delete that fails because SQS is unreachable or busy is tried again, at most once a second, so an SQS
  * outage does not make finished work come back and be done twice. Only a receipt handle SQS no longer knows (the
  * message came back to another consumer meanwhile) is given up; that message's work is idempotent.
  */
 @ApplicationScoped
 public class Acknowledgements {
+    @Inject
+    QueueConfig config;
 
     private static final int MAX_BATCH = 10;
     private static final long RETRY_AFTER_FAILURE_MS = 1_000;
@@ -35,8 +36,6 @@ public class Acknowledgements {
     SqsClient sqs;
     @Inject
     HeldMessages held;
-    @ConfigProperty(name = "queue.ack.flush-interval-ms")
-    long flushIntervalMs;
 
     private record Pending(String receiptHandle, QueueMessage message) {
     }
@@ -49,7 +48,7 @@ public class Acknowledgements {
     @PostConstruct
     void start() {
         flusher = BackgroundThreads.scheduler("regworkers-ack-flusher");
-        flusher.scheduleWithFixedDelay(this::flushAll, flushIntervalMs, flushIntervalMs, TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(this::flushAll, config.ack().flushInterval().toMillis(), config.ack().flushInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Deletes the message soon; it is released from {@link HeldMessages} once SQS confirmed the delete. */

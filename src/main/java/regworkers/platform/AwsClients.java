@@ -1,16 +1,12 @@
 package regworkers.platform;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.Optional;
-
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -31,42 +27,28 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @ApplicationScoped
 public class AwsClients {
 
-    @ConfigProperty(name = "aws.region")
-    String region;
-    @ConfigProperty(name = "aws.access-key-id")
-    Optional<String> accessKeyId;
-    @ConfigProperty(name = "aws.secret-access-key")
-    Optional<String> secretAccessKey;
-    @ConfigProperty(name = "aws.sqs.endpoint")
-    Optional<URI> sqsEndpoint;
-    @ConfigProperty(name = "aws.sns.endpoint")
-    Optional<URI> snsEndpoint;
-    @ConfigProperty(name = "aws.dynamodb.endpoint")
-    Optional<URI> dynamodbEndpoint;
-    @ConfigProperty(name = "aws.http.max-connections")
-    int maxConnections;
-    @ConfigProperty(name = "aws.http.timeout")
-    Duration timeout;
+    @Inject
+    AwsConfig aws;
 
     @Produces
     @Singleton
     @Named("amazonSQSClient")
     SqsClient sqs() {
-        return configure(SqsClient.builder(), sqsEndpoint).build();
+        return configure(SqsClient.builder(), aws.sqs()).build();
     }
 
     @Produces
     @Singleton
     @Named("amazonSNSClient")
     SnsClient sns() {
-        return configure(SnsClient.builder(), snsEndpoint).build();
+        return configure(SnsClient.builder(), aws.sns()).build();
     }
 
     @Produces
     @Singleton
     @Named("amazonDDBClient")
     DynamoDbClient dynamodb() {
-        return configure(DynamoDbClient.builder(), dynamodbEndpoint).build();
+        return configure(DynamoDbClient.builder(), aws.dynamodb()).build();
     }
 
     /** The demand-table stream (enqueueEntries); DynamoDB Local serves streams on its DynamoDB endpoint. */
@@ -74,7 +56,7 @@ public class AwsClients {
     @Singleton
     @Named("amazonDynamoDbStreamsClient")
     DynamoDbStreamsClient dynamodbStreams() {
-        return configure(DynamoDbStreamsClient.builder(), dynamodbEndpoint).build();
+        return configure(DynamoDbStreamsClient.builder(), aws.dynamodb()).build();
     }
 
     void close(@Disposes SqsClient client) {
@@ -94,20 +76,20 @@ public class AwsClients {
     }
 
     private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
-            B builder, Optional<URI> endpoint) {
-        builder.region(Region.of(region))
+            B builder, AwsConfig.Endpoint endpoint) {
+        builder.region(Region.of(aws.region()))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(ApacheHttpClient.builder()
-                        .maxConnections(maxConnections)
-                        .connectionTimeout(timeout)
-                        .socketTimeout(timeout));
-        endpoint.ifPresent(builder::endpointOverride);
+                        .maxConnections(aws.http().maxConnections())
+                        .connectionTimeout(aws.http().timeout())
+                        .socketTimeout(aws.http().timeout()));
+        endpoint.endpoint().ifPresent(builder::endpointOverride);
         return builder;
     }
 
     private AwsCredentialsProvider credentials() {
-        if (accessKeyId.isPresent() && secretAccessKey.isPresent()) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId.get(), secretAccessKey.get()));
+        if (aws.accessKeyId().isPresent() && aws.secretAccessKey().isPresent()) {
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(aws.accessKeyId().get(), aws.secretAccessKey().get()));
         }
         return DefaultCredentialsProvider.builder().build();
     }

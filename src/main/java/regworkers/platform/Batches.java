@@ -33,4 +33,19 @@ public final class Batches {
             return outcomes;
         }
     }
+
+    /**
+     * The invoke endpoint's answer for work it ran through the batch path: the first failure among the outcomes is
+     * thrown, as the work itself would have thrown it.
+     */
+    public static void requireSucceeded(List<QueueOutcome> outcomes) {
+        for (QueueOutcome outcome : outcomes) {
+            if (outcome.failure() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (outcome.failure() != null) {
+                throw new IllegalStateException(outcome.failure());
+            }
+        }
+    }
 }

@@ -11,7 +11,6 @@ import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -25,19 +24,19 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 @ApplicationScoped
 @Named("deadLetterQueues")
 public class DeadLetterQueues {
+    @Inject
+    QueueConfig config;
 
     @Inject
     SqsClient sqs;
     @Inject
     QueueUrls queueUrls;
-    @ConfigProperty(name = "queue.dead-letter-suffix")
-    String deadLetterSuffix;
 
     /** Peeks at up to {@code max} messages: they are received with a zero visibility timeout, so they stay put. */
     public Object list(Exchange exchange, @Header("queue") String queue, @Header("max") Integer max) {
         String url = deadLetterUrl(queue);
         if (url == null) {
-            return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + deadLetterSuffix + "'");
+            return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + config.deadLetterSuffix() + "'");
         }
         List<Map<String, Object>> messages = new ArrayList<>();
         int limit = max == null ? 10 : Math.max(1, Math.min(max, 10));
@@ -51,14 +50,14 @@ public class DeadLetterQueues {
             item.put("body", PiiRedactionFilter.redact(message.body()));
             messages.add(item);
         }
-        return Map.of("queue", queue + deadLetterSuffix, "messages", messages);
+        return Map.of("queue", queue + config.deadLetterSuffix(), "messages", messages);
     }
 
     /** Moves up to {@code max} messages back to the source queue; each is deleted from the DLQ only once re-sent. */
     public Object redrive(Exchange exchange, @Header("queue") String queue, @Header("max") Integer max) {
         String url = deadLetterUrl(queue);
         if (url == null) {
-            return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + deadLetterSuffix + "'");
+            return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + config.deadLetterSuffix() + "'");
         }
         String sourceUrl = queueUrls.of(queue);
         int limit = max == null ? 1000 : max;
@@ -84,7 +83,7 @@ public class DeadLetterQueues {
 
     private String deadLetterUrl(String queue) {
         try {
-            return queueUrls.of(queue + deadLetterSuffix);
+            return queueUrls.of(queue + config.deadLetterSuffix());
         } catch (QueueDoesNotExistException e) {
             return null;
         }

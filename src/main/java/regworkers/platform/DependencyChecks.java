@@ -20,9 +20,8 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
-import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.services.Service;
+import regworkers.platform.services.ServicesConfig;
 import regworkers.platform.services.ServiceBreakers;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -43,12 +42,16 @@ public class DependencyChecks {
     DynamoDbClient dynamodb;
     @Inject
     ServiceBreakers breakers;
-    @ConfigProperty(name = "kafka.brokers")
-    String kafkaBrokers;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
-    @ConfigProperty(name = "health.check-timeout")
-    Duration timeout;
+    @Inject
+    KafkaConfig kafka;
+    @Inject
+    RedisConfig redis;
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    ServicesConfig services;
+    @Inject
+    HealthConfig health;
 
     private volatile Admin kafkaAdmin;
 
@@ -64,13 +67,11 @@ public class DependencyChecks {
         if (!dependency.name().endsWith("_SERVICE")) {
             return check(dependency);
         }
-        String name = serviceName(dependency);
+        ServicesConfig.ServiceConfig service = services.of(Service.of(dependency));
         try {
-            URI uri = URI.create(serviceUrl("services." + name + ".url") + ConfigProvider.getConfig()
-                    .getOptionalValue("services." + name + ".probe-path", String.class).orElse("/"));
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
-            ConfigProvider.getConfig().getOptionalValue("services." + name + ".api-key", String.class)
-                    .ifPresent(key -> request.header("x-api-key", key));
+            URI uri = URI.create(service.url() + service.probePath());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(health.checkTimeout()).GET();
+            service.apiKey().ifPresent(key -> request.header("x-api-key", key));
             HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             if (status >= 500 || status == 401 || status == 403 || status == 429) {
@@ -90,6 +91,8 @@ public class DependencyChecks {
 
     /** Empty when the dependency answers, else why not. */
     public Optional<String> check(Worker.Dependency dependency) {
+        Duration timeout = health.checkTimeout();
+        String table = tables.table();
         try {
             switch (dependency) {
                 case SQS -> sqs.listQueues(b -> b.maxResults(1).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
@@ -97,8 +100,8 @@ public class DependencyChecks {
                 case DYNAMODB -> dynamodb.describeTable(b -> b.tableName(table).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
                 case KAFKA -> kafkaAdmin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                         .nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                case REDIS -> tcpConnect(serviceUrl("redis.url"));
-                default -> tcpConnect(serviceUrl("services." + serviceName(dependency) + ".url"));
+                case REDIS -> tcpConnect(redis.url());
+                default -> tcpConnect(URI.create(services.of(Service.of(dependency)).url()));
             }
             return Optional.empty();
         } catch (Exception e) {
@@ -110,18 +113,10 @@ public class DependencyChecks {
         return dependency.name().endsWith("_SERVICE") && breakers.isOpen(Service.of(dependency));
     }
 
-    private static String serviceName(Worker.Dependency dependency) {
-        return dependency.name().replace("_SERVICE", "").toLowerCase();
-    }
-
-    private static URI serviceUrl(String property) {
-        return ConfigProvider.getConfig().getValue(property, URI.class);
-    }
-
     private void tcpConnect(URI uri) throws IOException {
         int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) health.checkTimeout().toMillis());
         }
     }
 
@@ -129,8 +124,9 @@ public class DependencyChecks {
         if (kafkaAdmin == null) {
             synchronized (this) {
                 if (kafkaAdmin == null) {
+                    Duration timeout = health.checkTimeout();
                     Properties config = new Properties();
-                    config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBrokers,
+                    config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers(),
                             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
                             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
                     kafkaAdmin = Admin.create(config);

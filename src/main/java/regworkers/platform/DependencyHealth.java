@@ -1,6 +1,5 @@
 package regworkers.platform;
 
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.smallrye.health.api.HealthGroup;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -27,13 +25,13 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 @HealthGroup("dependencies")
 @ApplicationScoped
 public class DependencyHealth implements HealthCheck {
+    @Inject
+    HealthConfig health;
 
     @Inject
     DependencyChecks checks;
     @Inject
     WorkerSelection selection;
-    @ConfigProperty(name = "health.check-timeout")
-    Duration timeout;
 
     private ExecutorService pool;
 
@@ -53,7 +51,7 @@ public class DependencyHealth implements HealthCheck {
         for (Worker.Dependency dependency : Worker.Dependency.values()) {
             if (selection.uses(dependency)) {
                 answers.put(dependency, CompletableFuture.supplyAsync(() -> checks.probe(dependency), pool)
-                        .completeOnTimeout(Optional.of("no answer within " + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS));
+                        .completeOnTimeout(Optional.of("no answer within " + health.checkTimeout().toMillis() + " ms"), health.checkTimeout().toMillis(), TimeUnit.MILLISECONDS));
             }
         }
         HealthCheckResponseBuilder response = HealthCheckResponse.named("dependencies").up();

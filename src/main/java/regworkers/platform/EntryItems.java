@@ -6,18 +6,17 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Entry items of {@code demand-table} (SPEC §2): {@code pk=CAMPAIGN#{campaignId}}, {@code sk=USER#{globalUserId}}. */
 @ApplicationScoped
 public class EntryItems {
+    @Inject
+    DynamoDbConfig tables;
 
     @Inject
     DynamoDbClient dynamodb;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
 
     public static Map<String, AttributeValue> key(String campaignId, String globalUserId) {
         return Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#" + globalUserId));
@@ -25,12 +24,12 @@ public class EntryItems {
 
     /** The item as it is now (a consistent read), if it exists. */
     public Optional<Map<String, AttributeValue>> current(String campaignId, String globalUserId) {
-        var response = dynamodb.getItem(b -> b.tableName(table).key(key(campaignId, globalUserId)).consistentRead(true));
+        var response = dynamodb.getItem(b -> b.tableName(tables.table()).key(key(campaignId, globalUserId)).consistentRead(true));
         return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
     }
 
     public String table() {
-        return table;
+        return tables.table();
     }
 
     public static String text(Map<String, AttributeValue> item, String name) {

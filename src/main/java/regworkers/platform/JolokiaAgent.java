@@ -7,9 +7,9 @@ import java.util.Map;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import io.quarkus.runtime.StartupEvent;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jolokia.jvmagent.JolokiaServer;
 import org.jolokia.jvmagent.JolokiaServerConfig;
@@ -23,32 +23,27 @@ import org.jolokia.server.core.service.api.LogHandler;
  */
 @ApplicationScoped
 public class JolokiaAgent {
+    @Inject
+    JolokiaConfig config;
 
     private static final Logger LOG = Logger.getLogger(JolokiaAgent.class);
-
-    @ConfigProperty(name = "jolokia.enabled")
-    boolean enabled;
-    @ConfigProperty(name = "jolokia.host")
-    String host;
-    @ConfigProperty(name = "jolokia.port")
-    int port;
 
     private JolokiaServer server;
 
     void start(@Observes StartupEvent startup) {
-        if (!enabled) {
+        if (!config.enabled()) {
             return;
         }
-        Map<String, String> config = Map.of(
-                "host", host,
-                "port", Integer.toString(port),
+        Map<String, String> settings = Map.of(
+                "host", config.host(),
+                "port", Integer.toString(config.port()),
                 "agentContext", "/jolokia",
                 "policyLocation", "classpath:/jolokia-access.xml",
                 "discoveryEnabled", "false");
         try {
-            server = new JolokiaServer(new JolokiaServerConfig(config), new JBossLogHandler());
+            server = new JolokiaServer(new JolokiaServerConfig(settings), new JBossLogHandler());
         } catch (IOException e) {
-            throw new UncheckedIOException("Jolokia cannot listen on " + host + ":" + port, e);
+            throw new UncheckedIOException("Jolokia cannot listen on " + config.host() + ":" + config.port(), e);
         }
         server.start();
         LOG.infof("Jolokia (read-only) listens on %s", server.getUrl());

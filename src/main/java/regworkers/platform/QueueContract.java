@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -35,6 +34,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 @ApplicationScoped
 @Named("queueContract")
 public class QueueContract {
+    @Inject
+    QueueConfig config;
 
     public static final String FAILURE_REASON = "failureReason";
     public static final String FAILURE_DETAIL = "failureDetail";
@@ -61,16 +62,6 @@ public class QueueContract {
     QueueDrain drain;
     @Inject
     VisibilityHeartbeat heartbeat;
-    @ConfigProperty(name = "queue.max-receive-count")
-    int maxReceiveCount;
-    @ConfigProperty(name = "queue.dead-letter-suffix")
-    String deadLetterSuffix;
-    @ConfigProperty(name = "queue.retry.base-delay")
-    Duration retryBaseDelay;
-    @ConfigProperty(name = "queue.retry.max-delay")
-    Duration retryMaxDelay;
-    @ConfigProperty(name = "queue.pause.max-runs-per-message")
-    int maxRunsPerMessage;
 
     @PostConstruct
     void wire() {
@@ -163,7 +154,7 @@ public class QueueContract {
             pauses.pause(worker, cause);
         }
         int runs = held.park(message, failedRun, activity.processed(message.worker()));
-        if (runs >= maxRunsPerMessage) {
+        if (runs >= config.pause().maxRunsPerMessage()) {
             // the dependency works for the worker's other messages but keeps failing for this one: its own failure
             WorkerLog.warn("Message failed on a dependency " + runs + " times while other messages succeeded: sent back to its queue",
                     failureData(message, cause));
@@ -178,7 +169,7 @@ public class QueueContract {
 
     private void retryLater(QueueMessage message, String correlationId, Throwable cause) {
         held.settled(message);
-        if (message.receiveCount() >= maxReceiveCount) {
+        if (message.receiveCount() >= config.maxReceiveCount()) {
             deadLetter(message, correlationId, "RETRIES_EXHAUSTED", Failures.reason(cause) + ": " + Failures.describe(cause));
             WorkerLog.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", failureData(message, cause));
             return;
@@ -219,7 +210,7 @@ public class QueueContract {
         if (correlationId != null) {
             attributes.put(Correlation.HEADER, text(PiiRedactionFilter.redact(correlationId)));
         }
-        sqs.sendMessage(b -> b.queueUrl(queueUrls.of(message.queue() + deadLetterSuffix)).messageBody(message.body())
+        sqs.sendMessage(b -> b.queueUrl(queueUrls.of(message.queue() + config.deadLetterSuffix())).messageBody(message.body())
                 .messageAttributes(attributes));
         sqs.deleteMessage(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle()));
         held.settled(message);
@@ -237,8 +228,8 @@ public class QueueContract {
     }
 
     private Duration backoff(int receiveCount) {
-        long base = retryBaseDelay.toMillis() << Math.min(10, Math.max(0, receiveCount - 1));
-        long capped = Math.min(base, retryMaxDelay.toMillis());
+        long base = config.retry().baseDelay().toMillis() << Math.min(10, Math.max(0, receiveCount - 1));
+        long capped = Math.min(base, config.retry().maxDelay().toMillis());
         long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
         return Duration.ofMillis(jittered);
     }

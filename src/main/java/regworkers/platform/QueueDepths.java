@@ -1,6 +1,5 @@
 package regworkers.platform;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +15,6 @@ import jakarta.inject.Inject;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -28,6 +26,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @ApplicationScoped
 public class QueueDepths {
+    @Inject
+    QueueConfig config;
 
     private static final long UNKNOWN = -1;
 
@@ -37,10 +37,6 @@ public class QueueDepths {
     QueueUrls urls;
     @Inject
     MeterRegistry metrics;
-    @ConfigProperty(name = "queue.dead-letter-suffix")
-    String deadLetterSuffix;
-    @ConfigProperty(name = "queue.depth.sample-interval")
-    Duration sampleInterval;
 
     private final Map<String, AtomicLong> visible = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
@@ -48,18 +44,18 @@ public class QueueDepths {
 
     /** Samples {@code queue} and its dead-letter queue from now on. */
     public void watch(String queue) {
-        for (String name : Set.of(queue, queue + deadLetterSuffix)) {
+        for (String name : Set.of(queue, queue + config.deadLetterSuffix())) {
             visible.computeIfAbsent(name, n -> gauge(n, "visible"));
             inFlight.computeIfAbsent(name, n -> gauge(n, "in_flight"));
         }
     }
 
     void start(@Observes StartupEvent startup) {
-        if (sampleInterval.isZero() || sampleInterval.isNegative()) {
+        if (config.depth().sampleInterval().isZero() || config.depth().sampleInterval().isNegative()) {
             return;
         }
         sampler = BackgroundThreads.scheduler("regworkers-queue-depths");
-        sampler.scheduleWithFixedDelay(this::sample, 0, sampleInterval.toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleWithFixedDelay(this::sample, 0, config.depth().sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy

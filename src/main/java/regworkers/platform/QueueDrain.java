@@ -1,6 +1,5 @@
 package regworkers.platform;
 
-import java.time.Duration;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +13,6 @@ import org.apache.camel.Route;
 import org.apache.camel.processor.aggregate.AggregateProcessor;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.SimpleEventNotifierSupport;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Graceful shutdown and scale-in of the queue workers. When Camel starts stopping (SIGTERM): consumers stop receiving
@@ -25,6 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class QueueDrain {
+    @Inject
+    QueueConfig config;
 
     @Inject
     CamelContext camel;
@@ -32,8 +32,6 @@ public class QueueDrain {
     VisibilityHeartbeat heartbeat;
     @Inject
     HeldMessages held;
-    @ConfigProperty(name = "queue.shutdown.drain-timeout")
-    Duration drainTimeout;
 
     private volatile boolean draining;
 
@@ -63,7 +61,7 @@ public class QueueDrain {
         draining = true;
         int parked = heartbeat.release(HeldMessages.Held::parked);
         WorkerLog.info("Draining for shutdown: no more receives, parked messages handed back",
-                Map.of("released", parked, "drainTimeoutSeconds", drainTimeout.toSeconds()));
+                Map.of("released", parked, "drainTimeoutSeconds", config.shutdown().drainTimeout().toSeconds()));
         Thread drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
         drainer.setDaemon(true);
         drainer.start();
@@ -73,7 +71,7 @@ public class QueueDrain {
         Thread flusher = new Thread(this::completeBatches, "regworkers-queue-drain-batches");
         flusher.setDaemon(true);
         flusher.start();
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        long deadline = System.nanoTime() + config.shutdown().drainTimeout().toNanos();
         try {
             while (held.total() > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);

@@ -18,7 +18,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.Startup;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -26,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 
 /**
  * One heartbeat for every message this process holds ({@link HeldMessages}): every {@code queue.heartbeat-interval}
- * their visibility is set to {@code queue.visibility-timeout-seconds} again, in ChangeMessageVisibilityBatch calls of
+ * their visibility is set to {@code queue.visibility-timeout} again, in ChangeMessageVisibilityBatch calls of
  * 10, whether they are in work, waiting for a worker thread, parked in an aggregator or parked while their worker is
  * paused. It also hands back to the queue what was held too long (see {@link HeldMessages}) and can release
  * everything at once (visibility 0), which is what a replica that stops does with what it could not finish.
@@ -34,6 +33,8 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 @Startup
 @ApplicationScoped
 public class VisibilityHeartbeat {
+    @Inject
+    QueueConfig config;
 
     private static final int MAX_BATCH = 10;
 
@@ -45,10 +46,6 @@ public class VisibilityHeartbeat {
     HeldMessages held;
     @Inject
     QueueActivity activity;
-    @ConfigProperty(name = "queue.visibility-timeout-seconds")
-    int visibilityTimeoutSeconds;
-    @ConfigProperty(name = "queue.heartbeat-interval")
-    Duration interval;
 
     private static final Duration RETRY_AFTER_FAILURE = Duration.ofSeconds(1);
 
@@ -58,15 +55,14 @@ public class VisibilityHeartbeat {
 
     @Produces
     @Singleton
-    static HeldMessages heldMessages(@ConfigProperty(name = "queue.max-unsettled") int maxUnsettled,
-                                     @ConfigProperty(name = "queue.max-hold") Duration maxHold) {
-        return new HeldMessages(maxUnsettled, maxHold, Clock.systemUTC());
+    static HeldMessages heldMessages(QueueConfig config) {
+        return new HeldMessages(config.maxUnsettled(), config.maxHold(), Clock.systemUTC());
     }
 
     @PostConstruct
     void start() {
         beater = BackgroundThreads.scheduler("regworkers-visibility-heartbeat");
-        beater.schedule(this::beatAndReschedule, interval.toMillis(), TimeUnit.MILLISECONDS);
+        beater.schedule(this::beatAndReschedule, config.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beatAndReschedule() {
@@ -74,7 +70,7 @@ public class VisibilityHeartbeat {
             beat();
         } finally {
             if (!beater.isShutdown()) {
-                beater.schedule(this::beatAndReschedule, (lastBeatFailed ? RETRY_AFTER_FAILURE : interval).toMillis(), TimeUnit.MILLISECONDS);
+                beater.schedule(this::beatAndReschedule, (lastBeatFailed ? RETRY_AFTER_FAILURE : config.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -108,7 +104,7 @@ public class VisibilityHeartbeat {
             }
             boolean failed = false;
             for (Map.Entry<String, List<HeldMessages.Held>> queue : held.toKeepInvisible().entrySet()) {
-                failed |= !setVisibility(queue.getKey(), queue.getValue(), visibilityTimeoutSeconds);
+                failed |= !setVisibility(queue.getKey(), queue.getValue(), (int) config.visibilityTimeout().toSeconds());
             }
             if (failed != lastBeatFailed) {
                 WorkerLog.log(failed ? Logger.Level.WARN : Logger.Level.INFO, failed

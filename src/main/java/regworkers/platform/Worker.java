@@ -42,6 +42,9 @@ public enum Worker {
         }
     }
 
+    /** The prefix of every log tag (SPEC §5): the tag is this and the worker's id. */
+    public static final String TAG_PREFIX = "registration:apps:";
+
     public enum Dependency { SQS, SNS, DYNAMODB, KAFKA, REDIS, CAMPAIGN_SERVICE, ENTRY_SERVICE, CODE_SERVICE, USER_SERVICE, SCORING_SERVICE }
 
     private final String id;
@@ -59,6 +62,24 @@ public enum Worker {
         return id;
     }
 
+    /** The id of the worker's main route: its consumer, REST route or schedule. */
+    public String routeId() {
+        return id;
+    }
+
+    /**
+     * The id of another of the worker's routes, {@code <worker>-<part>}. Route ids decide which routes a per-stack
+     * process runs ({@link WorkerSelection#routeFilterPattern}), so they are made here, never typed by hand.
+     */
+    public String routeId(String part) {
+        return id + "-" + part;
+    }
+
+    /** Where the worker's work is entered, by its consumer and by the invoke endpoint alike. */
+    public String workEndpoint() {
+        return "direct:" + id;
+    }
+
     public Stack stack() {
         return stack;
     }
@@ -69,7 +90,7 @@ public enum Worker {
 
     /** The log tag of SPEC §5. */
     public String tag() {
-        return "registration:apps:" + id;
+        return TAG_PREFIX + id;
     }
 
     public static Optional<Worker> byId(String id) {

@@ -33,7 +33,7 @@ public class WorkerInvocations {
     public Object invoke(Exchange exchange) throws Exception {
         String name = exchange.getMessage().getHeader("name", String.class);
         Worker worker = Worker.byId(name).filter(selection::runs).orElse(null);
-        String endpoint = "direct:" + name;
+        String endpoint = worker == null ? null : worker.workEndpoint();
         if (worker == null || exchange.getContext().hasEndpoint(endpoint) == null) {
             return problem(exchange, 404, "worker '" + name + "' is not running in this process");
         }

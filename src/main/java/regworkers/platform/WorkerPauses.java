@@ -21,7 +21,6 @@ import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The one owner of whether a queue worker takes messages. A dependency failure pauses the worker: its consumers stop
@@ -32,15 +31,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class WorkerPauses {
+    @Inject
+    QueueConfig config;
 
     @Inject
     DependencyChecks checks;
     @Inject
     MeterRegistry metrics;
-    @ConfigProperty(name = "queue.pause.probe-interval")
-    Duration probeInterval;
-    @ConfigProperty(name = "queue.pause.max-probe-interval")
-    Duration maxProbeInterval;
 
     Clock clock = Clock.systemUTC();
 
@@ -103,7 +100,7 @@ public class WorkerPauses {
         synchronized (pauses) {
             pause = pauses.get(worker);
             if (pause == null) {
-                pause = new Pause(clock.millis(), probeInterval);
+                pause = new Pause(clock.millis(), config.pause().probeInterval());
                 pauses.put(worker, pause);
                 started = true;
             }
@@ -136,14 +133,14 @@ public class WorkerPauses {
         }
         if (!down.isEmpty()) {
             Duration doubled = pause.nextProbe.multipliedBy(2);
-            pause.nextProbe = doubled.compareTo(maxProbeInterval) > 0 ? maxProbeInterval : doubled;
+            pause.nextProbe = doubled.compareTo(config.pause().maxProbeInterval()) > 0 ? config.pause().maxProbeInterval() : doubled;
             schedule(worker, pause);
             return;
         }
         synchronized (pauses) {
             if (!pause.suspects.equals(suspects)) {
                 // a failure of another dependency came in meanwhile: probe it too, now
-                pause.nextProbe = probeInterval;
+                pause.nextProbe = config.pause().probeInterval();
                 schedule(worker, pause);
                 return;
             }

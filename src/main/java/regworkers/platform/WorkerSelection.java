@@ -14,6 +14,11 @@ public record WorkerSelection(Set<Worker> workers) {
     /** Routes every process runs whatever it selects (invoke endpoint, DLQ tooling). */
     public static final String PLATFORM_ROUTE_PREFIX = "platform-";
 
+    /** The id of a route every process runs: {@code platform-<part>}. */
+    public static String platformRouteId(String part) {
+        return PLATFORM_ROUTE_PREFIX + part;
+    }
+
     public static WorkerSelection of(String appName, String appStack) {
         boolean hasName = appName != null && !appName.isBlank();
         boolean hasStack = appStack != null && !appStack.isBlank();

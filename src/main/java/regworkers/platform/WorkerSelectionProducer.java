@@ -1,23 +1,20 @@
 package regworkers.platform;
 
-import java.util.Optional;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The process's {@link WorkerSelection}, from APP_NAME / APP_STACK (properties app.name / app.stack). */
 public class WorkerSelectionProducer {
+    @Inject
+    AppConfig app;
 
-    @ConfigProperty(name = "app.name")
-    Optional<String> appName;
-    @ConfigProperty(name = "app.stack")
-    Optional<String> appStack;
 
     @Produces
     @Singleton
     WorkerSelection selection() {
-        return WorkerSelection.of(appName.orElse(null), appStack.orElse(null));
+        return WorkerSelection.of(app.name().orElse(null), app.stack().orElse(null));
     }
 }

@@ -17,7 +17,6 @@ import jakarta.json.JsonValue;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -31,28 +30,22 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 @ApplicationScoped
 @Named("accessTokens")
 public class AccessTokens {
+    @Inject
+    CheckEligibilityConfig config;
+    @Inject
+    TokenClockConfig tokenClock;
 
     public static final String TOKEN = "regworkers.accessToken";
     private static final String BEARER = "bearer ";
 
     @Inject
     JWTParser parser;
-    @ConfigProperty(name = "check-eligibility.idv-claim")
-    String idvClaim;
-    @ConfigProperty(name = "check-eligibility.card-claim")
-    String cardClaim;
-    @ConfigProperty(name = "check-eligibility.token-cache.size")
-    int tokenCacheSize;
-    @ConfigProperty(name = "check-eligibility.token-cache.max-age")
-    Duration tokenCacheMaxAge;
-    @ConfigProperty(name = "mp.jwt.verify.clock.skew", defaultValue = "60")
-    int clockSkewSeconds;
 
     private VerifiedTokens verified;
 
     @PostConstruct
     void createCache() {
-        verified = new VerifiedTokens(tokenCacheSize, tokenCacheMaxAge, Duration.ofSeconds(clockSkewSeconds), Clock.systemUTC());
+        verified = new VerifiedTokens(config.tokenCache().size(), config.tokenCache().maxAge(), Duration.ofSeconds(tokenClock.skew()), Clock.systemUTC());
     }
 
     /** 401 unless the Authorization header carries a valid bearer token. */
@@ -79,7 +72,7 @@ public class AccessTokens {
         if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
             throw ClientError.unauthorized("the token has no subject");
         }
-        AccessToken token = new AccessToken(jwt.getSubject(), Boolean.TRUE.equals(booleanClaim(jwt, idvClaim)), cards(jwt));
+        AccessToken token = new AccessToken(jwt.getSubject(), Boolean.TRUE.equals(booleanClaim(jwt, config.idvClaim())), cards(jwt));
         verified.put(raw, token, jwt.getExpirationTime());
         exchange.setProperty(TOKEN, token);
     }
@@ -126,7 +119,7 @@ public class AccessTokens {
     }
 
     private List<String> cards(JsonWebToken jwt) {
-        Object value = jwt.getClaim(cardClaim);
+        Object value = jwt.getClaim(config.cardClaim());
         if (value instanceof Collection<?> values) {
             return values.stream().map(AccessTokens::plain).toList();
         }

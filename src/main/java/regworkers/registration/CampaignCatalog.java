@@ -17,7 +17,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.ValueCommands;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
@@ -32,6 +31,8 @@ import regworkers.platform.services.ServiceResponse;
  */
 @ApplicationScoped
 public class CampaignCatalog {
+    @Inject
+    CampaignCacheConfig cache;
 
     static final String KEY = "campaign:";
     static final String NOT_FOUND_KEY = "campaign-not-found:";
@@ -43,20 +44,12 @@ public class CampaignCatalog {
     ServiceClient services;
     @Inject
     ObjectMapper json;
-    @ConfigProperty(name = "campaign-cache.ttl")
-    Duration ttl;
-    @ConfigProperty(name = "campaign-cache.not-found-ttl")
-    Duration notFoundTtl;
-    @ConfigProperty(name = "campaign-cache.stale-ttl")
-    Duration staleTtl;
-    @ConfigProperty(name = "campaign-cache.local-ttl")
-    Duration localTtl;
 
     private RecentCampaigns recent;
 
     @PostConstruct
     void createLocalCache() {
-        recent = new RecentCampaigns(localTtl, 10_000, Clock.systemUTC());
+        recent = new RecentCampaigns(cache.localTtl(), 10_000, Clock.systemUTC());
     }
 
     private final ConcurrentMap<String, CompletableFuture<Optional<String>>> loading = new ConcurrentHashMap<>();
@@ -117,11 +110,11 @@ public class CampaignCatalog {
             return Optional.of(stale);
         }
         if (response.isNotFound()) {
-            cachePut(NOT_FOUND_KEY + slug, "1", notFoundTtl);
+            cachePut(NOT_FOUND_KEY + slug, "1", cache.notFoundTtl());
             return Optional.empty();
         }
-        cachePut(KEY + slug, response.body(), ttl);
-        cachePut(STALE_KEY + slug, response.body(), staleTtl);
+        cachePut(KEY + slug, response.body(), cache.ttl());
+        cachePut(STALE_KEY + slug, response.body(), cache.staleTtl());
         return Optional.of(response.body());
     }
 

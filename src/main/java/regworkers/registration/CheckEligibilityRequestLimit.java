@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerSelection;
 import regworkers.platform.http.RequestGuard.HttpRefusal;
@@ -19,16 +18,14 @@ import regworkers.platform.http.RequestGuard.HttpRefusal;
  */
 @ApplicationScoped
 public class CheckEligibilityRequestLimit {
+    @Inject
+    CheckEligibilityConfig config;
 
     /** After {@link regworkers.platform.http.RequestGuard}'s checks, before Quarkus' and Camel's handlers. */
     static final int PRIORITY = 900;
 
     @Inject
     WorkerSelection selection;
-    @ConfigProperty(name = "check-eligibility.path")
-    String path;
-    @ConfigProperty(name = "check-eligibility.max-body-bytes")
-    long maxBodyBytes;
 
     void register(@Observes Filters filters) {
         if (selection.runs(Worker.CHECK_ELIGIBILITY)) {
@@ -37,10 +34,10 @@ public class CheckEligibilityRequestLimit {
     }
 
     void limit(RoutingContext context) {
-        if (context.request().method() == HttpMethod.POST && path.equals(context.normalizedPath())) {
+        if (context.request().method() == HttpMethod.POST && config.path().equals(context.normalizedPath())) {
             long declared = declaredLength(context.request().getHeader("Content-Length"));
-            if (declared > maxBodyBytes) {
-                new HttpRefusal(413, "PAYLOAD_TOO_LARGE", "the body has " + declared + " bytes, at most " + maxBodyBytes + " are accepted", null)
+            if (declared > config.maxBodyBytes()) {
+                new HttpRefusal(413, "PAYLOAD_TOO_LARGE", "the body has " + declared + " bytes, at most " + config.maxBodyBytes() + " are accepted", null)
                         .send(context);
                 return;
             }

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Reads a checkEligibility request: {@code {"input":{"body":{…}}}} as AppSync sends it, the bare body, or
@@ -22,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 @Named("eligibilityRequests")
 public class EligibilityRequests {
+    @Inject
+    CheckEligibilityConfig config;
 
     public static final String REQUEST = "regworkers.eligibilityRequest";
     private static final Set<String> BODY_FIELDS = Set.of("slug", "entry", "userInfo", "doTransfer");
@@ -30,8 +31,6 @@ public class EligibilityRequests {
 
     @Inject
     ObjectMapper json;
-    @ConfigProperty(name = "check-eligibility.max-body-bytes")
-    int maxBodyBytes;
 
     /** Content type and size, checked before anything is parsed. */
     public void checkTransport(Exchange exchange) {
@@ -41,9 +40,9 @@ public class EligibilityRequests {
                     "Content-Type must be application/json, was " + (contentType == null ? "missing" : contentType), null);
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        if (body != null && body.length > maxBodyBytes) {
+        if (body != null && body.length > config.maxBodyBytes()) {
             throw new ClientError(413, "PAYLOAD_TOO_LARGE",
-                    "the body has " + body.length + " bytes, at most " + maxBodyBytes + " are accepted", null);
+                    "the body has " + body.length + " bytes, at most " + config.maxBodyBytes() + " are accepted", null);
         }
     }
 

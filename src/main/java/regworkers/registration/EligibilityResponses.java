@@ -1,24 +1,26 @@
 package regworkers.registration;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
+import regworkers.platform.ExpectedCounter;
 import regworkers.platform.Worker;
-import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.WorkerLog;
 
@@ -35,17 +37,13 @@ public class EligibilityResponses {
     ObjectMapper json;
     @Inject
     MeterRegistry metrics;
-    @Inject
-    WorkerSelection selection;
 
-    /** Every decision's counter at 0 from the start (dashboards and alerts see the series before the first request). */
-    void expectAnswers(@Observes StartupEvent startup) {
-        if (selection.runs(Worker.CHECK_ELIGIBILITY)) {
-            count(ELIGIBLE);
-            for (Reason reason : Reason.values()) {
-                metrics.counter(ANSWERS, "reason", reason.name());
-            }
-        }
+    /** Every decision's counter, at 0 from the start. */
+    @Produces
+    static ExpectedCounter answers() {
+        List<String> reasons = new ArrayList<>(List.of(ELIGIBLE));
+        Arrays.stream(Reason.values()).map(Reason::name).forEach(reasons::add);
+        return ExpectedCounter.of(Worker.CHECK_ELIGIBILITY, ANSWERS, "reason", reasons);
     }
 
     /** {@code regworkers_eligibility_answers_total{reason}}: ELIGIBLE, a seed reason, or a client error's code. */

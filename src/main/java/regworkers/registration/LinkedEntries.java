@@ -2,22 +2,22 @@ package regworkers.registration;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import regworkers.platform.DynamoDbConfig;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import regworkers.platform.EntryItems;
 
 /** Whether a fan already has an entry in a campaign: the entry item in {@code demand-table} (SPEC §2). */
 @ApplicationScoped
 public class LinkedEntries {
+    @Inject
+    DynamoDbConfig tables;
 
     @Inject
     DynamoDbClient dynamodb;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
 
     public boolean hasEntry(String campaignId, String globalUserId) {
-        return dynamodb.getItem(b -> b.tableName(table)
+        return dynamodb.getItem(b -> b.tableName(tables.table())
                 .key(EntryItems.key(campaignId, globalUserId))
                 .projectionExpression("pk"))
                 .hasItem();

@@ -1,16 +1,13 @@
 package regworkers.registration;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,14 +17,12 @@ import org.jboss.logging.Logger;
 import regworkers.platform.Correlation;
 import regworkers.platform.BatchItem;
 import regworkers.platform.Batches;
-import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
-import regworkers.platform.services.ServiceResponse;
 
 /**
  * upsertUsers: each queue message is one user; a batch of them is one user-service upsert-many call, and each
@@ -36,11 +31,6 @@ import regworkers.platform.services.ServiceResponse;
 @ApplicationScoped
 @Named("userUpserts")
 public class UserUpserts {
-
-    /** The fields of the user service's User (contracts/user-service.yaml); others are not forwarded. */
-    static final Set<String> USER_FIELDS = Set.of("globalUserId", "email", "firstName", "lastName", "phoneNumber",
-            "memberId", "postalCode", "countryCode", "locale");
-    private static final int MAX_FIELD_LENGTH = 256;
 
     /** A user read from its queue message, waiting for its batch. */
     public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) implements BatchItem {
@@ -51,40 +41,12 @@ public class UserUpserts {
     @Inject
     ServiceClient services;
 
-    public PendingUser pending(Exchange exchange) throws JsonProcessingException {
-        return new PendingUser(QueueMessage.of(exchange), Correlation.of(exchange),
-                readUser(exchange.getMessage().getBody(String.class)));
-    }
-
-    /** The user of a message body, with only the contract's fields; a message that is no user can never succeed. */
-    public ObjectNode readUser(String body) throws JsonProcessingException {
-        JsonNode node = json.readTree(body == null ? "" : body);
-        if (node == null || !node.isObject()) {
-            throw new PermanentFailure("INVALID_USER", "the message is not a JSON object");
+    public PendingUser pending(Exchange exchange) {
+        UserMessage message = UserMessage.read(json, exchange.getMessage().getBody(String.class));
+        if (!message.ignored().isEmpty()) {
+            WorkerLog.log(Logger.Level.DEBUG, "Fields the user service does not know were not forwarded", Map.of("fields", message.ignored()));
         }
-        ObjectNode user = json.createObjectNode();
-        List<String> ignored = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!USER_FIELDS.contains(field.getKey())) {
-                ignored.add(field.getKey());
-            } else if (!field.getValue().isNull()) {
-                if (!field.getValue().isTextual()) {
-                    throw new PermanentFailure("INVALID_USER", field.getKey() + " must be a string");
-                }
-                if (field.getValue().asText().length() > MAX_FIELD_LENGTH) {
-                    throw new PermanentFailure("INVALID_USER", field.getKey() + " is longer than " + MAX_FIELD_LENGTH);
-                }
-                user.set(field.getKey(), field.getValue());
-            }
-        }
-        if (user.path("globalUserId").asText("").isBlank()) {
-            throw new PermanentFailure("INVALID_USER", "globalUserId is required");
-        }
-        if (!ignored.isEmpty()) {
-            WorkerLog.log(Logger.Level.DEBUG, "Fields the user service does not know were not forwarded", Map.of("fields", ignored));
-        }
-        return user;
+        return new PendingUser(QueueMessage.of(exchange), Correlation.of(exchange), message.user());
     }
 
     /**
@@ -115,14 +77,10 @@ public class UserUpserts {
         return outcomes;
     }
 
-    /** The invoke endpoint's upsertUsers: one message body, upserted at once. */
-    public String upsertOne(String body) throws JsonProcessingException {
-        ObjectNode user = readUser(body);
-        JsonNode result = call(List.of(user)).stream().findFirst().orElse(null);
-        if (result == null || !"UPSERTED".equals(result.path("status").asText())) {
-            throw new UserUpsertFailed(result == null ? "no result for the user" : result.path("error").asText("not upserted"));
-        }
-        return "UPSERTED " + user.get("globalUserId").asText();
+    /** The invoke endpoint's upsertUsers: one user, through the same batch work as the queue's. */
+    public String upsertNow(PendingUser pending) {
+        Batches.requireSucceeded(upsert(List.of(pending)));
+        return "UPSERTED " + pending.user().get("globalUserId").asText();
     }
 
     private List<JsonNode> call(List<ObjectNode> users) {

@@ -10,17 +10,14 @@ import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import regworkers.platform.EntryItems;
 import regworkers.platform.Correlation;
@@ -28,9 +25,9 @@ import regworkers.platform.Batches;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
+import regworkers.platform.ExpectedCounter;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
-import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
@@ -63,39 +60,27 @@ public class EntryReplication {
     ObjectMapper json;
     @Inject
     MeterRegistry metrics;
-    @Inject
-    WorkerSelection selection;
 
-    /** Every outcome's counter at 0 from the start, so the dashboard (ops/) has its series before the first entry. */
-    void expectCounters(@Observes StartupEvent startup) {
-        if (selection.runs(Worker.SAVE_ENTRIES)) {
-            List.of("stale", "replicated", "superseded", "deleted", "converged")
-                    .forEach(outcome -> metrics.counter("regworkers.entries", "outcome", outcome));
-        }
+    /** Every outcome's counter, at 0 from the start. */
+    @Produces
+    static ExpectedCounter outcomes() {
+        return ExpectedCounter.of(Worker.SAVE_ENTRIES, "regworkers.entries", "outcome",
+                List.of("stale", "replicated", "superseded", "deleted", "converged"));
     }
 
     Clock clock = Clock.systemUTC();
 
-    public PendingEntry read(Exchange exchange) throws JsonProcessingException {
+    public PendingEntry read(Exchange exchange) {
         PendingEntry pending = read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
         WorkerSpans.campaign(exchange, pending.campaignId());
         return pending;
     }
 
-    PendingEntry read(String body, QueueMessage message, String correlationId) throws JsonProcessingException {
-        JsonNode event = json.readTree(body == null ? "" : body);
-        if (event == null || !event.isObject() || !event.path("entry").isObject()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {entry, operation} with entry an object");
-        }
-        Operation operation;
-        try {
-            operation = Operation.valueOf(event.path("operation").asText());
-        } catch (IllegalArgumentException e) {
-            throw new PermanentFailure("UNKNOWN_OPERATION", "operation must be INSERT, MODIFY or REMOVE");
-        }
-        JsonNode entry = event.get("entry");
-        String campaignId = idOf(entry, "campaignId", "pk", "CAMPAIGN#");
-        String globalUserId = idOf(entry, "globalUserId", "sk", "USER#");
+    PendingEntry read(String body, QueueMessage message, String correlationId) {
+        EntryEvent event = EntryEvent.read(json, body);
+        Operation operation = event.operation();
+        String campaignId = event.campaignId();
+        String globalUserId = event.globalUserId();
         Optional<Map<String, AttributeValue>> current = items.current(campaignId, globalUserId);
         String staleWhy = null;
         if (operation == Operation.REMOVE) {
@@ -139,17 +124,13 @@ public class EntryReplication {
         return outcomes;
     }
 
-    /** The invoke endpoint's saveEntries: one message, replicated at once. */
-    public String replicateOne(String body) throws JsonProcessingException {
-        PendingEntry pending = read(body, null, null);
+    /** The invoke endpoint's saveEntries: one message, through the same steps as the queue's. */
+    public String replicateNow(PendingEntry pending) {
         if (pending.isStale()) {
             skip(pending);
             return "SKIPPED: " + pending.staleWhy();
         }
-        QueueOutcome outcome = replicate(List.of(pending)).get(0);
-        if (outcome.failure() instanceof RuntimeException failure) {
-            throw failure;
-        }
+        Batches.requireSucceeded(replicate(List.of(pending)));
         return "REPLICATED " + pending.operation();
     }
 
@@ -274,14 +255,4 @@ public class EntryReplication {
         }
     }
 
-    private static String idOf(JsonNode entry, String field, String keyField, String keyPrefix) {
-        String value = entry.path(field).asText("");
-        if (value.isBlank() && entry.path(keyField).asText("").startsWith(keyPrefix)) {
-            value = entry.path(keyField).asText().substring(keyPrefix.length());
-        }
-        if (value.isBlank()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "entry." + field + " is missing");
-        }
-        return value;
-    }
 }

@@ -16,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import regworkers.platform.EntryItems;
 import regworkers.platform.DependencyUnavailable;
-import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -48,10 +47,10 @@ public class EntryScores {
     Clock clock = Clock.systemUTC();
 
     public String rescore(String body) throws JsonProcessingException {
-        JsonNode message = json.readTree(body == null ? "" : body);
-        String campaignId = required(message, "campaignId");
+        ScoreRequest message = ScoreRequest.read(json, body);
+        String campaignId = message.campaignId();
         WorkerSpans.campaign(campaignId);
-        String globalUserId = required(message, "globalUserId");
+        String globalUserId = message.globalUserId();
         Optional<Map<String, AttributeValue>> item = items.current(campaignId, globalUserId);
         if (item.isEmpty()) {
             metrics.counter("regworkers.scores", "outcome", "entry_gone").increment();
@@ -85,14 +84,4 @@ public class EntryScores {
         return "SCORED";
     }
 
-    private static String required(JsonNode message, String field) {
-        if (message == null || !message.isObject()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, globalUserId}");
-        }
-        String value = message.path(field).asText("");
-        if (!message.path(field).isTextual() || value.isBlank()) {
-            throw new PermanentFailure("INVALID_MESSAGE", field + " is required and must be a string");
-        }
-        return value;
-    }
 }

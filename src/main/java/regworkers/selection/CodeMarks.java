@@ -10,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,7 +17,6 @@ import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
 import regworkers.platform.BatchItem;
 import regworkers.platform.Batches;
-import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
@@ -37,8 +34,6 @@ import regworkers.platform.services.ServiceRequest;
 @Named("codeMarks")
 public class CodeMarks {
 
-    private static final int MAX_CODES = 500;
-
     /** A message waiting for its (campaign, market) batch. */
     public record PendingCodes(QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes)
             implements BatchItem {
@@ -53,26 +48,10 @@ public class CodeMarks {
     @Inject
     ServiceClient services;
 
-    public PendingCodes pending(Exchange exchange) throws JsonProcessingException {
-        String body = exchange.getMessage().getBody(String.class);
-        JsonNode message = json.readTree(body == null ? "" : body);
-        if (message == null || !message.isObject() || !message.path("campaignId").isTextual() || !message.path("marketId").isTextual()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, marketId, codes}");
-        }
-        JsonNode array = message.get("codes");
-        if (array == null || !array.isArray() || array.isEmpty() || array.size() > MAX_CODES) {
-            throw new PermanentFailure("INVALID_MESSAGE", "codes must be an array of 1 to " + MAX_CODES + " codes");
-        }
-        List<String> codes = new ArrayList<>();
-        for (JsonNode code : array) {
-            if (!code.isTextual() || code.asText().isBlank()) {
-                throw new PermanentFailure("INVALID_MESSAGE", "every code must be a non-empty string");
-            }
-            codes.add(code.asText());
-        }
-        String campaignId = message.get("campaignId").asText();
-        WorkerSpans.campaign(exchange, campaignId);
-        return new PendingCodes(QueueMessage.of(exchange), Correlation.of(exchange), campaignId, message.get("marketId").asText(), codes);
+    public PendingCodes pending(Exchange exchange) {
+        CodesToMark codes = CodesToMark.read(json, exchange.getMessage().getBody(String.class));
+        WorkerSpans.campaign(exchange, codes.campaignId());
+        return new PendingCodes(QueueMessage.of(exchange), Correlation.of(exchange), codes.campaignId(), codes.marketId(), codes.codes());
     }
 
     /**
@@ -98,16 +77,10 @@ public class CodeMarks {
         return outcomes;
     }
 
-    /** The invoke endpoint's markAssignedCodes: one message's codes, marked at once. */
-    public String markOne(String body) throws JsonProcessingException {
-        JsonNode message = json.readTree(body == null ? "" : body);
-        List<String> codes = new ArrayList<>();
-        message.path("codes").forEach(code -> codes.add(code.asText()));
-        if (!message.path("campaignId").isTextual() || !message.path("marketId").isTextual() || codes.isEmpty()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, marketId, codes}");
-        }
-        call(message.get("campaignId").asText(), message.get("marketId").asText(), new LinkedHashSet<>(codes));
-        return "MARKED " + codes.size();
+    /** The invoke endpoint's markAssignedCodes: one message's codes, through the same batch work as the queue's. */
+    public String markNow(PendingCodes pending) {
+        Batches.requireSucceeded(mark(List.of(pending)));
+        return "MARKED " + pending.codes().size();
     }
 
     private void call(String campaignId, String marketId, Set<String> codes) {

@@ -8,7 +8,7 @@ import java.util.NoSuchElementException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -18,16 +18,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.markets.Selection;
 import regworkers.platform.markets.MarketSelected;
 import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.Correlation;
 import regworkers.platform.PermanentFailure;
+import regworkers.platform.ExpectedCounter;
 import regworkers.platform.Worker;
-import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -44,6 +42,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 @ApplicationScoped
 @Named("marketSelections")
 public class MarketSelections {
+    @Inject
+    SelectionConfig config;
 
     public static final String RUN = "regworkers.selectionRun";
 
@@ -59,23 +59,16 @@ public class MarketSelections {
     Event<MarketSelected> selected;
     @Inject
     MeterRegistry metrics;
-    @Inject
-    WorkerSelection selection;
 
-    /** The counter at 0 from the start, so its alert (ops/prometheus) has a series before the first event. */
-    void expectCounter(@Observes StartupEvent startup) {
-        if (selection.runs(Worker.ENQUEUE_MARKET_SELECTIONS)) {
-            metrics.counter("regworkers.selection.code.shortfall");
-        }
+    /** The shortfall counter, at 0 from the start (its alert: ops/prometheus). */
+    @Produces
+    static ExpectedCounter shortfalls() {
+        return ExpectedCounter.of(Worker.ENQUEUE_MARKET_SELECTIONS, "regworkers.selection.code.shortfall");
     }
-    @ConfigProperty(name = "selection.page-size")
-    int pageSize;
-    @ConfigProperty(name = "selection.message-size")
-    int messageSize;
 
     public MarketSelectionRequest request(Exchange exchange) throws JsonProcessingException {
         String body = exchange.getMessage().getBody(String.class);
-        MarketSelectionRequest request = MarketSelectionRequest.of(json.readTree(body == null ? "" : body));
+        MarketSelectionRequest request = MarketSelectionRequest.read(json, body);
         WorkerLog.context(Worker.ENQUEUE_MARKET_SELECTIONS, Correlation.of(exchange));
         WorkerSpans.begin(exchange, Worker.ENQUEUE_MARKET_SELECTIONS, Correlation.of(exchange), null);
         WorkerSpans.campaign(exchange, request.campaignId());
@@ -106,7 +99,7 @@ public class MarketSelections {
     /** Ranks one page of the market's scoring records; only the ranking's winners stay in memory. */
     public void rankNextPage(SelectionRun run) throws JsonProcessingException {
         MarketSelectionRequest request = run.request();
-        String query = "limit=" + pageSize + (run.cursor == null ? "" : "&cursor=" + ServiceRequest.segment(run.cursor));
+        String query = "limit=" + config.pageSize() + (run.cursor == null ? "" : "&cursor=" + ServiceRequest.segment(run.cursor));
         ServiceResponse response = services.call(ServiceRequest.get(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(request.campaignId())
                         + "/markets/" + ServiceRequest.segment(request.marketId()) + "/scoring-records")
                 .withQuery(query).withRateKey(request.campaignId())).requireSuccess();
@@ -149,7 +142,7 @@ public class MarketSelections {
     /** saveSelectionQueue messages, grouped by up to 10 for one SendMessageBatch each. */
     public Iterator<List<String>> messageBatches(SelectionRun run) {
         List<Selection> selections = run.selections();
-        int messages = (selections.size() + messageSize - 1) / messageSize;
+        int messages = (selections.size() + config.messageSize() - 1) / config.messageSize();
         run.messages = messages;
         return new Iterator<>() {
             private int next;
@@ -166,8 +159,8 @@ public class MarketSelections {
                 }
                 List<String> batch = new ArrayList<>(10);
                 for (; batch.size() < 10 && next < messages; next++) {
-                    batch.add(message(run.request(), selections.subList(next * messageSize,
-                            Math.min(selections.size(), (next + 1) * messageSize))));
+                    batch.add(message(run.request(), selections.subList(next * config.messageSize(),
+                            Math.min(selections.size(), (next + 1) * config.messageSize()))));
                 }
                 return batch;
             }

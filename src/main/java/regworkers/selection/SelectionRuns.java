@@ -5,18 +5,16 @@ import static regworkers.platform.ItemAttributes.n;
 import static regworkers.platform.ItemAttributes.s;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import regworkers.platform.DynamoDbConfig;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.markets.RecordedWinners;
 import regworkers.platform.markets.Selection;
@@ -36,6 +34,10 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 @ApplicationScoped
 public class SelectionRuns {
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    SelectionConfig config;
 
     static final String SELECTING = "SELECTING";
     static final String SELECTED = "SELECTED";
@@ -45,19 +47,13 @@ public class SelectionRuns {
     DynamoDbClient dynamodb;
     @Inject
     RecordedWinners winners;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
-    @ConfigProperty(name = "selection.claim-timeout")
-    Duration claimTimeout;
-    @ConfigProperty(name = "selection.wait-for-run")
-    Duration waitForRun;
 
     Clock clock = Clock.systemUTC();
 
     /** Claims the run, or finds it recorded; waits while another invocation is selecting it. */
     public SelectionRun claim(MarketSelectionRequest request) {
         String owner = UUID.randomUUID().toString();
-        long deadline = clock.millis() + waitForRun.toMillis();
+        long deadline = clock.millis() + config.waitForRun().toMillis();
         while (true) {
             try {
                 Map<String, AttributeValue> item = new HashMap<>(key(request));
@@ -68,7 +64,7 @@ public class SelectionRuns {
                 item.put("marketId", s(request.marketId()));
                 item.put("dateId", s(request.dateId()));
                 item.put("reservationId", s(request.reservationId()));
-                dynamodb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+                dynamodb.putItem(b -> b.tableName(tables.table()).item(item).conditionExpression("attribute_not_exists(pk)"));
                 return owned(new SelectionRun(request, owner, false, false));
             } catch (ConditionalCheckFailedException exists) {
                 Map<String, AttributeValue> run = current(request);
@@ -80,7 +76,7 @@ public class SelectionRuns {
                     return recorded(request, owner, run);
                 }
                 long claimedAt = Long.parseLong(run.get("claimedAt").n());
-                if (clock.millis() - claimedAt > claimTimeout.toMillis() && takeOver(request, run.get("owner").s(), owner)) {
+                if (clock.millis() - claimedAt > config.claimTimeout().toMillis() && takeOver(request, run.get("owner").s(), owner)) {
                     return owned(new SelectionRun(request, owner, false, true));
                 }
                 if (clock.millis() > deadline) {
@@ -113,7 +109,7 @@ public class SelectionRuns {
      * did.
      */
     public void heartbeatIfDue(SelectionRun run) {
-        if (clock.millis() - run.lastHeartbeat >= claimTimeout.toMillis() / 4) {
+        if (clock.millis() - run.lastHeartbeat >= config.claimTimeout().toMillis() / 4) {
             heartbeat(run);
         }
     }
@@ -140,7 +136,7 @@ public class SelectionRuns {
     }
 
     public void markEmitted(SelectionRun run) {
-        dynamodb.updateItem(b -> b.tableName(table).key(key(run.request()))
+        dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(run.request()))
                 .updateExpression("SET #status = :emitted, emittedAt = :at")
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":emitted", s(EMITTED), ":at", n(clock.millis()))));
@@ -152,7 +148,7 @@ public class SelectionRuns {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(table).consistentRead(true)
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table()).consistentRead(true)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                     .expressionAttributeValues(Map.of(":pk", s("CAMPAIGN#" + campaignId), ":prefix", s("SELECTION#")))
                     .exclusiveStartKey(from));
@@ -174,7 +170,7 @@ public class SelectionRuns {
 
     private boolean takeOver(MarketSelectionRequest request, String previousOwner, String owner) {
         try {
-            dynamodb.updateItem(b -> b.tableName(table).key(key(request))
+            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(request))
                     .updateExpression("SET #owner = :owner, claimedAt = :now")
                     .conditionExpression("#status = :selecting AND #owner = :previous")
                     .expressionAttributeNames(Map.of("#owner", "owner", "#status", "status"))
@@ -199,7 +195,7 @@ public class SelectionRuns {
             i++;
         }
         try {
-            dynamodb.updateItem(b -> b.tableName(table).key(key(run.request()))
+            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(run.request()))
                     .updateExpression("SET " + String.join(", ", assignments))
                     .conditionExpression("#owner = :me AND #status = :selecting")
                     .expressionAttributeNames(names).expressionAttributeValues(values));
@@ -209,7 +205,7 @@ public class SelectionRuns {
     }
 
     private Map<String, AttributeValue> current(MarketSelectionRequest request) {
-        var response = dynamodb.getItem(b -> b.tableName(table).key(key(request)).consistentRead(true));
+        var response = dynamodb.getItem(b -> b.tableName(tables.table()).key(key(request)).consistentRead(true));
         return response.hasItem() ? response.item() : Map.of();
     }
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -21,12 +21,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.StartupEvent;
 import org.apache.camel.Exchange;
 import regworkers.platform.markets.Selection;
-import regworkers.platform.PermanentFailure;
+import regworkers.platform.ExpectedCounter;
 import regworkers.platform.Worker;
-import regworkers.platform.WorkerSelection;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -42,12 +40,8 @@ import regworkers.platform.services.ServiceRequest;
 @Named("selectionSaves")
 public class SelectionSaves {
 
-    private static final int MAX_SELECTIONS = 500;
 
     /** A saveSelectionQueue message. */
-    public record SelectionBatch(String campaignId, String marketId, String dateId, List<Selection> selections) {
-    }
-
     @Inject
     ObjectMapper json;
     @Inject
@@ -56,45 +50,19 @@ public class SelectionSaves {
     Verdicts verdicts;
     @Inject
     MeterRegistry metrics;
-    @Inject
-    WorkerSelection selection;
 
-    /** The counter at 0 from the start, so its alert (ops/prometheus) has a series before the first event. */
-    void expectCounter(@Observes StartupEvent startup) {
-        if (selection.runs(Worker.SAVE_SELECTIONS)) {
-            metrics.counter("regworkers.selection.code.conflicts");
-        }
+    /** The conflicts counter, at 0 from the start (its alert: ops/prometheus). */
+    @Produces
+    static ExpectedCounter conflicts() {
+        return ExpectedCounter.of(Worker.SAVE_SELECTIONS, "regworkers.selection.code.conflicts");
     }
 
     Clock clock = Clock.systemUTC();
 
-    public SelectionBatch read(Exchange exchange) throws JsonProcessingException {
-        String body = exchange.getMessage().getBody(String.class);
-        SelectionBatch batch = read(json.readTree(body == null ? "" : body));
+    public SelectionBatch read(Exchange exchange) {
+        SelectionBatch batch = SelectionBatch.read(json, exchange.getMessage().getBody(String.class));
         WorkerSpans.campaign(exchange, batch.campaignId());
         return batch;
-    }
-
-    SelectionBatch read(JsonNode message) {
-        if (message == null || !message.isObject()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "the message must be {campaignId, marketId, dateId, selections}");
-        }
-        String campaignId = text(message, "campaignId");
-        String marketId = text(message, "marketId");
-        String dateId = text(message, "dateId");
-        JsonNode array = message.get("selections");
-        if (array == null || !array.isArray() || array.isEmpty() || array.size() > MAX_SELECTIONS) {
-            throw new PermanentFailure("INVALID_MESSAGE", "selections must be an array of 1 to " + MAX_SELECTIONS + " winners");
-        }
-        List<Selection> selections = new ArrayList<>(array.size());
-        for (JsonNode selection : array) {
-            JsonNode rank = selection.get("rank");
-            if (rank == null || !rank.canConvertToInt() || rank.asInt() < 1) {
-                throw new PermanentFailure("INVALID_MESSAGE", "selections[].rank must be a positive integer");
-            }
-            selections.add(new Selection(text(selection, "globalUserId"), text(selection, "code"), rank.asInt()));
-        }
-        return new SelectionBatch(campaignId, marketId, dateId, selections);
     }
 
     /**
@@ -152,11 +120,4 @@ public class SelectionSaves {
         return conflicting;
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new PermanentFailure("INVALID_MESSAGE", "field '" + field + "' must be a non-empty string");
-        }
-        return value.asText();
-    }
 }

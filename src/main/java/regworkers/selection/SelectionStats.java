@@ -9,13 +9,14 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import regworkers.platform.JsonMessage;
+import regworkers.platform.DynamoDbConfig;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
@@ -36,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 @ApplicationScoped
 @Named("selectionStats")
 public class SelectionStats {
+    @Inject
+    DynamoDbConfig tables;
 
     static final String SCHEDULE_PK = "REFRESH#SELECTIONS";
 
@@ -47,16 +50,10 @@ public class SelectionStats {
     DynamoDbClient dynamodb;
     @Inject
     SelectionRuns runs;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
 
     /** The on-demand event: {campaignId}. */
     public String refreshEvent(String body) throws JsonProcessingException {
-        JsonNode event = json.readTree(body == null ? "" : body);
-        if (event == null || !event.path("campaignId").isTextual() || event.get("campaignId").asText().isBlank()) {
-            throw new PermanentFailure("INVALID_REQUEST", "field 'campaignId' is required");
-        }
-        return refresh(event.get("campaignId").asText());
+        return refresh(JsonMessage.read(json, body, "INVALID_REQUEST", "{campaignId}").text("campaignId"));
     }
 
     public String refresh(String campaignId) throws JsonProcessingException {
@@ -89,7 +86,7 @@ public class SelectionStats {
         services.call(ServiceRequest.put(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(campaignId) + "/stats", stats.toString())
                 .withRateKey(campaignId)).requireSuccess();
         if (finished) {
-            dynamodb.deleteItem(b -> b.tableName(table).key(scheduleKey(campaignId)));
+            dynamodb.deleteItem(b -> b.tableName(tables.table()).key(scheduleKey(campaignId)));
         }
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("campaignId", campaignId);
@@ -104,7 +101,7 @@ public class SelectionStats {
     public void schedule(String campaignId) {
         Map<String, AttributeValue> item = new LinkedHashMap<>(scheduleKey(campaignId));
         item.put("campaignId", AttributeValue.fromS(campaignId));
-        dynamodb.putItem(b -> b.tableName(table).item(item));
+        dynamodb.putItem(b -> b.tableName(tables.table()).item(item));
     }
 
     /** The campaigns on the refresh schedule. */
@@ -113,7 +110,7 @@ public class SelectionStats {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table()).keyConditionExpression("pk = :pk")
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SCHEDULE_PK))).exclusiveStartKey(from));
             page.items().forEach(item -> campaigns.add(item.get("campaignId").s()));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -127,7 +124,7 @@ public class SelectionStats {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(table)
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table())
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :users)")
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), ":users", AttributeValue.fromS("USER#")))
                     .projectionExpression("#fields, verdicts")

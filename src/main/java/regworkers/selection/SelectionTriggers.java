@@ -3,7 +3,6 @@ package regworkers.selection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -12,7 +11,6 @@ import jakarta.inject.Named;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
 import regworkers.platform.WorkerLog;
@@ -26,18 +24,18 @@ import regworkers.platform.WorkerLog;
 @ApplicationScoped
 @Named("selectionTriggers")
 public class SelectionTriggers {
+    @Inject
+    SelectionConfig config;
 
     static final String API_KEY_HEADER = "x-api-key";
 
     @Inject
     ObjectMapper json;
-    @ConfigProperty(name = "selection.trigger.api-key")
-    Optional<String> apiKey;
 
     public void authorize(Exchange exchange) {
         String given = exchange.getMessage().getHeader(API_KEY_HEADER, String.class);
         exchange.getMessage().removeHeader(API_KEY_HEADER);
-        String expected = apiKey.orElse("");
+        String expected = config.trigger().apiKey().orElse("");
         if (given == null || expected.isBlank()
                 || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             throw new Unauthorized();

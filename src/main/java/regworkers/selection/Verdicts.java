@@ -6,8 +6,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import regworkers.platform.DynamoDbConfig;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -21,6 +21,8 @@ import regworkers.platform.EntryItems;
  */
 @ApplicationScoped
 public class Verdicts {
+    @Inject
+    DynamoDbConfig tables;
 
     public enum Outcome { RECORDED, ALREADY_RECORDED, CONFLICT, NO_ENTRY }
 
@@ -28,8 +30,6 @@ public class Verdicts {
 
     @Inject
     DynamoDbClient dynamodb;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
 
     public Outcome record(String campaignId, String marketId, String dateId, Selection selection, Instant selectedAt) {
         Map<String, AttributeValue> key = EntryItems.key(campaignId, selection.globalUserId());
@@ -42,14 +42,14 @@ public class Verdicts {
         if (setVerdict(key, marketId, verdict)) {
             return Outcome.RECORDED;
         }
-        Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(table).key(key).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(tables.table()).key(key).consistentRead(true)).item();
         if (item == null || item.isEmpty()) {
             return Outcome.NO_ENTRY;
         }
         if (!item.containsKey("verdicts")) {
             // a map attribute must exist before one of its keys can be set: the rare entry without one gets it now
             try {
-                dynamodb.updateItem(b -> b.tableName(table).key(key)
+                dynamodb.updateItem(b -> b.tableName(tables.table()).key(key)
                         .updateExpression("SET verdicts = :empty")
                         .conditionExpression("attribute_exists(pk) AND attribute_not_exists(verdicts)")
                         .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()))));
@@ -64,7 +64,7 @@ public class Verdicts {
     /** Sets the market's verdict if the entry has a verdicts map whose entry for the market holds no code yet. */
     private boolean setVerdict(Map<String, AttributeValue> key, String marketId, AttributeValue verdict) {
         try {
-            dynamodb.updateItem(b -> b.tableName(table).key(key)
+            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key)
                     .updateExpression("SET verdicts.#market = :verdict")
                     .conditionExpression("attribute_exists(verdicts) AND (attribute_not_exists(verdicts.#market.code)"
                             + " OR attribute_type(verdicts.#market.code, :null))")

@@ -24,7 +24,7 @@ public class ContractProbeRoutes extends QueueWorkerRouteBuilder {
 
     @Override
     public void configure() {
-        fromQueue(QUEUE, "platform-test-contractProbe", Worker.PROCESS_DATA)
+        fromQueue(QUEUE, Worker.PROCESS_DATA, "contractProbe")
                 .bean("contractProbe", "work")
                 .to(acknowledge());
     }

@@ -52,13 +52,14 @@ public class JsonLogFormatter extends JsonFormatter {
     public static final Set<String> ALWAYS_EXCLUDED = Set.of(
             "sequence", "loggerClassName", "threadId", "hostName", "processName", "processId", "ndc");
 
-    public static final String TAG = "tag";
-    public static final String WORKER = "worker";
-    public static final String CORRELATION_ID = "correlationId";
+    // the fields of WorkerLog's context are written under the names of their MDC keys
+    public static final String TAG = WorkerLog.TAG;
+    public static final String WORKER = WorkerLog.WORKER;
+    public static final String CORRELATION_ID = WorkerLog.CORRELATION_ID;
     public static final String ROUTE_ID = "routeId";
     public static final String TRACE_ID = "traceId";
     public static final String SPAN_ID = "spanId";
-    public static final String DATA = "data";
+    public static final String DATA = WorkerLog.DATA;
 
     /** The key of the exception as one text (exception output type FORMATTED). */
     static final String FORMATTED_STACK_TRACE = "stackTrace";
@@ -81,7 +82,6 @@ public class JsonLogFormatter extends JsonFormatter {
         CONTEXT_FIELDS = Collections.unmodifiableMap(fields);
     }
 
-    private static final String TAG_PREFIX = "registration:apps:";
     private static final ObjectMapper JSON = JsonMapper.builder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // data's 1.10 stays 1.10
@@ -282,7 +282,7 @@ public class JsonLogFormatter extends JsonFormatter {
                 worker = workerOfRoute(routeId).orElse(defaultWorker);
             }
             String tag = text(mdc.get(WorkerLog.TAG));
-            field(TAG, tag == null ? TAG_PREFIX + worker : tag);
+            field(TAG, tag == null ? Worker.TAG_PREFIX + worker : tag);
             field(WORKER, worker);
             for (Map.Entry<String, String> field : CONTEXT_FIELDS.entrySet()) {
                 String value = text(mdc.get(field.getKey()));

@@ -7,6 +7,8 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import regworkers.platform.JsonMessage;
 import regworkers.platform.PermanentFailure;
 
 /** One market's selection run, as Step Functions asks for it: {campaignId, dateId, marketId}. */
@@ -14,11 +16,9 @@ public record MarketSelectionRequest(String campaignId, String marketId, String 
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
-    /** The request of an event; a missing or malformed field can never succeed. */
-    public static MarketSelectionRequest of(JsonNode event) {
-        if (event == null || !event.isObject()) {
-            throw new PermanentFailure("INVALID_REQUEST", "the event must be a JSON object {campaignId, dateId, marketId}");
-        }
+    /** The request of an event (a selection trigger, a notificationQueue message); a missing or malformed field can never succeed. */
+    public static MarketSelectionRequest read(ObjectMapper json, String body) {
+        JsonNode event = JsonMessage.read(json, body, "INVALID_REQUEST", "{campaignId, dateId, marketId}").node();
         return new MarketSelectionRequest(id(event, "campaignId"), id(event, "marketId"), id(event, "dateId"));
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import regworkers.platform.DynamoDbConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -27,6 +27,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 @ApplicationScoped
 public class RecordedWinners {
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    WinnersStorageConfig storage;
 
     /** The run record's attribute naming the owner whose parts are the run's. */
     public static final String PARTS_OWNER = "partsOwner";
@@ -35,13 +39,10 @@ public class RecordedWinners {
 
     @Inject
     DynamoDbClient dynamodb;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
-    @ConfigProperty(name = "selection.part-size")
-    int partSize;
 
     /** Stores the winners under {@code owner}'s parts; answers how many parts they fill. */
     public int write(MarketSelectionRequest request, String owner, List<Selection> selections) {
+        int partSize = storage.partSize();
         int parts = (selections.size() + partSize - 1) / partSize;
         List<WriteRequest> writes = new ArrayList<>();
         for (int part = 0; part < parts; part++) {
@@ -85,7 +86,7 @@ public class RecordedWinners {
 
     private List<Selection> part(MarketSelectionRequest request, String partsOwner, int part) {
         Map<String, AttributeValue> partKey = partKey(request, partsOwner, part);
-        var item = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)).item();
+        var item = dynamodb.getItem(b -> b.tableName(tables.table()).consistentRead(true).key(partKey)).item();
         if (item == null || !item.containsKey("selections")) {
             throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
         }
@@ -93,14 +94,14 @@ public class RecordedWinners {
     }
 
     private Map<String, AttributeValue> runRecord(MarketSelectionRequest request) {
-        var response = dynamodb.getItem(b -> b.tableName(table).consistentRead(true).key(Map.of(
+        var response = dynamodb.getItem(b -> b.tableName(tables.table()).consistentRead(true).key(Map.of(
                 "pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()))));
         return response.hasItem() ? response.item() : Map.of();
     }
 
     private void write(List<WriteRequest> writes) {
-        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
-        while (!pending.isEmpty() && !pending.getOrDefault(table, List.of()).isEmpty()) {
+        Map<String, List<WriteRequest>> pending = Map.of(tables.table(), writes);
+        while (!pending.isEmpty() && !pending.getOrDefault(tables.table(), List.of()).isEmpty()) {
             Map<String, List<WriteRequest>> batch = pending;
             pending = dynamodb.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
         }

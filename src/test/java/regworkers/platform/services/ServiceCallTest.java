@@ -50,7 +50,7 @@ class ServiceCallTest {
         scoring.faults(Faults.serviceDown());
         int before = scoring.requests().size();
         CompletableFuture<ServiceResponse> call = CompletableFuture.supplyAsync(() -> score("recovers"));
-        Thread.sleep(250);
+        await().atMost(Duration.ofSeconds(10)).until(() -> scoring.requests().size() > before);
         scoring.faults(Faults.NONE);
 
         assertEquals(200, call.get().status());
