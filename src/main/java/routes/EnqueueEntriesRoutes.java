@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.support.RoutePolicySupport;
+import regworkers.replication.stream.ReplicationStreamConfig;
 import regworkers.replication.stream.StreamReader;
 
 /**
@@ -20,10 +21,12 @@ public class EnqueueEntriesRoutes extends RouteBuilder {
 
     @Inject
     StreamReader reader;
+    @Inject
+    ReplicationStreamConfig stream;
 
     @Override
     public void configure() {
-        from("timer:enqueueEntries?period={{replication.stream.poll-interval-ms}}").routeId("enqueueEntries")
+        from("timer:enqueueEntries?period=" + stream.pollInterval().toMillis()).routeId("enqueueEntries")
                 .routePolicy(new ReleaseLeaseOnStop(reader))
                 .onException(Exception.class).handled(true).logExhausted(false)
                     .process(exchange -> reader.pollFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))

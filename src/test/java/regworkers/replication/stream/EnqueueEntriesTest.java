@@ -61,7 +61,7 @@ class EnqueueEntriesTest {
     @Inject
     StreamReader appReader;
     @Inject
-    EnqueueEntries enqueueEntries;
+    StreamReaderConfig config;
 
     private final LocalStack stack = LocalStack.shared();
     private final SqsClient sqs = stack.sqs();
@@ -147,7 +147,6 @@ class EnqueueEntriesTest {
     @Test
     void twoReadersNeverBothForwardAndTheOtherTakesOverWhenTheHolderStopsRenewing() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(appReader::isLeader);
-        StreamReaderConfig config = enqueueEntries.config();
         StreamReader second = new StreamReader(stack.dynamo(), stack.dynamoStreams(), sqs, JSON, "second-" + UUID.randomUUID(),
                 Clock.systemUTC(), config, new SimpleMeterRegistry());
         AtomicInteger bothLeaders = new AtomicInteger();
