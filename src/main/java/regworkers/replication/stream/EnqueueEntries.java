@@ -67,7 +67,7 @@ public class EnqueueEntries {
     @Produces
     @Singleton
     StreamReader reader(StreamReaderConfig config) {
-        return new StreamReader(dynamodb, streams, sqs, json, StreamReader.newOwnerId(), Clock.systemUTC(), config, meters);
+        return new StreamReader(dynamodb, streams, sqs, json, StreamLease.newOwnerId(), Clock.systemUTC(), config, meters);
     }
 
     /**

@@ -246,7 +246,7 @@ class StreamReaderTest {
     /** Polls until a poll finds nothing new: everything the stream held is forwarded and checkpointed. */
     private static void catchUp(StreamReader reader) {
         await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
-            StreamReader.PollSummary poll = reader.pollOnce();
+            PollSummary poll = reader.pollOnce();
             return poll.leader() && poll.read() == 0 && poll.stopped() == null;
         });
     }
