@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The demand-table stream reader of enqueueEntries (design: package-info): the steps of one poll, which the
- * enqueueEntries route calls in turn: {@link #holdLease} → {@link #readableShards} → for each: {@link #read} →
+ * enqueueEntries poll route calls in turn: {@link #holdLease} → {@link #readableShards} → for each: {@link #read} →
  * {@link #forward} → {@link #report}. Polls run on one thread at a time. Every step is a no-op once the poll has
  * stopped (lease lost, a table unreachable): a step never throws for those.
  */
@@ -58,15 +58,6 @@ public final class StreamReader {
 
     public synchronized boolean isLeader() {
         return lease.held();
-    }
-
-    public PollSummary pollOnce() {
-        if (holdLease()) {
-            for (String shardId : readableShards()) {
-                forward(read(shardId));
-            }
-        }
-        return report();
     }
 
     /** Step 1: takes or renews the leader lease. False: another replica reads, or the lease table cannot be reached. */
@@ -180,20 +171,24 @@ public final class StreamReader {
         }
     }
 
-    /** Step 5: the poll's log line (when it read anything) and metrics. */
+    /** Step 5, every poll: the poll's log line (when it read anything) and metrics. */
     public synchronized PollSummary report() {
-        metrics.lag(poll.leads() ? poll.lagMs() : 0);
+        // a poll without the lease leaves the lag gauge as holdLease set it
+        if (poll.leads()) {
+            metrics.lag(poll.lagMs());
+        }
         poll.log();
         return poll.summary();
     }
 
     /** An unexpected failure of a poll: forget the iterators, so the next poll starts again from the checkpoints. */
-    public synchronized void pollFailed(Throwable failure) {
+    public synchronized PollSummary pollFailed(Throwable failure) {
         shardReader.forget();
         shards.discoverNextPoll();
         poll.stop("unexpected failure");
         WorkerLog.error("Stream poll failed", Map.of("error", failure == null ? "unknown" : Failures.describe(failure),
                 "type", failure == null ? "unknown" : failure.getClass().getName()));
+        return poll.summary();
     }
 
     /** Gives the lease up (the route stops, the process shuts down), so another replica takes over at once. */
