@@ -82,36 +82,24 @@ public class EnqueueEntries {
         List<Record> records = EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
         EntryChanges changes = new EntryChanges(json, stream.maxMessageBytes());
         SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queue, stream.maxBatchBytes(), deadLetterSuffix);
-        List<EntryChange> kept = new ArrayList<>();
-        List<String> identifiers = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            Optional<EntryChange> change = changes.of(records.get(i), correlationId);
-            if (change.isPresent()) {
-                kept.add(change.get());
-                Record record = records.get(i);
-                identifiers.add(record.eventID() != null ? record.eventID() : String.valueOf(i));
-            }
-        }
+        List<Optional<EntryChange>> kept = records.stream().map(record -> changes.of(record, correlationId)).toList();
         List<Map<String, String>> failures = new ArrayList<>();
         int forwarded = 0;
-        for (int start = 0; start < kept.size(); ) {
-            List<EntryChange> batch = new ArrayList<>();
-            int end = start;
-            while (end < kept.size() && saveEntries.fits(batch, kept.get(end))) {
-                batch.add(kept.get(end++));
-            }
-            SaveEntriesQueue.Sent sent = saveEntries.send(batch);
+        for (SaveEntriesQueue.Batch batch : saveEntries.batches(kept)) {
+            SaveEntriesQueue.Sent sent = saveEntries.send(batch.changes());
             forwarded += sent.delivered();
             for (int refused : sent.refused()) {
-                failures.add(Map.of("itemIdentifier", identifiers.get(start + refused), "detail", String.valueOf(sent.error())));
+                int position = batch.positions().get(refused);
+                String eventId = records.get(position).eventID();
+                failures.add(Map.of("itemIdentifier", eventId != null ? eventId : String.valueOf(position), "detail", String.valueOf(sent.error())));
             }
-            start = end;
         }
+        int keptCount = (int) kept.stream().filter(Optional::isPresent).count();
         Map<String, Object> count = new LinkedHashMap<>();
         count.put("received", records.size());
         count.put("forwarded", forwarded);
-        count.put("skipped", records.size() - kept.size());
-        count.put("failed", kept.size() - forwarded);
+        count.put("skipped", records.size() - keptCount);
+        count.put("failed", keptCount - forwarded);
         WorkerLog.info("Stream event forwarded to saveEntriesQueue", count);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("batchItemFailures", failures);
