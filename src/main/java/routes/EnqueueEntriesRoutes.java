@@ -5,40 +5,59 @@ import jakarta.inject.Inject;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
+import org.apache.camel.builder.Builder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.RoutePolicySupport;
+import regworkers.replication.stream.ReplicationStreamConfig;
 import regworkers.replication.stream.StreamReader;
 
 /**
  * enqueueEntries: the demand-table stream → saveEntriesQueue as {entry, operation} (design: the package-info of
- * regworkers.replication.stream). Each poll: take or renew the leader lease (other replicas stop there) → the
- * readable shards, parents before children → per shard: read up to N records after its checkpoint → the kept ones
- * to SQS in batches of up to 10, the checkpoint written after each batch → one log line with the counts.
+ * regworkers.replication.stream). A poll every {@code replication.stream.poll-interval}: take or renew the leader
+ * lease (other replicas stop there) → the readable shards, parents before children → per shard: read up to N records
+ * after its checkpoint → the kept ones to SQS in batches of up to 10, the checkpoint written after each batch → one
+ * log line with the counts.
  */
 @ApplicationScoped
 public class EnqueueEntriesRoutes extends RouteBuilder {
 
+    private static final String POLL = "enqueueEntries-poll";
+
     @Inject
     StreamReader reader;
+    @Inject
+    ReplicationStreamConfig stream;
 
     @Override
     public void configure() {
-        from("timer:enqueueEntries?period={{replication.stream.poll-interval-ms}}").routeId("enqueueEntries")
+        from("timer:enqueueEntries?period=" + stream.pollInterval().toMillis()).routeId("enqueueEntries")
                 .routePolicy(new ReleaseLeaseOnStop(reader))
-                .onException(Exception.class).handled(true).logExhausted(false)
-                    .process(exchange -> reader.pollFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)))
-                .end()
-                .filter(method(reader, "holdLease"))
-                    .split(method(reader, "readableShards"))
-                        .setBody(method(reader, "read"))
-                        .bean(reader, "forward")
-                    .end()
-                    .bean(reader, "report")
-                .end();
+                .to("direct:" + POLL);
+
+        poll(from("direct:" + POLL).routeId(POLL), reader);
 
         from("direct:enqueueEntries").routeId("enqueueEntries-invoke")
                 .errorHandler(noErrorHandler())
                 .setBody(method("enqueueEntries", "forwardEvent"));
+    }
+
+    /**
+     * One poll of {@code reader}; the body it ends with is the poll's PollSummary. Static so that tests run other
+     * readers (a second replica, a thief, a broken reader) through these same steps, each on a route of its own.
+     */
+    public static void poll(RouteDefinition route, StreamReader reader) {
+        route.onException(Exception.class).handled(true).logExhausted(false)
+                    .process(exchange -> exchange.getMessage().setBody(
+                            reader.pollFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))))
+                .end()
+                .filter(Builder.method(reader, "holdLease"))
+                    .split(Builder.method(reader, "readableShards"))
+                        .setBody(Builder.method(reader, "read"))
+                        .bean(reader, "forward")
+                    .end()
+                .end()
+                .bean(reader, "report");
     }
 
     /** A stopped reader gives its lease up at once, so another replica need not wait for it to expire. */

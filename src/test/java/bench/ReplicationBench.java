@@ -795,7 +795,7 @@ final class ReplicationBench implements Benchmark {
 
     private Map<String, String> appConfig() {
         Map<String, String> config = new java.util.LinkedHashMap<>();
-        for (String key : List.of("replication.stream.poll-interval-ms", "replication.stream.max-records-per-shard", "save-entries.batch-size",
+        for (String key : List.of("replication.stream.poll-interval", "replication.stream.max-records-per-shard", "save-entries.batch-size",
                 "save-entries.batch-wait", "services.entry.rate-limit", "queue.concurrent-consumers", "queue.max-messages-per-poll",
                 "queue.worker-threads", "queue.max-unsettled")) {
             config.put(key, property(key, "?"));

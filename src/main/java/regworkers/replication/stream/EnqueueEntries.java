@@ -1,7 +1,6 @@
 package regworkers.replication.stream;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +22,6 @@ import regworkers.platform.Correlation;
 import regworkers.platform.WorkerLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
-import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -49,36 +47,27 @@ public class EnqueueEntries {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    ReplicationStreamConfig stream;
     @ConfigProperty(name = "dynamodb.table")
     String table;
     @ConfigProperty(name = "replication.lease-table")
     String leaseTable;
     @ConfigProperty(name = "queue.save-entries")
     String queue;
-    @ConfigProperty(name = "replication.stream.lease-duration")
-    Duration leaseDuration;
-    @ConfigProperty(name = "replication.stream.max-records-per-shard")
-    int maxRecordsPerShard;
-    @ConfigProperty(name = "replication.stream.initial-position")
-    ShardIteratorType initialPosition;
-    @ConfigProperty(name = "replication.stream.discover-shards-every-polls")
-    int discoverShardsEveryPolls;
-    @ConfigProperty(name = "replication.stream.max-batch-bytes")
-    int maxBatchBytes;
-    @ConfigProperty(name = "replication.stream.max-message-bytes")
-    int maxMessageBytes;
     @ConfigProperty(name = "queue.dead-letter-suffix")
     String deadLetterSuffix;
 
-    public StreamReaderConfig config() {
-        return new StreamReaderConfig(table, leaseTable, CONSUMER, queue, leaseDuration, maxRecordsPerShard, initialPosition,
-                discoverShardsEveryPolls, maxBatchBytes, maxMessageBytes, deadLetterSuffix);
+    @Produces
+    @Singleton
+    StreamReaderConfig readerConfig() {
+        return StreamReaderConfig.of(stream, table, leaseTable, CONSUMER, queue, deadLetterSuffix);
     }
 
     @Produces
     @Singleton
-    StreamReader reader() {
-        return new StreamReader(dynamodb, streams, sqs, json, StreamReader.newOwnerId(), Clock.systemUTC(), config(), meters);
+    StreamReader reader(StreamReaderConfig config) {
+        return new StreamReader(dynamodb, streams, sqs, json, StreamLease.newOwnerId(), Clock.systemUTC(), config, meters);
     }
 
     /**
@@ -91,38 +80,26 @@ public class EnqueueEntries {
         Object invocation = MDC.get(WorkerLog.CORRELATION_ID);
         String correlationId = invocation != null ? invocation.toString() : Correlation.of(exchange);
         List<Record> records = EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
-        EntryChanges changes = new EntryChanges(json, maxMessageBytes);
-        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queue, maxBatchBytes, deadLetterSuffix);
-        List<EntryChange> kept = new ArrayList<>();
-        List<String> identifiers = new ArrayList<>();
-        for (int i = 0; i < records.size(); i++) {
-            Optional<EntryChange> change = changes.of(records.get(i), correlationId);
-            if (change.isPresent()) {
-                kept.add(change.get());
-                Record record = records.get(i);
-                identifiers.add(record.eventID() != null ? record.eventID() : String.valueOf(i));
-            }
-        }
+        EntryChanges changes = new EntryChanges(json, stream.maxMessageBytes());
+        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queue, stream.maxBatchBytes(), deadLetterSuffix);
+        List<Optional<EntryChange>> kept = records.stream().map(record -> changes.of(record, correlationId)).toList();
         List<Map<String, String>> failures = new ArrayList<>();
         int forwarded = 0;
-        for (int start = 0; start < kept.size(); ) {
-            List<EntryChange> batch = new ArrayList<>();
-            int end = start;
-            while (end < kept.size() && saveEntries.fits(batch, kept.get(end))) {
-                batch.add(kept.get(end++));
-            }
-            SaveEntriesQueue.Sent sent = saveEntries.send(batch);
+        for (SaveEntriesQueue.Batch batch : saveEntries.batches(kept)) {
+            SaveEntriesQueue.Sent sent = saveEntries.send(batch.changes());
             forwarded += sent.delivered();
             for (int refused : sent.refused()) {
-                failures.add(Map.of("itemIdentifier", identifiers.get(start + refused), "detail", String.valueOf(sent.error())));
+                int position = batch.positions().get(refused);
+                String eventId = records.get(position).eventID();
+                failures.add(Map.of("itemIdentifier", eventId != null ? eventId : String.valueOf(position), "detail", String.valueOf(sent.error())));
             }
-            start = end;
         }
+        int keptCount = (int) kept.stream().filter(Optional::isPresent).count();
         Map<String, Object> count = new LinkedHashMap<>();
         count.put("received", records.size());
         count.put("forwarded", forwarded);
-        count.put("skipped", records.size() - kept.size());
-        count.put("failed", kept.size() - forwarded);
+        count.put("skipped", records.size() - keptCount);
+        count.put("failed", keptCount - forwarded);
         WorkerLog.info("Stream event forwarded to saveEntriesQueue", count);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("batchItemFailures", failures);

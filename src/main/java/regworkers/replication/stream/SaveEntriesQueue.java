@@ -5,12 +5,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
 import regworkers.platform.PiiRedactionFilter;
 import regworkers.platform.QueueContract;
+import regworkers.platform.WorkerLog;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -52,6 +54,26 @@ public final class SaveEntriesQueue {
     /** What became of a message SQS refused for good. */
     public enum Rescue { SENT_AS_KEYS, DEAD_LETTERED, NOT_YET }
 
+    /**
+     * Records {@code [from, to)} of a read and the messages of those kept among them ({@code changes}), with their
+     * positions in the read; the others are skipped.
+     */
+    public record Batch(int from, int to, List<EntryChange> changes, List<Integer> positions) {
+
+        /** How many records of the batch before {@code record} were skipped. */
+        public int skippedBefore(int record) {
+            return record - from - (int) positions.stream().filter(position -> position < record).count();
+        }
+    }
+
+    /**
+     * A batch of a shard's records as SQS took it: {@code sent} the SendMessageBatch, then of the messages refused for
+     * good in front of {@code firstWaiting}, those {@code sentAsKeys} and those {@code deadLettered}. {@code
+     * firstWaiting}: the index of the first refused message still waiting (SQS could not take it now), -1 when none is.
+     */
+    public record ShardBatchSent(Sent sent, int sentAsKeys, int deadLettered, int firstWaiting) {
+    }
+
     private final SqsClient sqs;
     private final String queue;
     private final int maxBatchBytes;
@@ -74,6 +96,67 @@ public final class SaveEntriesQueue {
         }
         return batch.size() < MAX_MESSAGES
                 && batch.stream().mapToInt(EntryChange::sizeBytes).sum() + next.sizeBytes() <= maxBatchBytes;
+    }
+
+    /**
+     * The records of a read ({@code kept}: each record's message, empty when it is skipped) in batches of consecutive
+     * records whose messages fit one SendMessageBatch.
+     */
+    public List<Batch> batches(List<Optional<EntryChange>> kept) {
+        List<Batch> batches = new ArrayList<>();
+        int next = 0;
+        while (next < kept.size()) {
+            List<EntryChange> changes = new ArrayList<>();
+            List<Integer> positions = new ArrayList<>();
+            int end = next;
+            for (; end < kept.size(); end++) {
+                Optional<EntryChange> change = kept.get(end);
+                if (change.isPresent()) {
+                    if (!fits(changes, change.get())) {
+                        break;
+                    }
+                    changes.add(change.get());
+                    positions.add(end);
+                }
+            }
+            batches.add(new Batch(next, end, changes, positions));
+            next = end;
+        }
+        return batches;
+    }
+
+    /**
+     * Sends a batch of {@code shardId}'s records, and the messages SQS refuses for good as their keys only, else to the
+     * dead-letter queue, so that no record holds its shard.
+     */
+    public ShardBatchSent sendRescuing(List<EntryChange> batch, String shardId) {
+        Sent sent = send(batch);
+        String error = String.valueOf(sent.error());
+        int sentAsKeys = 0;
+        int deadLettered = 0;
+        for (int index : sent.refused()) {
+            if (!sent.refusedForGood().contains(index)) {
+                return new ShardBatchSent(sent, sentAsKeys, deadLettered, index);
+            }
+            EntryChange change = batch.get(index);
+            Rescue rescue = rescue(change, shardId, error);
+            Map<String, Object> data = Map.of("shardId", shardId, "sequenceNumber", change.sequenceNumber(), "error", error);
+            switch (rescue) {
+                case SENT_AS_KEYS -> {
+                    sentAsKeys++;
+                    WorkerLog.warn("saveEntriesQueue refused a stream record: sent as its entry's keys (saveEntries re-reads the item)", data);
+                }
+                case DEAD_LETTERED -> {
+                    deadLettered++;
+                    WorkerLog.error("saveEntriesQueue refused a stream record for good: parked in its dead-letter queue, the checkpoint "
+                            + "moves past it (README \"Stream records SQS refuses\")", data);
+                }
+                case NOT_YET -> {
+                    return new ShardBatchSent(sent, sentAsKeys, deadLettered, index);
+                }
+            }
+        }
+        return new ShardBatchSent(sent, sentAsKeys, deadLettered, -1);
     }
 
     public Sent send(List<EntryChange> batch) {

@@ -32,6 +32,23 @@ public record StreamReaderConfig(String table, String leaseTable, String consume
         if (maxRecordsPerShard < 1 || discoverShardsEveryPolls < 1 || leaseDuration.isNegative() || leaseDuration.isZero()) {
             throw new IllegalArgumentException("max records per shard, shard discovery interval and lease duration must be positive");
         }
+        if (maxBatchBytes < 1 || maxMessageBytes < 1) {
+            throw new IllegalArgumentException("the batch and message size limits must be positive");
+        }
+    }
+
+    /**
+     * The reader's configuration: {@code stream} ({@code replication.stream.*}, checked here at start-up, the poll
+     * interval too although the route uses it) and what it reads and writes.
+     */
+    public static StreamReaderConfig of(ReplicationStreamConfig stream, String table, String leaseTable, String consumer,
+                                        String queue, String deadLetterSuffix) {
+        if (stream.pollInterval().isNegative() || stream.pollInterval().isZero()) {
+            throw new IllegalArgumentException("replication.stream.poll-interval must be positive, not " + stream.pollInterval());
+        }
+        return new StreamReaderConfig(table, leaseTable, consumer, queue, stream.leaseDuration(), stream.maxRecordsPerShard(),
+                stream.initialPosition(), stream.discoverShardsEveryPolls(), stream.maxBatchBytes(), stream.maxMessageBytes(),
+                deadLetterSuffix);
     }
 
     public StreamReaderConfig withConsumer(String otherConsumer, String otherQueue) {

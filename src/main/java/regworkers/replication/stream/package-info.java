@@ -8,8 +8,13 @@
  * regworkers.replication.stream.StreamReader} reads the stream with the AWS SDK's DynamoDbStreamsClient instead, and
  * keeps what it must not forget in a lease table ({@code replication.lease-table}, default
  * {@code reg-workers-leases}, hash key {@code pk}, no stream: writing checkpoints into demand-table would itself
- * produce stream records). The Camel route {@code enqueueEntries} (a timer) drives it; the steps of a poll are the
- * route's steps.
+ * produce stream records). The timer route {@code enqueueEntries} sends a poll every
+ * {@code replication.stream.poll-interval} to the route {@code enqueueEntries-poll}, whose steps are the poll's steps
+ * below (tests run readers of their own through the same steps); its settings are {@code replication.stream.*}
+ * ({@link regworkers.replication.stream.ReplicationStreamConfig}, checked at start-up). StreamReader coordinates the
+ * steps; each has a class of its own: the lease {@code StreamLease}, the shards {@code StreamShards} and
+ * {@code ShardOrder}, reading {@code ShardReader}, forwarding {@code EntryChanges} and {@code SaveEntriesQueue},
+ * checkpoints {@code Checkpoints}, the report {@code Poll} and {@code StreamMetrics}.
  *
  * <h2>A poll</h2>
  * <ol>

@@ -43,8 +43,9 @@ import support.Queues;
 import support.DemandTableEntries;
 
 /**
- * The app's enqueueEntries route on the real stream and saveEntriesQueue. The saveEntries consumer (when this
- * process runs it) is stopped meanwhile, so what lands on the queue stays there to be looked at.
+ * The app's enqueueEntries route on the real stream and saveEntriesQueue; a second replica's reader is polled through
+ * the same poll steps on a route of its own ({@link PolledReader}). The saveEntries consumer (when this process runs
+ * it) is stopped meanwhile, so what lands on the queue stays there to be looked at.
  */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
@@ -61,7 +62,7 @@ class EnqueueEntriesTest {
     @Inject
     StreamReader appReader;
     @Inject
-    EnqueueEntries enqueueEntries;
+    StreamReaderConfig config;
 
     private final LocalStack stack = LocalStack.shared();
     private final SqsClient sqs = stack.sqs();
@@ -147,15 +148,14 @@ class EnqueueEntriesTest {
     @Test
     void twoReadersNeverBothForwardAndTheOtherTakesOverWhenTheHolderStopsRenewing() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(appReader::isLeader);
-        StreamReaderConfig config = enqueueEntries.config();
-        StreamReader second = new StreamReader(stack.dynamo(), stack.dynamoStreams(), sqs, JSON, "second-" + UUID.randomUUID(),
-                Clock.systemUTC(), config, new SimpleMeterRegistry());
+        PolledReader second = new PolledReader(camel, new StreamReader(stack.dynamo(), stack.dynamoStreams(), sqs, JSON,
+                "second-" + UUID.randomUUID(), Clock.systemUTC(), config, new SimpleMeterRegistry()));
         AtomicInteger bothLeaders = new AtomicInteger();
         AtomicBoolean secondEverLed = new AtomicBoolean();
         ScheduledExecutorService secondProcess = Executors.newSingleThreadScheduledExecutor();
         secondProcess.scheduleWithFixedDelay(() -> {
             try {
-                second.pollOnce();
+                second.poll();
                 secondEverLed.compareAndSet(false, second.isLeader());
                 if (second.isLeader() && appReader.isLeader()) {
                     bothLeaders.incrementAndGet();
@@ -201,7 +201,7 @@ class EnqueueEntriesTest {
             }
         } finally {
             secondProcess.shutdownNow();
-            second.release();
+            second.close();
         }
     }
 

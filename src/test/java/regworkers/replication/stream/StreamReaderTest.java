@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +21,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import localstack.LocalStack;
 import localstack.LocalStackResource;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +36,10 @@ import support.DemandTableEntries;
 import support.Queues;
 
 /**
- * Plain stream reader instances on the real DynamoDB Local stream and fauxqs, each test with its own consumer name
- * (own lease and checkpoints) and its own test queue, so the app's enqueueEntries reader is not disturbed. Faults
- * come from wrappers around the real clients. A QuarkusTest only to share the local stack of the other tests.
+ * Stream readers of their own on the real DynamoDB Local stream and fauxqs, each test with its own consumer name
+ * (own lease and checkpoints) and its own test queue, so the app's enqueueEntries reader is not disturbed. Each reader
+ * is polled through the steps of the app's poll route, on a route of its own ({@link PolledReader}). Faults come from
+ * wrappers around the real clients.
  */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
@@ -44,11 +48,14 @@ class StreamReaderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LEASE_TABLE = "reg-workers-leases";
 
+    @Inject
+    CamelContext camel;
+
     private final LocalStack stack = LocalStack.shared();
     private final DynamoDbClient dynamo = stack.dynamo();
     private final SqsClient sqs = stack.sqs();
     private final DemandTableEntries entries = new DemandTableEntries(dynamo);
-    private final List<StreamReader> readers = new ArrayList<>();
+    private final List<PolledReader> readers = new ArrayList<>();
 
     private String consumer;
     private String queueUrl;
@@ -67,14 +74,16 @@ class StreamReaderTest {
     }
 
     @AfterEach
-    void releaseLeases() {
-        readers.forEach(StreamReader::release);
+    void closeReaders() throws Exception {
+        for (PolledReader reader : readers) {
+            reader.close();
+        }
     }
 
     @Test
-    void aRecordWhoseSendFailsIsNotCheckpointedPast() {
+    void aRecordWhoseSendFailsIsNotCheckpointedPast() throws Exception {
         FlakySqs flaky = new FlakySqs(sqs);
-        StreamReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
+        PolledReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
         flaky.refuseBodies(body -> body.contains("\"USER#u2\""));
 
@@ -85,14 +94,14 @@ class StreamReaderTest {
         // u2 stays refused: every poll reads it again and SQS refuses it again
         int failedPolls = 0;
         for (int i = 0; i < 20 && failedPolls < 3; i++) {
-            failedPolls += reader.pollOnce().failed() > 0 ? 1 : 0;
+            failedPolls += reader.poll().failed() > 0 ? 1 : 0;
         }
         assertEquals(3, failedPolls, "the refused record is read again on every poll");
         assertFalse(arrivals.receive().has("u2", "INSERT"));
 
         // a restart (another owner) after the fault is gone resumes after u1, the record before the refused one
         reader.release();
-        StreamReader restarted = reader("owner-b", sqs, stack.dynamoStreams(), queueUrl);
+        PolledReader restarted = reader("owner-b", sqs, stack.dynamoStreams(), queueUrl);
         pollUntil(restarted, () -> arrivals.has("u2", "INSERT"));
         catchUp(restarted);
         arrivals.receive();
@@ -103,7 +112,7 @@ class StreamReaderTest {
 
     @Test
     void aRecordWithCharactersSqsRefusesTravelsEscapedAndHoldsNothing() throws Exception {
-        StreamReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
+        PolledReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
         // DynamoDB stores U+FFFF and an unpaired surrogate; SQS refuses both in a message body (InvalidMessageContents)
         entries.put(campaign, "odd", true, item -> item.put("fields", AttributeValue.fromS("{\"note\":\"a\uffffb\ud800c\"}")));
@@ -118,8 +127,8 @@ class StreamReaderTest {
     }
 
     @Test
-    void aRecordOverTheQueuesMessageSizeGoesAsItsKeys() {
-        StreamReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
+    void aRecordOverTheQueuesMessageSizeGoesAsItsKeys() throws Exception {
+        PolledReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
         entries.put(campaign, "large", true, item -> item.put("fields", AttributeValue.fromS("{\"note\":\"" + "x".repeat(300_000) + "\"}")));
         entries.put(campaign, "normal", true);
@@ -135,9 +144,9 @@ class StreamReaderTest {
     }
 
     @Test
-    void aRecordSqsRefusesForGoodGoesAsItsKeysElseToTheDeadLetterQueueAndTheShardMovesOn() {
+    void aRecordSqsRefusesForGoodGoesAsItsKeysElseToTheDeadLetterQueueAndTheShardMovesOn() throws Exception {
         FlakySqs flaky = new FlakySqs(sqs);
-        StreamReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
+        PolledReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
         // u1's whole body is refused, its keys are taken; u2 is refused in any form
         flaky.refuseForGood(body -> (body.contains("USER#u1") && body.contains("fields")) || body.contains("USER#u2"));
@@ -163,20 +172,20 @@ class StreamReaderTest {
     }
 
     @Test
-    void aQueueThatCannotBeReachedHoldsTheCheckpoint() {
-        StreamReader healthy = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
+    void aQueueThatCannotBeReachedHoldsTheCheckpoint() throws Exception {
+        PolledReader healthy = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
         catchUp(healthy);
         healthy.release();
         String missingQueue = queueUrl.substring(0, queueUrl.lastIndexOf('/') + 1) + "does-not-exist-" + UUID.randomUUID();
-        StreamReader broken = reader("owner-b", sqs, stack.dynamoStreams(), missingQueue);
+        PolledReader broken = reader("owner-b", sqs, stack.dynamoStreams(), missingQueue);
 
         entries.put(campaign, "u1", true);
         entries.put(campaign, "u2", true);
-        await().atMost(Duration.ofSeconds(30)).until(() -> broken.pollOnce().failed() >= 2);
-        broken.pollOnce();
+        await().atMost(Duration.ofSeconds(30)).until(() -> broken.poll().failed() >= 2);
+        broken.poll();
         broken.release();
 
-        StreamReader recovered = reader("owner-c", sqs, stack.dynamoStreams(), queueUrl);
+        PolledReader recovered = reader("owner-c", sqs, stack.dynamoStreams(), queueUrl);
         pollUntil(recovered, () -> arrivals.has("u1", "INSERT") && arrivals.has("u2", "INSERT"));
         catchUp(recovered);
         assertEquals(1, arrivals.receive().count("u1", "INSERT"));
@@ -184,9 +193,9 @@ class StreamReaderTest {
     }
 
     @Test
-    void expiredAndTrimmedIteratorsAreRecovered() {
+    void expiredAndTrimmedIteratorsAreRecovered() throws Exception {
         FlakyStreams streams = new FlakyStreams(stack.dynamoStreams());
-        StreamReader reader = reader("owner-a", sqs, streams, queueUrl);
+        PolledReader reader = reader("owner-a", sqs, streams, queueUrl);
         catchUp(reader);
 
         entries.put(campaign, "u1", true);
@@ -204,9 +213,9 @@ class StreamReaderTest {
     }
 
     @Test
-    void aReaderThatLostItsLeaseCannotMoveTheCheckpoint() {
+    void aReaderThatLostItsLeaseCannotMoveTheCheckpoint() throws Exception {
         FlakySqs flaky = new FlakySqs(sqs);
-        StreamReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
+        PolledReader reader = reader("owner-a", flaky, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
         String leaseKey = "stream-lease#" + consumer + "#" + DemandTableEntries.TABLE;
         // while the batch is on its way, another reader takes the lease over (as after a long pause of this one)
@@ -221,39 +230,41 @@ class StreamReaderTest {
 
         entries.put(campaign, "u1", true);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(reader::pollOnce, poll -> "lease lost".equals(poll.stopped()));
+                .until(reader::poll, poll -> "lease lost".equals(poll.stopped()));
         assertFalse(reader.isLeader(), "losing the lease stops reading");
         assertEquals(1, arrivals.receive().count("u1", "INSERT"), "the batch itself had reached SQS");
-        assertFalse(reader.pollOnce().leader(), "the thief holds the lease now");
+        assertFalse(reader.poll().leader(), "the thief holds the lease now");
 
         // the thief's lease ends; whoever reads next finds the checkpoint where it was, before u1
         flaky.heal();
         dynamo.deleteItem(b -> b.tableName(LEASE_TABLE).key(Map.of("pk", AttributeValue.fromS(leaseKey))));
-        StreamReader next = reader("owner-b", sqs, stack.dynamoStreams(), queueUrl);
+        PolledReader next = reader("owner-b", sqs, stack.dynamoStreams(), queueUrl);
         pollUntil(next, () -> arrivals.count("u1", "INSERT") == 2);
     }
 
-    private StreamReader reader(String owner, SqsClient client, software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams,
-                                String queue) {
+    /** A reader of this test's consumer polled through the enqueueEntries poll route, on its own route. */
+    private PolledReader reader(String owner, SqsClient client, software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams,
+                                String queue) throws Exception {
         StreamReaderConfig config = new StreamReaderConfig(DemandTableEntries.TABLE, LEASE_TABLE, consumer, queue,
                 Duration.ofSeconds(10), 500, ShardIteratorType.TRIM_HORIZON, 1, 262_144, 262_144, "-dlq");
         StreamReader reader = new StreamReader(dynamo, streams, client, JSON, owner + "-" + UUID.randomUUID(), Clock.systemUTC(),
                 config, new SimpleMeterRegistry());
-        readers.add(reader);
-        return reader;
+        PolledReader polled = new PolledReader(camel, reader);
+        readers.add(polled);
+        return polled;
     }
 
     /** Polls until a poll finds nothing new: everything the stream held is forwarded and checkpointed. */
-    private static void catchUp(StreamReader reader) {
+    private static void catchUp(PolledReader reader) {
         await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
-            StreamReader.PollSummary poll = reader.pollOnce();
+            PollSummary poll = reader.poll();
             return poll.leader() && poll.read() == 0 && poll.stopped() == null;
         });
     }
 
-    private void pollUntil(StreamReader reader, java.util.concurrent.Callable<Boolean> condition) {
+    private void pollUntil(PolledReader reader, java.util.concurrent.Callable<Boolean> condition) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            reader.pollOnce();
+            reader.poll();
             arrivals.receive();
             return condition.call();
         });
