@@ -35,6 +35,8 @@ import regworkers.platform.markets.MarketSelectionRequest;
 @Named("marketsToNotify")
 public class MarketsToNotify {
 
+    private static final WorkerLog LOG = WorkerLog.of(MarketsToNotify.class);
+
     static final String ENQUEUED_COUNT = "regworkers.enqueuedMarkets";
 
     @Inject
@@ -81,7 +83,7 @@ public class MarketsToNotify {
     public String report(Exchange exchange) {
         int enqueued = exchange.getProperty(ENQUEUED_COUNT, AtomicInteger.class).get();
         if (enqueued > 0) {
-            WorkerLog.info("Markets to notify enqueued", Map.of("enqueued", enqueued));
+            LOG.info("Markets to notify enqueued", Map.of("enqueued", enqueued));
         }
         return "{\"enqueued\":" + enqueued + "}";
     }
@@ -89,7 +91,7 @@ public class MarketsToNotify {
     private Optional<JsonNode> campaign(String campaignId) throws JsonProcessingException {
         ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
         if (response.isNotFound()) {
-            WorkerLog.warn("A market to notify belongs to a campaign the campaign service does not know", Map.of("campaignId", campaignId));
+            LOG.warn("A market to notify belongs to a campaign the campaign service does not know", Map.of("campaignId", campaignId));
             return Optional.empty();
         }
         return Optional.of(response.requireSuccess().json(json));

@@ -50,6 +50,8 @@ import software.amazon.awssdk.services.sns.model.Topic;
 @ApplicationScoped
 @Named("notificationGenerator")
 public class NotificationGenerator {
+
+    private static final WorkerLog LOG = WorkerLog.of(NotificationGenerator.class);
     @Inject
     TopicConfig topics;
     @Inject
@@ -82,7 +84,7 @@ public class NotificationGenerator {
         String owner = message != null ? message.messageId() : UUID.randomUUID().toString();
         var progress = targets.own(market, owner);
         if (progress.isEmpty()) {
-            WorkerLog.info("Market already notified: nothing to send", Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
+            LOG.info("Market already notified: nothing to send", Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
             return MarketNotification.notifiedBefore(market);
         }
         return new MarketNotification(market, owner, parts, campaign(market.campaignId()), progress.get());
@@ -173,7 +175,7 @@ public class NotificationGenerator {
         data.put("marketId", notification.market.marketId());
         data.put("dateId", notification.market.dateId());
         data.put("notifications", notification.sent);
-        WorkerLog.info("Market notified", data);
+        LOG.info("Market notified", data);
     }
 
     /** Hands the market over to a continuation message, which takes it from the recorded progress. */

@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
  */
 @ApplicationScoped
 public class Acknowledgements {
+
+    private static final WorkerLog LOG = WorkerLog.of(Acknowledgements.class);
     @Inject
     QueueConfig config;
 
@@ -130,7 +132,7 @@ public class Acknowledgements {
             retryNotBefore = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
         }
         if (first) {
-            WorkerLog.warn("Acknowledged messages not deleted yet: held and tried again", Map.of("queueUrl", queueUrl,
+            LOG.warn("Acknowledged messages not deleted yet: held and tried again", Map.of("queueUrl", queueUrl,
                     "messages", batch.size(), "error", why));
         }
     }

@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 @ApplicationScoped
 @Named("deadLetterQueues")
 public class DeadLetterQueues {
+
+    private static final WorkerLog LOG = WorkerLog.of(DeadLetterQueues.class);
     @Inject
     QueueConfig config;
 
@@ -77,7 +79,7 @@ public class DeadLetterQueues {
                 moved++;
             }
         }
-        WorkerLog.info("Redrove dead-lettered messages", Map.of("queue", queue, "moved", moved));
+        LOG.info("Redrove dead-lettered messages", Map.of("queue", queue, "moved", moved));
         return Map.of("queue", queue, "redriven", moved);
     }
 

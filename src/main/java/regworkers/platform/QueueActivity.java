@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 @Named("queueActivity")
 public class QueueActivity {
 
+    private static final WorkerLog LOG = WorkerLog.of(QueueActivity.class);
+
     static final List<String> OUTCOMES = List.of("received", "processed", "retried", "parked", "released", "dead_lettered");
 
     @Inject
@@ -58,7 +60,7 @@ public class QueueActivity {
             });
             if (data.values().stream().anyMatch(count -> (long) count > 0)) {
                 Worker.byId(workerId).ifPresent(worker -> WorkerLog.context(worker, null));
-                WorkerLog.info("Messages since the last summary", data);
+                LOG.info("Messages since the last summary", data);
             }
         });
     }

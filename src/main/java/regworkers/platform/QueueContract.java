@@ -34,6 +34,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 @ApplicationScoped
 @Named("queueContract")
 public class QueueContract {
+
+    private static final WorkerLog LOG = WorkerLog.of(QueueContract.class);
     @Inject
     QueueConfig config;
 
@@ -130,13 +132,13 @@ public class QueueContract {
         FailureKind kind = Failures.classify(cause);
         switch (kind) {
             case DONE_ELSEWHERE -> {
-                WorkerLog.info("Work owned by another message: acknowledged", Map.of("queue", message.queue(),
+                LOG.info("Work owned by another message: acknowledged", Map.of("queue", message.queue(),
                         "messageId", message.messageId(), "why", Failures.describe(cause)));
                 acknowledge(message);
             }
             case PERMANENT -> {
                 deadLetter(message, correlationId, Failures.reason(cause), Failures.describe(cause));
-                WorkerLog.warn("Message can never succeed: sent to the dead-letter queue", failureData(message, cause));
+                LOG.warn("Message can never succeed: sent to the dead-letter queue", failureData(message, cause));
             }
             case DEPENDENCY -> waitForDependency(message, correlationId, cause);
             case TRANSIENT -> retryLater(message, correlationId, cause);
@@ -156,7 +158,7 @@ public class QueueContract {
         int runs = held.park(message, failedRun, activity.processed(message.worker()));
         if (runs >= config.pause().maxRunsPerMessage()) {
             // the dependency works for the worker's other messages but keeps failing for this one: its own failure
-            WorkerLog.warn("Message failed on a dependency " + runs + " times while other messages succeeded: sent back to its queue",
+            LOG.warn("Message failed on a dependency " + runs + " times while other messages succeeded: sent back to its queue",
                     failureData(message, cause));
             retryLater(message, correlationId, cause);
             return;
@@ -171,14 +173,14 @@ public class QueueContract {
         held.settled(message);
         if (message.receiveCount() >= config.maxReceiveCount()) {
             deadLetter(message, correlationId, "RETRIES_EXHAUSTED", Failures.reason(cause) + ": " + Failures.describe(cause));
-            WorkerLog.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", failureData(message, cause));
+            LOG.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", failureData(message, cause));
             return;
         }
         Duration backoff = backoff(message.receiveCount());
         sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle())
                 .visibilityTimeout((int) Math.max(0, backoff.toSeconds())));
         count(message.worker(), "retried");
-        WorkerLog.warn("Message failed: it will be retried in " + backoff.toSeconds() + " s", failureData(message, cause));
+        LOG.warn("Message failed: it will be retried in " + backoff.toSeconds() + " s", failureData(message, cause));
     }
 
     /** Hands a message back to its queue at once (visibility 0): this process will not finish it. */

@@ -23,6 +23,8 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
  */
 @ApplicationScoped
 public class QueueDrain {
+
+    private static final WorkerLog LOG = WorkerLog.of(QueueDrain.class);
     @Inject
     QueueConfig config;
 
@@ -60,7 +62,7 @@ public class QueueDrain {
         }
         draining = true;
         int parked = heartbeat.release(HeldMessages.Held::parked);
-        WorkerLog.info("Draining for shutdown: no more receives, parked messages handed back",
+        LOG.info("Draining for shutdown: no more receives, parked messages handed back",
                 Map.of("released", parked, "drainTimeoutSeconds", config.shutdown().drainTimeout().toSeconds()));
         Thread drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
         drainer.setDaemon(true);
@@ -81,7 +83,7 @@ public class QueueDrain {
         }
         int released = heartbeat.release(held -> true);
         if (released > 0) {
-            WorkerLog.info("Drain timeout: messages still held are handed back to their queues", Map.of("released", released));
+            LOG.info("Drain timeout: messages still held are handed back to their queues", Map.of("released", released));
         }
     }
 

@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 @Startup
 @ApplicationScoped
 public class VisibilityHeartbeat {
+
+    private static final WorkerLog LOG = WorkerLog.of(VisibilityHeartbeat.class);
     @Inject
     QueueConfig config;
 
@@ -97,7 +99,7 @@ public class VisibilityHeartbeat {
     void beat() {
         try {
             for (HeldMessages.Held overdue : held.takeOverdue()) {
-                WorkerLog.warn("A message was held longer than queue.max-hold without being settled: handed back to its queue",
+                LOG.warn("A message was held longer than queue.max-hold without being settled: handed back to its queue",
                         Map.of("queue", overdue.message().queue(), "messageId", overdue.message().messageId(), "worker", overdue.message().worker()));
                 setVisibility(overdue.message().queue(), List.of(overdue), 0);
                 activity.count(overdue.message().worker(), "released");
@@ -107,14 +109,14 @@ public class VisibilityHeartbeat {
                 failed |= !setVisibility(queue.getKey(), queue.getValue(), (int) config.visibilityTimeout().toSeconds());
             }
             if (failed != lastBeatFailed) {
-                WorkerLog.log(failed ? Logger.Level.WARN : Logger.Level.INFO, failed
+                LOG.log(failed ? Logger.Level.WARN : Logger.Level.INFO, failed
                         ? "SQS does not answer the visibility heartbeat: no more receives until it does"
                         : "SQS answers the visibility heartbeat again", Map.of("held", held.total()));
             }
             lastBeatFailed = failed;
             afterBeat.forEach(Runnable::run);
         } catch (RuntimeException e) {
-            WorkerLog.warn("Visibility heartbeat failed: it will try again", Map.of("error", Failures.describe(e)));
+            LOG.warn("Visibility heartbeat failed: it will try again", Map.of("error", Failures.describe(e)));
         }
     }
 
@@ -142,12 +144,12 @@ public class VisibilityHeartbeat {
             try {
                 ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
                 if (response.hasFailed() && !response.failed().isEmpty()) {
-                    WorkerLog.log(Logger.Level.DEBUG, "Some held messages could not be kept invisible (already settled or expired)",
+                    LOG.log(Logger.Level.DEBUG, "Some held messages could not be kept invisible (already settled or expired)",
                             Map.of("queue", queue, "failed", response.failed().size(), "code", response.failed().get(0).code()));
                 }
             } catch (RuntimeException e) {
                 reached = false;
-                WorkerLog.log(lastBeatFailed ? Logger.Level.DEBUG : Logger.Level.WARN,
+                LOG.log(lastBeatFailed ? Logger.Level.DEBUG : Logger.Level.WARN,
                         "Held messages could not be kept invisible: they may come back before they are settled",
                         Map.of("queue", queue, "messages", batch.size(), "error", Failures.describe(e)));
             }

@@ -22,9 +22,16 @@ public final class WorkerLog {
     public static final String DATA = "data";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Logger LOG = Logger.getLogger("regworkers");
 
-    private WorkerLog() {
+    private final Logger logger;
+
+    private WorkerLog(Logger logger) {
+        this.logger = logger;
+    }
+
+    /** The log of {@code owner}: its category is the class' name, so levels can be set per package or class. */
+    public static WorkerLog of(Class<?> owner) {
+        return new WorkerLog(Logger.getLogger(owner));
     }
 
     /** Sets the worker context of the current thread's log lines. */
@@ -36,26 +43,26 @@ public final class WorkerLog {
         }
     }
 
-    public static void info(String message, Map<String, ?> data) {
+    public void info(String message, Map<String, ?> data) {
         log(Logger.Level.INFO, message, data);
     }
 
-    public static void warn(String message, Map<String, ?> data) {
+    public void warn(String message, Map<String, ?> data) {
         log(Logger.Level.WARN, message, data);
     }
 
-    public static void error(String message, Map<String, ?> data) {
+    public void error(String message, Map<String, ?> data) {
         log(Logger.Level.ERROR, message, data);
     }
 
-    public static void log(Logger.Level level, String message, Map<String, ?> data) {
-        if (!LOG.isEnabled(level)) {
+    public void log(Logger.Level level, String message, Map<String, ?> data) {
+        if (!logger.isEnabled(level)) {
             return;
         }
         Object previous = MDC.get(DATA);
         MDC.put(DATA, encode(data));
         try {
-            LOG.log(level, message);
+            logger.log(level, message);
         } finally {
             if (previous == null) {
                 MDC.remove(DATA);

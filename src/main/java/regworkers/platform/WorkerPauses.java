@@ -31,6 +31,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 @ApplicationScoped
 public class WorkerPauses {
+
+    private static final WorkerLog LOG = WorkerLog.of(WorkerPauses.class);
     @Inject
     QueueConfig config;
 
@@ -112,7 +114,7 @@ public class WorkerPauses {
             data.put("dependencies", suspects.stream().map(Enum::name).toList());
             data.put("error", why);
             WorkerLog.context(worker, null);
-            WorkerLog.warn("Worker paused: a dependency is failing; its messages wait until it answers again", data);
+            LOG.warn("Worker paused: a dependency is failing; its messages wait until it answers again", data);
             schedule(worker, pause);
         }
     }
@@ -152,7 +154,7 @@ public class WorkerPauses {
         data.put("probes", pause.probes);
         data.put("lastError", pause.lastFailure);
         WorkerLog.context(worker, null);
-        WorkerLog.info("Worker resumed: its dependencies answer again", data);
+        LOG.info("Worker resumed: its dependencies answer again", data);
         resumeListeners.forEach(listener -> listener.accept(worker));
     }
 }

@@ -31,6 +31,8 @@ import regworkers.platform.services.ServiceResponse;
  */
 @ApplicationScoped
 public class CampaignCatalog {
+
+    private static final WorkerLog LOG = WorkerLog.of(CampaignCatalog.class);
     @Inject
     CampaignCacheConfig cache;
 
@@ -105,7 +107,7 @@ public class CampaignCatalog {
             if (stale == null) {
                 throw serviceFailure;
             }
-            WorkerLog.warn("Campaign service failing: serving the stale cached campaign",
+            LOG.warn("Campaign service failing: serving the stale cached campaign",
                     Map.of("slug", slug, "servedStale", true, "error", serviceFailure.getMessage()));
             return Optional.of(stale);
         }
@@ -131,7 +133,7 @@ public class CampaignCatalog {
             Map<String, String> values = values().mget(keys);
             return values == null ? Map.of() : values;
         } catch (RuntimeException e) {
-            WorkerLog.warn("Campaign cache unavailable: treated as a miss", Map.of("error", String.valueOf(e.getMessage())));
+            LOG.warn("Campaign cache unavailable: treated as a miss", Map.of("error", String.valueOf(e.getMessage())));
             return Map.of();
         }
     }
@@ -140,7 +142,7 @@ public class CampaignCatalog {
         try {
             values().setex(key, expiry.toSeconds(), value);
         } catch (RuntimeException e) {
-            WorkerLog.warn("Campaign cache unavailable: not cached", Map.of("error", String.valueOf(e.getMessage())));
+            LOG.warn("Campaign cache unavailable: not cached", Map.of("error", String.valueOf(e.getMessage())));
         }
     }
 

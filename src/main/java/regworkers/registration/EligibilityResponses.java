@@ -29,6 +29,8 @@ import regworkers.platform.WorkerLog;
 @Named("eligibilityResponses")
 public class EligibilityResponses {
 
+    private static final WorkerLog LOG = WorkerLog.of(EligibilityResponses.class);
+
     static final String CORRELATION_HEADER = "x-correlation-id";
     static final String ANSWERS = "regworkers.eligibility.answers";
     static final String ELIGIBLE = "ELIGIBLE";
@@ -73,7 +75,7 @@ public class EligibilityResponses {
         if (eligibility.detail() != null) {
             data.put("detail", eligibility.detail());
         }
-        WorkerLog.info(eligibility.isEligible() ? "Eligible" : "Not eligible: " + eligibility.reason(), data);
+        LOG.info(eligibility.isEligible() ? "Eligible" : "Not eligible: " + eligibility.reason(), data);
         count(eligibility.isEligible() ? ELIGIBLE : eligibility.reason().name());
         return respond(exchange, 200, eligibility.toJson(json));
     }
@@ -84,7 +86,7 @@ public class EligibilityResponses {
         if (error.field() != null) {
             body.put("field", error.field());
         }
-        WorkerLog.info("Request refused: " + error.error(), Map.of("status", error.status(), "problem", error.getMessage()));
+        LOG.info("Request refused: " + error.error(), Map.of("status", error.status(), "problem", error.getMessage()));
         count(error.error());
         return respond(exchange, error.status(), body);
     }
@@ -93,7 +95,7 @@ public class EligibilityResponses {
     public String internalError(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String correlationId = Correlation.of(exchange);
-        WorkerLog.error("Eligibility check failed", Map.of("reason", Failures.reason(failure), "error", Failures.describe(failure)));
+        LOG.error("Eligibility check failed", Map.of("reason", Failures.reason(failure), "error", Failures.describe(failure)));
         Eligibility answer = Eligibility.ineligible(Reason.INTERNAL_SERVER_ERROR, null, Map.of("correlationId", correlationId));
         count(Reason.INTERNAL_SERVER_ERROR.name());
         return respond(exchange, 500, answer.toJson(json));

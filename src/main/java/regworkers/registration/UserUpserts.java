@@ -32,6 +32,8 @@ import regworkers.platform.services.ServiceRequest;
 @Named("userUpserts")
 public class UserUpserts {
 
+    private static final WorkerLog LOG = WorkerLog.of(UserUpserts.class);
+
     /** A user read from its queue message, waiting for its batch. */
     public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) implements BatchItem {
     }
@@ -44,7 +46,7 @@ public class UserUpserts {
     public PendingUser pending(Exchange exchange) {
         UserMessage message = UserMessage.read(json, exchange.getMessage().getBody(String.class));
         if (!message.ignored().isEmpty()) {
-            WorkerLog.log(Logger.Level.DEBUG, "Fields the user service does not know were not forwarded", Map.of("fields", message.ignored()));
+            LOG.log(Logger.Level.DEBUG, "Fields the user service does not know were not forwarded", Map.of("fields", message.ignored()));
         }
         return new PendingUser(QueueMessage.of(exchange), Correlation.of(exchange), message.user());
     }
@@ -56,7 +58,7 @@ public class UserUpserts {
     public List<QueueOutcome> upsert(List<PendingUser> batch) {
         List<QueueOutcome> outcomes = Batches.settleEach(batch, this::upsertBatch);
         long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        WorkerLog.info("Upserted a batch of users", Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
+        LOG.info("Upserted a batch of users", Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
         return outcomes;
     }
 

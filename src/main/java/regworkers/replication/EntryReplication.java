@@ -46,6 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @Named("entryReplication")
 public class EntryReplication {
 
+    private static final WorkerLog LOG = WorkerLog.of(EntryReplication.class);
+
     private static final String NEEDS_REPLICATION = "needsReplication";
     /** Set when {@link #converge} flags an entry again: a unique value, so a replica's older read cannot mark it. */
     static final String FLAGGED_AT = "flaggedAt";
@@ -95,7 +97,7 @@ public class EntryReplication {
 
     public void skip(PendingEntry pending) {
         metrics.counter("regworkers.entries", "outcome", "stale").increment();
-        WorkerLog.info("Stale event skipped: " + pending.staleWhy(), Map.of("campaignId", pending.campaignId(),
+        LOG.info("Stale event skipped: " + pending.staleWhy(), Map.of("campaignId", pending.campaignId(),
                 "globalUserId", pending.globalUserId(), "operation", pending.operation().name()));
     }
 
@@ -119,7 +121,7 @@ public class EntryReplication {
             outcomes.addAll(Batches.settleEach(upserts, this::upsertAndMark));
         }
         long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        WorkerLog.info("Replicated a batch of entries", Map.of("campaignId", batch.get(0).campaignId(),
+        LOG.info("Replicated a batch of entries", Map.of("campaignId", batch.get(0).campaignId(),
                 "received", batch.size(), "processed", batch.size() - failed, "failed", failed));
         return outcomes;
     }
@@ -207,13 +209,13 @@ public class EntryReplication {
                 if (!pending.isRemove()) {
                     deleteDownstream(pending);
                     metrics.counter("regworkers.entries", "outcome", "converged").increment();
-                    WorkerLog.info("Entry gone while it was replicated: deleted downstream again", data);
+                    LOG.info("Entry gone while it was replicated: deleted downstream again", data);
                 }
                 return;
             }
             if (flagAgain(pending, EntryItems.text(current.get(), "updatedAt"))) {
                 metrics.counter("regworkers.entries", "outcome", "converged").increment();
-                WorkerLog.info("Entry flagged again: its current version replicates once more", data);
+                LOG.info("Entry flagged again: its current version replicates once more", data);
                 return;
             }
             // written between the read and the flag: look again

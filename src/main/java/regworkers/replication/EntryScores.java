@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 @Named("entryScores")
 public class EntryScores {
 
+    private static final WorkerLog LOG = WorkerLog.of(EntryScores.class);
+
     @Inject
     EntryItems items;
     @Inject
@@ -54,7 +56,7 @@ public class EntryScores {
         Optional<Map<String, AttributeValue>> item = items.current(campaignId, globalUserId);
         if (item.isEmpty()) {
             metrics.counter("regworkers.scores", "outcome", "entry_gone").increment();
-            WorkerLog.info("Entry gone: nothing to score", Map.of("campaignId", campaignId, "globalUserId", globalUserId));
+            LOG.info("Entry gone: nothing to score", Map.of("campaignId", campaignId, "globalUserId", globalUserId));
             return "SKIPPED: the entry is gone";
         }
         ObjectNode request = json.createObjectNode().put("campaignId", campaignId).put("globalUserId", globalUserId);
@@ -80,7 +82,7 @@ public class EntryScores {
             return "SKIPPED: the entry was deleted while it was scored";
         }
         metrics.counter("regworkers.scores", "outcome", "scored").increment();
-        WorkerLog.info("Entry scored", Map.of("campaignId", campaignId, "globalUserId", globalUserId));
+        LOG.info("Entry scored", Map.of("campaignId", campaignId, "globalUserId", globalUserId));
         return "SCORED";
     }
 

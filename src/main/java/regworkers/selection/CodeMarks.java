@@ -34,6 +34,8 @@ import regworkers.platform.services.ServiceRequest;
 @Named("codeMarks")
 public class CodeMarks {
 
+    private static final WorkerLog LOG = WorkerLog.of(CodeMarks.class);
+
     /** A message waiting for its (campaign, market) batch. */
     public record PendingCodes(QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes)
             implements BatchItem {
@@ -62,7 +64,7 @@ public class CodeMarks {
         PendingCodes first = batch.get(0);
         List<QueueOutcome> outcomes = Batches.settleEach(batch, this::markBatch);
         long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        WorkerLog.info("Codes marked assigned", Map.of("campaignId", first.campaignId(), "marketId", first.marketId(),
+        LOG.info("Codes marked assigned", Map.of("campaignId", first.campaignId(), "marketId", first.marketId(),
                 "messages", batch.size(), "failed", failed));
         return outcomes;
     }

@@ -42,6 +42,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 @ApplicationScoped
 @Named("marketSelections")
 public class MarketSelections {
+
+    private static final WorkerLog LOG = WorkerLog.of(MarketSelections.class);
     @Inject
     SelectionConfig config;
 
@@ -135,7 +137,7 @@ public class MarketSelections {
         runs.recordSelected(run);
         if (run.shortfall > 0) {
             metrics.counter("regworkers.selection.code.shortfall").increment(run.shortfall);
-            WorkerLog.warn("The code pool ran dry: fewer winners than the market's capacity", run.summary());
+            LOG.warn("The code pool ran dry: fewer winners than the market's capacity", run.summary());
         }
     }
 
@@ -181,7 +183,7 @@ public class MarketSelections {
         stats.schedule(run.request().campaignId());
         selected.fire(new MarketSelected(run.request()));
         Map<String, Object> summary = run.summary();
-        WorkerLog.info(run.selected() ? "Selections emitted again" : "Market selected", summary);
+        LOG.info(run.selected() ? "Selections emitted again" : "Market selected", summary);
         return json.writeValueAsString(summary);
     }
 

@@ -40,6 +40,8 @@ import regworkers.platform.services.ServiceRequest;
 @Named("selectionSaves")
 public class SelectionSaves {
 
+    private static final WorkerLog LOG = WorkerLog.of(SelectionSaves.class);
+
 
     /** A saveSelectionQueue message. */
     @Inject
@@ -94,9 +96,9 @@ public class SelectionSaves {
         outcomes.forEach((outcome, count) -> data.put("verdicts" + outcome.name(), count));
         if (!conflicting.isEmpty() || verdictConflicts > 0) {
             metrics.counter("regworkers.selection.code.conflicts").increment(conflicting.size() + verdictConflicts);
-            WorkerLog.warn("Winners already hold another code in this market: their new code stays reserved, unassigned", data);
+            LOG.warn("Winners already hold another code in this market: their new code stays reserved, unassigned", data);
         } else {
-            WorkerLog.info("Selections saved", data);
+            LOG.info("Selections saved", data);
         }
         if (heldCodes.isEmpty()) {
             return null;

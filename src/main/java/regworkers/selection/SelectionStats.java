@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 @ApplicationScoped
 @Named("selectionStats")
 public class SelectionStats {
+
+    private static final WorkerLog LOG = WorkerLog.of(SelectionStats.class);
     @Inject
     DynamoDbConfig tables;
 
@@ -93,7 +95,7 @@ public class SelectionStats {
         data.put("status", status);
         data.put("totalRegistrations", registrations);
         data.put("winnerCount", stats.get("winnerCount").asInt());
-        WorkerLog.info("Selection stats refreshed", data);
+        LOG.info("Selection stats refreshed", data);
         return stats.toString();
     }
 

@@ -24,6 +24,8 @@ import regworkers.platform.WorkerLog;
 @ApplicationScoped
 @Named("selectionTriggers")
 public class SelectionTriggers {
+
+    private static final WorkerLog LOG = WorkerLog.of(SelectionTriggers.class);
     @Inject
     SelectionConfig config;
 
@@ -67,7 +69,7 @@ public class SelectionTriggers {
             error = "SELECTION_FAILED";
         }
         String message = failure instanceof Unauthorized ? failure.getMessage() : Failures.describe(failure);
-        WorkerLog.warn("Selection request failed", Map.of("status", status, "error", error, "problem", message));
+        LOG.warn("Selection request failed", Map.of("status", status, "error", error, "problem", message));
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");

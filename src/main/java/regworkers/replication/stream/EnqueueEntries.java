@@ -16,9 +16,10 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
 import regworkers.platform.Correlation;
+import regworkers.platform.DynamoDbConfig;
+import regworkers.platform.QueueConfig;
 import regworkers.platform.WorkerLog;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -32,6 +33,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 @ApplicationScoped
 @Named("enqueueEntries")
 public class EnqueueEntries {
+
+    private static final WorkerLog LOG = WorkerLog.of(EnqueueEntries.class);
 
     /** The name leases and checkpoints are kept under. */
     public static final String CONSUMER = "enqueueEntries";
@@ -49,19 +52,18 @@ public class EnqueueEntries {
 
     @Inject
     ReplicationStreamConfig stream;
-    @ConfigProperty(name = "dynamodb.table")
-    String table;
-    @ConfigProperty(name = "replication.lease-table")
-    String leaseTable;
-    @ConfigProperty(name = "queue.save-entries")
-    String queue;
-    @ConfigProperty(name = "queue.dead-letter-suffix")
-    String deadLetterSuffix;
+    @Inject
+    ReplicationLeaseConfig leases;
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    QueueConfig queues;
 
     @Produces
     @Singleton
     StreamReaderConfig readerConfig() {
-        return StreamReaderConfig.of(stream, table, leaseTable, CONSUMER, queue, deadLetterSuffix);
+        return StreamReaderConfig.of(stream, tables.table(), leases.leaseTable(), CONSUMER, queues.names().saveEntries(),
+                queues.deadLetterSuffix());
     }
 
     @Produces
@@ -81,7 +83,7 @@ public class EnqueueEntries {
         String correlationId = invocation != null ? invocation.toString() : Correlation.of(exchange);
         List<Record> records = EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
         EntryChanges changes = new EntryChanges(json, stream.maxMessageBytes());
-        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queue, stream.maxBatchBytes(), deadLetterSuffix);
+        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queues.names().saveEntries(), stream.maxBatchBytes(), queues.deadLetterSuffix());
         List<Optional<EntryChange>> kept = records.stream().map(record -> changes.of(record, correlationId)).toList();
         List<Map<String, String>> failures = new ArrayList<>();
         int forwarded = 0;
@@ -100,7 +102,7 @@ public class EnqueueEntries {
         count.put("forwarded", forwarded);
         count.put("skipped", records.size() - keptCount);
         count.put("failed", keptCount - forwarded);
-        WorkerLog.info("Stream event forwarded to saveEntriesQueue", count);
+        LOG.info("Stream event forwarded to saveEntriesQueue", count);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("batchItemFailures", failures);
         answer.put("count", count);

@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
 /** What one poll did so far; counting records also moves the meters. */
 final class Poll {
 
+    private static final WorkerLog LOG = WorkerLog.of(Poll.class);
+
     private final String id = "stream-poll-" + UUID.randomUUID();
     private final StreamMetrics metrics;
     private boolean leader;
@@ -98,7 +100,7 @@ final class Poll {
             data.put("failed", failed);
             data.put("shards", shards);
             data.put("lagMs", lagMs);
-            WorkerLog.info("Stream records forwarded to saveEntriesQueue", data);
+            LOG.info("Stream records forwarded to saveEntriesQueue", data);
         }
     }
 }

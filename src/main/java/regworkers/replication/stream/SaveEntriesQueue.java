@@ -29,6 +29,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  */
 public final class SaveEntriesQueue {
 
+    private static final WorkerLog LOG = WorkerLog.of(SaveEntriesQueue.class);
+
     public static final int MAX_MESSAGES = 10;
     /** The stream position of a dead-lettered record, as message attributes. */
     public static final String SHARD_ID = "shardId";
@@ -144,11 +146,11 @@ public final class SaveEntriesQueue {
             switch (rescue) {
                 case SENT_AS_KEYS -> {
                     sentAsKeys++;
-                    WorkerLog.warn("saveEntriesQueue refused a stream record: sent as its entry's keys (saveEntries re-reads the item)", data);
+                    LOG.warn("saveEntriesQueue refused a stream record: sent as its entry's keys (saveEntries re-reads the item)", data);
                 }
                 case DEAD_LETTERED -> {
                     deadLettered++;
-                    WorkerLog.error("saveEntriesQueue refused a stream record for good: parked in its dead-letter queue, the checkpoint "
+                    LOG.error("saveEntriesQueue refused a stream record for good: parked in its dead-letter queue, the checkpoint "
                             + "moves past it (README \"Stream records SQS refuses\")", data);
                 }
                 case NOT_YET -> {

@@ -24,6 +24,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 final class ShardReader {
 
+    private static final WorkerLog LOG = WorkerLog.of(ShardReader.class);
+
     private static final int GET_RECORDS_LIMIT = 1000;
 
     private final DynamoDbStreamsClient streams;
@@ -70,7 +72,7 @@ final class ShardReader {
                     if (e instanceof TrimmedDataAccessException trimmed) {
                         iterator = trimmed(shard, trimmed);
                     } else {
-                        WorkerLog.warn("Shard iterator expired: a new one starts after the checkpoint", Map.of("shardId", shardId));
+                        LOG.warn("Shard iterator expired: a new one starts after the checkpoint", Map.of("shardId", shardId));
                         iterator = newIterator(shard);
                     }
                     continue;
@@ -87,7 +89,7 @@ final class ShardReader {
             return new ShardRead(shardId, records, iterator, false);
         } catch (ResourceNotFoundException gone) {
             shards.gone(shardId);
-            WorkerLog.warn("Shard no longer found in the stream", Map.of("shardId", shardId, "error", Failures.describe(gone)));
+            LOG.warn("Shard no longer found in the stream", Map.of("shardId", shardId, "error", Failures.describe(gone)));
             return ShardRead.nothing(shardId);
         }
     }
@@ -135,9 +137,9 @@ final class ShardReader {
         String checkpoint = checkpoints.of(shard.shardId()).sequenceNumber();
         Map<String, String> data = Map.of("shardId", shard.shardId(), "checkpoint", String.valueOf(checkpoint), "error", Failures.describe(e));
         if (checkpoint != null) {
-            WorkerLog.error("Stream records were trimmed before they were read: continuing from the oldest record retained", data);
+            LOG.error("Stream records were trimmed before they were read: continuing from the oldest record retained", data);
         } else {
-            WorkerLog.warn("Shard iterator behind the trim horizon: starting again from the oldest record retained", data);
+            LOG.warn("Shard iterator behind the trim horizon: starting again from the oldest record retained", data);
         }
         return iterator(shard, ShardIteratorType.TRIM_HORIZON);
     }

@@ -20,6 +20,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 final class StreamLease {
 
+    private static final WorkerLog LOG = WorkerLog.of(StreamLease.class);
+
     enum Hold { RENEWED, ACQUIRED, HELD_ELSEWHERE, LOST }
 
     private final LeaseTable table;
@@ -78,7 +80,7 @@ final class StreamLease {
             return Hold.HELD_ELSEWHERE;
         }
         lease = acquired.get();
-        WorkerLog.info("Stream lease acquired: this process reads the stream",
+        LOG.info("Stream lease acquired: this process reads the stream",
                 Map.of("owner", ownerId, "consumer", consumer, "leaseUntil", lease.until().toString()));
         return Hold.ACQUIRED;
     }
@@ -95,7 +97,7 @@ final class StreamLease {
     }
 
     void lost(String why) {
-        WorkerLog.warn("Stream lease lost: reading stops", Map.of("owner", ownerId, "consumer", consumer, "why", why));
+        LOG.warn("Stream lease lost: reading stops", Map.of("owner", ownerId, "consumer", consumer, "why", why));
         lease = null;
     }
 
@@ -108,9 +110,9 @@ final class StreamLease {
         lease = null;
         try {
             table.release(released, clock.instant());
-            WorkerLog.info("Stream lease released", Map.of("owner", ownerId, "consumer", consumer));
+            LOG.info("Stream lease released", Map.of("owner", ownerId, "consumer", consumer));
         } catch (SdkException e) {
-            WorkerLog.warn("Stream lease not released: another reader takes over once it expires",
+            LOG.warn("Stream lease not released: another reader takes over once it expires",
                     Map.of("error", Failures.describe(e)));
         }
     }

@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class StreamReader {
 
+    private static final WorkerLog LOG = WorkerLog.of(StreamReader.class);
+
     private final StreamLease lease;
     private final StreamShards shards;
     private final Checkpoints checkpoints;
@@ -85,7 +87,7 @@ public final class StreamReader {
         } catch (SdkException unreachable) {
             // whether the lease is still ours is unknown: read nothing until a renewal answers
             poll.stop("the lease table cannot be reached");
-            WorkerLog.warn("Stream lease not renewed: not reading this poll", Map.of("error", Failures.describe(unreachable)));
+            LOG.warn("Stream lease not renewed: not reading this poll", Map.of("error", Failures.describe(unreachable)));
             return false;
         }
     }
@@ -165,7 +167,7 @@ public final class StreamReader {
         }
         if (read.ended()) {
             shards.discoverNextPoll();
-            WorkerLog.info("Shard read to its end", Map.of("shardId", shardId));
+            LOG.info("Shard read to its end", Map.of("shardId", shardId));
         } else if (read.nextIterator() != null) {
             shardReader.continueFrom(shardId, read.nextIterator());
         }
@@ -186,7 +188,7 @@ public final class StreamReader {
         shardReader.forget();
         shards.discoverNextPoll();
         poll.stop("unexpected failure");
-        WorkerLog.error("Stream poll failed", Map.of("error", failure == null ? "unknown" : Failures.describe(failure),
+        LOG.error("Stream poll failed", Map.of("error", failure == null ? "unknown" : Failures.describe(failure),
                 "type", failure == null ? "unknown" : failure.getClass().getName()));
         return poll.summary();
     }
@@ -212,7 +214,7 @@ public final class StreamReader {
         poll.failed(refused);
         poll.skipped(batch.skippedBefore(waitingRecord));
         shardReader.restartFromCheckpoint(shardId);
-        WorkerLog.error("saveEntriesQueue refused stream records: the shard's checkpoint stays before them",
+        LOG.error("saveEntriesQueue refused stream records: the shard's checkpoint stays before them",
                 Map.of("shardId", shardId, "sequenceNumber", sequenceNumber(read.records(), waitingRecord),
                         "refused", refused, "error", String.valueOf(sent.sent().error())));
         if (waitingRecord > batch.from()) {
@@ -262,7 +264,7 @@ public final class StreamReader {
 
     private void stopPoll(String why, SdkException e) {
         poll.stop(why);
-        WorkerLog.warn("Stream poll stopped: " + why, Map.of("error", Failures.describe(e)));
+        LOG.warn("Stream poll stopped: " + why, Map.of("error", Failures.describe(e)));
     }
 
     /** What this process knows while it holds the lease; forgotten whenever it does not (another may have moved on). */

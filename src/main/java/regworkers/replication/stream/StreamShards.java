@@ -17,6 +17,8 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
  */
 final class StreamShards {
 
+    private static final WorkerLog LOG = WorkerLog.of(StreamShards.class);
+
     /** What a discovery found. NO_STREAM and NEW_STREAM: what was known of the shards before no longer applies. */
     enum Discovery { NOT_DUE, NO_STREAM, NEW_STREAM, SAME_STREAM }
 
@@ -43,7 +45,7 @@ final class StreamShards {
         }
         String latest = dynamo.describeTable(b -> b.tableName(table)).table().latestStreamArn();
         if (latest == null) {
-            WorkerLog.warn("The table has no stream: nothing to read", Map.of("table", table));
+            LOG.warn("The table has no stream: nothing to read", Map.of("table", table));
             forget();
             discoveryDue = false;
             return Discovery.NO_STREAM;
@@ -58,7 +60,7 @@ final class StreamShards {
         } while (startAfter != null);
         boolean newStream = !latest.equals(streamArn);
         if (newStream && streamArn != null) {
-            WorkerLog.warn("The table's stream changed: reading the new one", Map.of("from", streamArn, "to", latest));
+            LOG.warn("The table's stream changed: reading the new one", Map.of("from", streamArn, "to", latest));
         }
         streamArn = latest;
         shards.clear();
