@@ -19,7 +19,6 @@ import regworkers.platform.Worker;
  */
 @ApplicationScoped
 public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
-
     @Inject
     DataEvents dataEvents;
     @Inject

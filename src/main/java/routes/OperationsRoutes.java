@@ -18,7 +18,6 @@ import regworkers.platform.QueueConfig;
  */
 @ApplicationScoped
 public class OperationsRoutes extends RouteBuilder {
-
     @Inject
     OperationsConfig operations;
     @Inject

@@ -18,7 +18,6 @@ import regworkers.registration.UserUpserts.PendingUser;
  */
 @ApplicationScoped
 public class RegistrationRoutes extends QueueWorkerRouteBuilder {
-
     @Inject
     CheckEligibilityConfig checkEligibility;
     @Inject

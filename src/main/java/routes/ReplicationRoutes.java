@@ -17,7 +17,6 @@ import regworkers.replication.PendingEntry;
  */
 @ApplicationScoped
 public class ReplicationRoutes extends QueueWorkerRouteBuilder {
-
     @Inject
     SaveEntriesConfig saveEntries;
 

@@ -22,7 +22,6 @@ import regworkers.selection.MarketSelections;
  */
 @ApplicationScoped
 public class SelectionRoutes extends QueueWorkerRouteBuilder {
-
     @Inject
     SelectionConfig selection;
     @Inject

@@ -23,7 +23,6 @@ import regworkers.platform.services.ServiceUnavailable;
  */
 @ApplicationScoped
 public class ServiceCallRoutes extends RouteBuilder {
-
     @Inject
     ServicesConfig services;
 

@@ -28,8 +28,6 @@ import regworkers.platform.WorkerSpans;
 @ApplicationScoped
 @Named("dataEvents")
 public class DataEvents {
-    @Inject
-    DataConfig config;
 
     /** Exchange property: the data type of the event being worked on. */
     public static final String DATA_TYPE = "regworkers.dataType";
@@ -41,6 +39,8 @@ public class DataEvents {
     public static final String EVENT_ID = "regworkers.eventId";
     public static final String SOURCE = "reg-workers";
 
+    @Inject
+    DataConfig config;
     @Inject
     ObjectMapper json;
 

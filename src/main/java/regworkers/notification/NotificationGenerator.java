@@ -52,13 +52,14 @@ import software.amazon.awssdk.services.sns.model.Topic;
 public class NotificationGenerator {
 
     private static final WorkerLog LOG = WorkerLog.of(NotificationGenerator.class);
+
+
+    static final int PUBLISH_BATCH = 10;
+
     @Inject
     TopicConfig topics;
     @Inject
     NotificationConfig config;
-
-    static final int PUBLISH_BATCH = 10;
-
     @Inject
     ObjectMapper json;
     @Inject

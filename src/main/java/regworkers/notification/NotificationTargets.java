@@ -32,10 +32,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  */
 @ApplicationScoped
 public class NotificationTargets {
-    @Inject
-    DynamoDbConfig tables;
-    @Inject
-    NotificationConfig config;
 
     static final String PENDING = "PENDING";
     static final String ENQUEUED = "ENQUEUED";
@@ -46,6 +42,10 @@ public class NotificationTargets {
     public record Progress(int nextPart, int nextIndex, int sent) {
     }
 
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    NotificationConfig config;
     @Inject
     DynamoDbClient dynamodb;
 

@@ -28,12 +28,13 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 public class Acknowledgements {
 
     private static final WorkerLog LOG = WorkerLog.of(Acknowledgements.class);
-    @Inject
-    QueueConfig config;
+
 
     private static final int MAX_BATCH = 10;
     private static final long RETRY_AFTER_FAILURE_MS = 1_000;
 
+    @Inject
+    QueueConfig config;
     @Inject
     SqsClient sqs;
     @Inject

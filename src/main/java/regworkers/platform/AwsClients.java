@@ -26,7 +26,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 @ApplicationScoped
 public class AwsClients {
-
     @Inject
     AwsConfig aws;
 

@@ -26,9 +26,10 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 public class DeadLetterQueues {
 
     private static final WorkerLog LOG = WorkerLog.of(DeadLetterQueues.class);
+
+
     @Inject
     QueueConfig config;
-
     @Inject
     SqsClient sqs;
     @Inject

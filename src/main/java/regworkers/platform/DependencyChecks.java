@@ -33,7 +33,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 @ApplicationScoped
 public class DependencyChecks {
-
     @Inject
     SqsClient sqs;
     @Inject

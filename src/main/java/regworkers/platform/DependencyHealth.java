@@ -25,9 +25,9 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 @HealthGroup("dependencies")
 @ApplicationScoped
 public class DependencyHealth implements HealthCheck {
+
     @Inject
     HealthConfig health;
-
     @Inject
     DependencyChecks checks;
     @Inject

@@ -12,9 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Entry items of {@code demand-table} (SPEC §2): {@code pk=CAMPAIGN#{campaignId}}, {@code sk=USER#{globalUserId}}. */
 @ApplicationScoped
 public class EntryItems {
+
     @Inject
     DynamoDbConfig tables;
-
     @Inject
     DynamoDbClient dynamodb;
 

@@ -12,7 +12,6 @@ import io.quarkus.runtime.StartupEvent;
 /** Registers every {@link ExpectedCounter} of the workers this process runs, at 0, when it starts. */
 @ApplicationScoped
 class ExpectedCounters {
-
     @Inject
     MeterRegistry metrics;
     @Inject

@@ -23,10 +23,11 @@ import org.jolokia.server.core.service.api.LogHandler;
  */
 @ApplicationScoped
 public class JolokiaAgent {
-    @Inject
-    JolokiaConfig config;
 
     private static final Logger LOG = Logger.getLogger(JolokiaAgent.class);
+
+    @Inject
+    JolokiaConfig config;
 
     private JolokiaServer server;
 

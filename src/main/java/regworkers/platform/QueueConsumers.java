@@ -21,7 +21,6 @@ import org.apache.camel.support.AsyncProcessorConverterHelper;
  */
 @ApplicationScoped
 public class QueueConsumers {
-
     @Inject
     CamelContext camel;
 

@@ -36,8 +36,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 public class QueueContract {
 
     private static final WorkerLog LOG = WorkerLog.of(QueueContract.class);
-    @Inject
-    QueueConfig config;
+
 
     public static final String FAILURE_REASON = "failureReason";
     public static final String FAILURE_DETAIL = "failureDetail";
@@ -46,6 +45,8 @@ public class QueueContract {
     public static final String RECEIVE_COUNT = "receiveCount";
     private static final int MAX_DETAIL_LENGTH = 1024;
 
+    @Inject
+    QueueConfig config;
     @Inject
     SqsClient sqs;
     @Inject
@@ -202,15 +203,15 @@ public class QueueContract {
 
     private void deadLetter(QueueMessage message, String correlationId, String reason, String detail) {
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
-        attributes.put(FAILURE_REASON, text(reason));
+        attributes.put(FAILURE_REASON, SqsAttributes.text(reason));
         // the detail is an exception's text, which may quote the message or a service's answer
         String maskedDetail = PiiRedactionFilter.redact(detail);
-        attributes.put(FAILURE_DETAIL, text(maskedDetail.length() > MAX_DETAIL_LENGTH ? maskedDetail.substring(0, MAX_DETAIL_LENGTH) : maskedDetail));
-        attributes.put(SOURCE_QUEUE, text(message.queue()));
-        attributes.put(FAILED_WORKER, text(message.worker()));
-        attributes.put(RECEIVE_COUNT, text(String.valueOf(message.receiveCount())));
+        attributes.put(FAILURE_DETAIL, SqsAttributes.text(maskedDetail.length() > MAX_DETAIL_LENGTH ? maskedDetail.substring(0, MAX_DETAIL_LENGTH) : maskedDetail));
+        attributes.put(SOURCE_QUEUE, SqsAttributes.text(message.queue()));
+        attributes.put(FAILED_WORKER, SqsAttributes.text(message.worker()));
+        attributes.put(RECEIVE_COUNT, SqsAttributes.text(String.valueOf(message.receiveCount())));
         if (correlationId != null) {
-            attributes.put(Correlation.HEADER, text(PiiRedactionFilter.redact(correlationId)));
+            attributes.put(Correlation.HEADER, SqsAttributes.text(PiiRedactionFilter.redact(correlationId)));
         }
         sqs.sendMessage(b -> b.queueUrl(queueUrls.of(message.queue() + config.deadLetterSuffix())).messageBody(message.body())
                 .messageAttributes(attributes));
@@ -245,9 +246,6 @@ public class QueueContract {
         return cause != null ? cause : exchange.getException();
     }
 
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-    }
 
     /** A message received while its worker is paused: parked without being worked on. */
     static final class WorkerPaused extends DependencyUnavailable {

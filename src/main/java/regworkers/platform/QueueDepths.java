@@ -26,11 +26,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @ApplicationScoped
 public class QueueDepths {
-    @Inject
-    QueueConfig config;
 
     private static final long UNKNOWN = -1;
 
+    @Inject
+    QueueConfig config;
     @Inject
     SqsClient sqs;
     @Inject

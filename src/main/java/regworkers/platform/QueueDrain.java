@@ -25,9 +25,10 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
 public class QueueDrain {
 
     private static final WorkerLog LOG = WorkerLog.of(QueueDrain.class);
+
+
     @Inject
     QueueConfig config;
-
     @Inject
     CamelContext camel;
     @Inject

@@ -18,7 +18,6 @@ import org.apache.camel.spi.RouteIdAware;
 @ApplicationScoped
 @Named("queuePollGate")
 public class QueuePollGate implements PollingConsumerPollStrategy {
-
     @Inject
     QueueConsumers consumers;
     @Inject

@@ -17,7 +17,6 @@ import org.apache.camel.model.RouteDefinition;
  * into the route, so a worker's route only says what its work is.
  */
 public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
-
     @Inject
     protected QueueContract queueContract;
     @Inject

@@ -35,11 +35,12 @@ import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRes
 public class VisibilityHeartbeat {
 
     private static final WorkerLog LOG = WorkerLog.of(VisibilityHeartbeat.class);
-    @Inject
-    QueueConfig config;
+
 
     private static final int MAX_BATCH = 10;
 
+    @Inject
+    QueueConfig config;
     @Inject
     SqsClient sqs;
     @Inject

@@ -22,7 +22,6 @@ import org.apache.camel.ProducerTemplate;
 @ApplicationScoped
 @Named("workerInvocations")
 public class WorkerInvocations {
-
     @Inject
     ProducerTemplate producer;
     @Inject

@@ -33,9 +33,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class WorkerPauses {
 
     private static final WorkerLog LOG = WorkerLog.of(WorkerPauses.class);
+
+
     @Inject
     QueueConfig config;
-
     @Inject
     DependencyChecks checks;
     @Inject

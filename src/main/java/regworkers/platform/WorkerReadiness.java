@@ -22,7 +22,6 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class WorkerReadiness implements HealthCheck {
-
     @Inject
     CamelContext camel;
     @Inject

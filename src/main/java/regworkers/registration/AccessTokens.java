@@ -30,14 +30,14 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 @ApplicationScoped
 @Named("accessTokens")
 public class AccessTokens {
-    @Inject
-    CheckEligibilityConfig config;
-    @Inject
-    TokenClockConfig tokenClock;
 
     public static final String TOKEN = "regworkers.accessToken";
     private static final String BEARER = "bearer ";
 
+    @Inject
+    CheckEligibilityConfig config;
+    @Inject
+    TokenClockConfig tokenClock;
     @Inject
     JWTParser parser;
 

@@ -33,13 +33,14 @@ import regworkers.platform.services.ServiceResponse;
 public class CampaignCatalog {
 
     private static final WorkerLog LOG = WorkerLog.of(CampaignCatalog.class);
-    @Inject
-    CampaignCacheConfig cache;
+
 
     static final String KEY = "campaign:";
     static final String NOT_FOUND_KEY = "campaign-not-found:";
     static final String STALE_KEY = "campaign-stale:";
 
+    @Inject
+    CampaignCacheConfig cache;
     @Inject
     RedisDataSource redis;
     @Inject

@@ -18,12 +18,12 @@ import regworkers.platform.http.RequestGuard.HttpRefusal;
  */
 @ApplicationScoped
 public class CheckEligibilityRequestLimit {
-    @Inject
-    CheckEligibilityConfig config;
 
     /** After {@link regworkers.platform.http.RequestGuard}'s checks, before Quarkus' and Camel's handlers. */
     static final int PRIORITY = 900;
 
+    @Inject
+    CheckEligibilityConfig config;
     @Inject
     WorkerSelection selection;
 

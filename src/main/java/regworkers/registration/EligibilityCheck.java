@@ -25,7 +25,6 @@ import regworkers.platform.WorkerSpans;
 @ApplicationScoped
 @Named("eligibilityCheck")
 public class EligibilityCheck {
-
     @Inject
     CampaignCatalog campaigns;
     @Inject

@@ -21,14 +21,14 @@ import org.apache.camel.Exchange;
 @ApplicationScoped
 @Named("eligibilityRequests")
 public class EligibilityRequests {
-    @Inject
-    CheckEligibilityConfig config;
 
     public static final String REQUEST = "regworkers.eligibilityRequest";
     private static final Set<String> BODY_FIELDS = Set.of("slug", "entry", "userInfo", "doTransfer");
     private static final int MAX_SLUG_LENGTH = 200;
     private static final int MAX_USER_ID_LENGTH = 128;
 
+    @Inject
+    CheckEligibilityConfig config;
     @Inject
     ObjectMapper json;
 

@@ -11,7 +11,6 @@ import regworkers.platform.services.ServiceResponse;
 /** Whether a fan holds an invite to an invite-only campaign (campaign service; 404 = no invite). */
 @ApplicationScoped
 public class Invites {
-
     @Inject
     ServiceClient services;
 

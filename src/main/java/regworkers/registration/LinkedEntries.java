@@ -10,9 +10,9 @@ import regworkers.platform.EntryItems;
 /** Whether a fan already has an entry in a campaign: the entry item in {@code demand-table} (SPEC §2). */
 @ApplicationScoped
 public class LinkedEntries {
+
     @Inject
     DynamoDbConfig tables;
-
     @Inject
     DynamoDbClient dynamodb;
 

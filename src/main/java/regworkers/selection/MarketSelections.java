@@ -44,11 +44,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 public class MarketSelections {
 
     private static final WorkerLog LOG = WorkerLog.of(MarketSelections.class);
-    @Inject
-    SelectionConfig config;
+
 
     public static final String RUN = "regworkers.selectionRun";
 
+    @Inject
+    SelectionConfig config;
     @Inject
     ObjectMapper json;
     @Inject

@@ -34,15 +34,15 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  */
 @ApplicationScoped
 public class SelectionRuns {
-    @Inject
-    DynamoDbConfig tables;
-    @Inject
-    SelectionConfig config;
 
     static final String SELECTING = "SELECTING";
     static final String SELECTED = "SELECTED";
     static final String EMITTED = "EMITTED";
 
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    SelectionConfig config;
     @Inject
     DynamoDbClient dynamodb;
     @Inject

@@ -39,11 +39,12 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 public class SelectionStats {
 
     private static final WorkerLog LOG = WorkerLog.of(SelectionStats.class);
-    @Inject
-    DynamoDbConfig tables;
+
 
     static final String SCHEDULE_PK = "REFRESH#SELECTIONS";
 
+    @Inject
+    DynamoDbConfig tables;
     @Inject
     ObjectMapper json;
     @Inject

@@ -26,11 +26,12 @@ import regworkers.platform.WorkerLog;
 public class SelectionTriggers {
 
     private static final WorkerLog LOG = WorkerLog.of(SelectionTriggers.class);
-    @Inject
-    SelectionConfig config;
+
 
     static final String API_KEY_HEADER = "x-api-key";
 
+    @Inject
+    SelectionConfig config;
     @Inject
     ObjectMapper json;
 

@@ -21,13 +21,13 @@ import regworkers.platform.EntryItems;
  */
 @ApplicationScoped
 public class Verdicts {
-    @Inject
-    DynamoDbConfig tables;
 
     public enum Outcome { RECORDED, ALREADY_RECORDED, CONFLICT, NO_ENTRY }
 
     static final String SELECTED = "SELECTED";
 
+    @Inject
+    DynamoDbConfig tables;
     @Inject
     DynamoDbClient dynamodb;
 

@@ -27,16 +27,16 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 @ApplicationScoped
 public class RecordedWinners {
-    @Inject
-    DynamoDbConfig tables;
-    @Inject
-    WinnersStorageConfig storage;
 
     /** The run record's attribute naming the owner whose parts are the run's. */
     public static final String PARTS_OWNER = "partsOwner";
     private static final String PART = "#PART#";
     private static final int BATCH_WRITE_LIMIT = 25;
 
+    @Inject
+    DynamoDbConfig tables;
+    @Inject
+    WinnersStorageConfig storage;
     @Inject
     DynamoDbClient dynamodb;
 

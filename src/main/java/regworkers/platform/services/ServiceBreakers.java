@@ -17,7 +17,6 @@ import regworkers.platform.WorkerSelection;
  */
 @ApplicationScoped
 public class ServiceBreakers {
-
     @Inject
     CamelContext camel;
     @Inject

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
+import regworkers.platform.QueueUrls;
+import regworkers.platform.SqsAttributes;
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
 import regworkers.platform.PiiRedactionFilter;
@@ -80,12 +82,12 @@ public final class SaveEntriesQueue {
     private final String queue;
     private final int maxBatchBytes;
     private final String deadLetterSuffix;
-    private volatile String url;
-    private volatile String deadLetterUrl;
+    private final QueueUrls urls;
 
     /** {@code queue} is a queue name, or a queue URL (starts with http); its dead-letter queue has the suffix. */
     public SaveEntriesQueue(SqsClient sqs, String queue, int maxBatchBytes, String deadLetterSuffix) {
         this.sqs = sqs;
+        this.urls = new QueueUrls(sqs);
         this.queue = queue;
         this.maxBatchBytes = maxBatchBytes;
         this.deadLetterSuffix = deadLetterSuffix;
@@ -184,7 +186,7 @@ public final class SaveEntriesQueue {
                     first.code() + (first.message() == null ? "" : ": " + first.message()));
         } catch (SdkException e) {
             if (e instanceof QueueDoesNotExistException) {
-                url = null;
+                urls.forget(queue);
             }
             return new Sent(0, IntStream.range(0, batch.size()).boxed().toList(), List.of(),
                     e.getClass().getSimpleName() + ": " + Failures.describe(e));
@@ -210,11 +212,11 @@ public final class SaveEntriesQueue {
                 }
             }
             Map<String, MessageAttributeValue> attributes = new HashMap<>(attributes(change));
-            attributes.put(QueueContract.FAILURE_REASON, text("STREAM_RECORD_REFUSED"));
-            attributes.put(QueueContract.FAILURE_DETAIL, text(PiiRedactionFilter.redact(refusal)));
-            attributes.put(QueueContract.FAILED_WORKER, text(EnqueueEntries.CONSUMER));
-            attributes.put(SHARD_ID, text(shardId));
-            attributes.put(SEQUENCE_NUMBER, text(change.sequenceNumber()));
+            attributes.put(QueueContract.FAILURE_REASON, SqsAttributes.text("STREAM_RECORD_REFUSED"));
+            attributes.put(QueueContract.FAILURE_DETAIL, SqsAttributes.text(PiiRedactionFilter.redact(refusal)));
+            attributes.put(QueueContract.FAILED_WORKER, SqsAttributes.text(EnqueueEntries.CONSUMER));
+            attributes.put(SHARD_ID, SqsAttributes.text(shardId));
+            attributes.put(SEQUENCE_NUMBER, SqsAttributes.text(change.sequenceNumber()));
             sqs.sendMessage(b -> b.queueUrl(deadLetterUrl()).messageBody(change.keysBody()).messageAttributes(attributes));
             return Rescue.DEAD_LETTERED;
         } catch (SdkException unreachable) {
@@ -228,32 +230,14 @@ public final class SaveEntriesQueue {
     }
 
     private static Map<String, MessageAttributeValue> attributes(EntryChange change) {
-        return change.correlationId() == null ? Map.of() : Map.of(Correlation.HEADER, text(change.correlationId()));
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return change.correlationId() == null ? Map.of() : Map.of(Correlation.HEADER, SqsAttributes.text(change.correlationId()));
     }
 
     private String deadLetterUrl() {
-        String known = deadLetterUrl;
-        if (known == null) {
-            known = queue.startsWith("http://") || queue.startsWith("https://")
-                    ? queue + deadLetterSuffix
-                    : sqs.getQueueUrl(b -> b.queueName(queue + deadLetterSuffix)).queueUrl();
-            deadLetterUrl = known;
-        }
-        return known;
+        return urls.of(queue + deadLetterSuffix);
     }
 
     private String url() {
-        String known = url;
-        if (known == null) {
-            known = queue.startsWith("http://") || queue.startsWith("https://")
-                    ? queue
-                    : sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
-            url = known;
-        }
-        return known;
+        return urls.of(queue);
     }
 }
