@@ -28,6 +28,7 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         fromQueue(queues.names().processData(), Worker.PROCESS_DATA)
                 .to(Worker.PROCESS_DATA.workEndpoint())
                 .to(acknowledge());
@@ -59,5 +60,6 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
                 .setHeader("eventId", exchangeProperty(DataEvents.EVENT_ID))
                 .to("kafka:" + kafka.topic())
                 .log(LoggingLevel.DEBUG, "Sent ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${exchangeProperty." + DataEvents.EVENT_ID + "} to Kafka");
+        // spotless:on
     }
 }

@@ -9,6 +9,7 @@ import org.apache.camel.builder.Builder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.support.RoutePolicySupport;
+import regworkers.platform.Worker;
 import regworkers.replication.stream.ReplicationStreamConfig;
 import regworkers.replication.stream.StreamReader;
 
@@ -22,7 +23,8 @@ import regworkers.replication.stream.StreamReader;
 @ApplicationScoped
 public class EnqueueEntriesRoutes extends RouteBuilder {
 
-    private static final String POLL = "enqueueEntries-poll";
+    private static final Worker WORKER = Worker.ENQUEUE_ENTRIES;
+    private static final String POLL = "direct:" + WORKER.routeId("poll");
 
     @Inject
     StreamReader reader;
@@ -31,15 +33,17 @@ public class EnqueueEntriesRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("timer:enqueueEntries?period=" + stream.pollInterval().toMillis()).routeId("enqueueEntries")
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
+        from("timer:" + WORKER.id() + "?period=" + stream.pollInterval().toMillis()).routeId(WORKER.routeId())
                 .routePolicy(new ReleaseLeaseOnStop(reader))
-                .to("direct:" + POLL);
+                .to(POLL);
 
-        poll(from("direct:" + POLL).routeId(POLL), reader);
+        poll(from(POLL).routeId(WORKER.routeId("poll")), reader);
 
-        from("direct:enqueueEntries").routeId("enqueueEntries-invoke")
+        from(WORKER.workEndpoint()).routeId(WORKER.routeId("invoke"))
                 .errorHandler(noErrorHandler())
                 .setBody(method("enqueueEntries", "forwardEvent"));
+        // spotless:on
     }
 
     /**
@@ -47,6 +51,7 @@ public class EnqueueEntriesRoutes extends RouteBuilder {
      * readers (a second replica, a thief, a broken reader) through these same steps, each on a route of its own.
      */
     public static void poll(RouteDefinition route, StreamReader reader) {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         route.onException(Exception.class).handled(true).logExhausted(false)
                     .process(exchange -> exchange.getMessage().setBody(
                             reader.pollFailed(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))))
@@ -58,6 +63,7 @@ public class EnqueueEntriesRoutes extends RouteBuilder {
                     .end()
                 .end()
                 .bean(reader, "report");
+        // spotless:on
     }
 
     /** A stopped reader gives its lease up at once, so another replica need not wait for it to expire. */

@@ -25,6 +25,7 @@ public class NotificationRoutes extends QueueWorkerRouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         fromSchedule("master:" + notification.leaderNamespace() + ":timer:" + Worker.GET_MARKETS_TO_NOTIFY.id()
                 + "?period=" + notification.scheduleInterval().toMillis(), Worker.GET_MARKETS_TO_NOTIFY, "Finding the markets to notify")
                 .to(Worker.GET_MARKETS_TO_NOTIFY.workEndpoint());
@@ -61,5 +62,6 @@ public class NotificationRoutes extends QueueWorkerRouteBuilder {
                             .to("aws2-sqs:" + queues.names().notification())
                     .end()
                 .end();
+        // spotless:on
     }
 }

@@ -25,6 +25,7 @@ public class OperationsRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         rest("/workers").post("/{name}/invoke").consumes("application/json").produces("application/json")
                 .routeId(platformRouteId("invoke")).to("direct:" + platformRouteId("invoke"));
         rest("/dlq")
@@ -61,6 +62,7 @@ public class OperationsRoutes extends RouteBuilder {
         from("direct:platform-disabled").routeId("platform-disabled")
                 .setHeader("CamelHttpResponseCode", constant(404))
                 .setBody(constant("{\"error\":\"operations endpoints are disabled (operations.enabled=false)\"}"));
+        // spotless:on
     }
 
     /** An operation's route ({@code direct:platform-<name>}): answers 404 unless operations are enabled. */

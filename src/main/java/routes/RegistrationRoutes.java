@@ -25,6 +25,7 @@ public class RegistrationRoutes extends QueueWorkerRouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         rest(checkEligibility.path()).post().routeId(Worker.CHECK_ELIGIBILITY.routeId("rest")).to(Worker.CHECK_ELIGIBILITY.workEndpoint());
 
         from(Worker.CHECK_ELIGIBILITY.workEndpoint()).routeId(Worker.CHECK_ELIGIBILITY.routeId())
@@ -49,5 +50,6 @@ public class RegistrationRoutes extends QueueWorkerRouteBuilder {
         fromWork(Worker.UPSERT_USERS, "invoke")
                 .setBody(method("userUpserts", "pending"))
                 .setBody(method("userUpserts", "upsertNow"));
+        // spotless:on
     }
 }

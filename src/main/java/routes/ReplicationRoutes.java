@@ -22,6 +22,7 @@ public class ReplicationRoutes extends QueueWorkerRouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         ProcessorDefinition<?> saves = fromQueue(queues.names().saveEntries(), Worker.SAVE_ENTRIES)
                 .setBody(method("entryReplication", "read"))
                 .filter(simple("${body.stale}"))
@@ -41,5 +42,6 @@ public class ReplicationRoutes extends QueueWorkerRouteBuilder {
 
         fromWork(Worker.RETRY_SCORE, "score")
                 .setBody(method("entryScores", "rescore"));
+        // spotless:on
     }
 }

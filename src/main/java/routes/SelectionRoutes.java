@@ -29,6 +29,7 @@ public class SelectionRoutes extends QueueWorkerRouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         rest(selection.restPath())
                 .post("/markets").routeId(Worker.ENQUEUE_MARKET_SELECTIONS.routeId("rest")).to(httpEndpoint(Worker.ENQUEUE_MARKET_SELECTIONS))
                 .post("/campaigns/{campaignId}/refresh").routeId(Worker.REFRESH_SELECTIONS.routeId("rest")).to(httpEndpoint(Worker.REFRESH_SELECTIONS));
@@ -91,6 +92,7 @@ public class SelectionRoutes extends QueueWorkerRouteBuilder {
 
         fromWork(Worker.REFRESH_SELECTIONS, "invoke")
                 .setBody(method("selectionStats", "refreshEvent"));
+        // spotless:on
     }
 
     /** An HTTP trigger: the caller's API key, then the work; a failure answers a status that says whether to retry. */

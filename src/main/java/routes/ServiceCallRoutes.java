@@ -28,6 +28,7 @@ public class ServiceCallRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         for (Service service : Service.values()) {
             ServicesConfig.ServiceConfig settings = services.of(service);
 
@@ -57,5 +58,6 @@ public class ServiceCallRoutes extends RouteBuilder {
                         .bean("serviceStatus", "failIfRetryable")
                     .end();
         }
+        // spotless:on
     }
 }

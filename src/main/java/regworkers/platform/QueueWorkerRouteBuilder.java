@@ -96,6 +96,7 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
      */
     protected void inBatches(ProcessorDefinition<?> route, Expression key, Class<? extends BatchItem> item, BatchConfig settings,
                              Expression work) {
+        // spotless:off: the route DSL is indented by hand to show the flow's nesting
         route.aggregate(key, AggregationStrategies.flexible(item).accumulateInCollection(ArrayList.class))
                     .completionSize(settings.batchSize())
                     .completionTimeout(settings.batchWait().toMillis())
@@ -105,6 +106,7 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
                         .bean(queueContract, "settle")
                     .end()
                 .end();
+        // spotless:on
     }
 
     /** Last step of a consumer route: the work is durably done, the message leaves its queue. */
