@@ -42,18 +42,6 @@ final class CheckEligibilityBench implements Benchmark {
     static final String CHECK = "checkEligibility";
     static final String BASELINE = "baseline";
     static final String EXPECT = "\"isEligible\":true";
-    /** The seed's example request (CheckEligibilityTest.theSeedsRequestGetsTheSeedsSuccessResponse). */
-    static final String SEED_REQUEST = """
-            {"input":{"body":{"slug":"artist-presale-2024",
-              "entry":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
-              "userInfo":{"email":"fan@example.com","phoneNumber":"+15551234567","firstName":"Jane","lastName":"Doe",
-                "globalUserId":"global-user-123","memberId":"member-456","postalCode":"90210","countryCode":"US",
-                "locale":"en-US","env":"prod","isLoggedIn":"true"},
-              "doTransfer":false}}}""";
-    static final String SEED_RESPONSE = """
-            {"isEligible":true,"campaignId":"campaign-789",
-             "fields":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
-             "linkedCampaignId":null}""";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options options;
@@ -139,7 +127,7 @@ final class CheckEligibilityBench implements Benchmark {
         String extra = System.getenv("BENCH_APP_JAVA_OPTS");
         result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_NAME=checkEligibility, -Xmx512m, profile local, one process for the whole run"
                 + (extra == null || extra.isBlank() ? "" : ", BENCH_APP_JAVA_OPTS=" + extra.trim()));
-        result.settings.put("request", "POST, the seed's example body (" + SEED_REQUEST.getBytes(StandardCharsets.UTF_8).length
+        result.settings.put("request", "POST, the seed's example body (" + DemoData.CHECK_ELIGIBILITY_REQUEST.getBytes(StandardCharsets.UTF_8).length
                 + " bytes), Authorization: Bearer <RS256 token of " + DemoData.INVITED_USER + ">, Content-Type: application/json, keep-alive, HTTP/1.1");
         result.settings.put("baseline", "POST /bench/fixed: platform-http route of the same app answering a fixed JSON, same request bytes apart from the path");
         result.settings.put("loadGenerator", "bench.HttpLoad in the harness JVM: blocking sockets, one thread per connection; "
@@ -164,8 +152,8 @@ final class CheckEligibilityBench implements Benchmark {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Authorization", "Bearer " + token);
             headers.put("Content-Type", "application/json");
-            HttpLoad.Target check = HttpLoad.Target.post(CHECK, app.httpPort(), "/checkEligibility", headers, SEED_REQUEST, EXPECT);
-            HttpLoad.Target fixed = HttpLoad.Target.post(BASELINE, app.httpPort(), "/bench/fixed", headers, SEED_REQUEST, EXPECT);
+            HttpLoad.Target check = HttpLoad.Target.post(CHECK, app.httpPort(), "/checkEligibility", headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
+            HttpLoad.Target fixed = HttpLoad.Target.post(BASELINE, app.httpPort(), "/bench/fixed", headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
 
             // the cache warm-up request, and a check that both routes answer as they should
             seedRequestOnce(result, app.httpPort(), "/checkEligibility", token, true);
@@ -325,14 +313,14 @@ final class CheckEligibilityBench implements Benchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(SEED_REQUEST)).timeout(Duration.ofSeconds(30)).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(DemoData.CHECK_ELIGIBILITY_REQUEST)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        boolean ok = response.statusCode() == 200 && (exact ? JSON.readTree(response.body()).equals(JSON.readTree(SEED_RESPONSE))
+        boolean ok = response.statusCode() == 200 && (exact ? JSON.readTree(response.body()).equals(JSON.readTree(DemoData.CHECK_ELIGIBILITY_RESPONSE))
                 : response.body().contains(EXPECT));
         result.app.put("firstAnswer " + path, response.statusCode() + " " + response.body());
         if (!ok) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + " " + response.body()
-                    + (exact ? "; expected the seed's success response " + SEED_RESPONSE : ""));
+                    + (exact ? "; expected the seed's success response " + DemoData.CHECK_ELIGIBILITY_RESPONSE : ""));
         }
     }
 
