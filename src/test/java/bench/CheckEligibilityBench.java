@@ -22,7 +22,8 @@ import support.Tokens;
 
 /**
  * checkEligibility with a cache hit against the cheapest REST route of the same app (POST /bench/fixed, a bare
- * platform-http route answering a fixed JSON), in one app process (APP_NAME=checkEligibility) and one run.
+ * platform-http route answering a fixed JSON), in one app process (APP_NAME=checkEligibility) and one run. The
+ * fixed route is the benchmark's, not the app's: {@link #FIXED_ROUTE}, an XML DSL file the app loads at start.
  * Both get the same request: the seed's example body, {@code Authorization: Bearer <token of the seed's user>},
  * {@code Content-Type: application/json}; every answer must be 200 with {@code "isEligible":true}.
  * <ol>
@@ -42,6 +43,12 @@ final class CheckEligibilityBench implements Benchmark {
     static final String CHECK = "checkEligibility";
     static final String BASELINE = "baseline";
     static final String EXPECT = "\"isEligible\":true";
+    /**
+     * The baseline's route, POST /bench/fixed (relative to the project root): the app loads it at start
+     * (camel.main.routes-include-pattern), so it exists only in the app this benchmark runs.
+     */
+    static final String FIXED_ROUTE = "bench/fixed-route.xml";
+    static final String FIXED_PATH = "/bench/fixed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Options options;
@@ -129,7 +136,8 @@ final class CheckEligibilityBench implements Benchmark {
                 + (extra == null || extra.isBlank() ? "" : ", BENCH_APP_JAVA_OPTS=" + extra.trim()));
         result.settings.put("request", "POST, the seed's example body (" + DemoData.CHECK_ELIGIBILITY_REQUEST.getBytes(StandardCharsets.UTF_8).length
                 + " bytes), Authorization: Bearer <RS256 token of " + DemoData.INVITED_USER + ">, Content-Type: application/json, keep-alive, HTTP/1.1");
-        result.settings.put("baseline", "POST /bench/fixed: platform-http route of the same app answering a fixed JSON, same request bytes apart from the path");
+        result.settings.put("baseline", "POST /bench/fixed: REST DSL route on platform-http answering a fixed JSON (" + FIXED_ROUTE
+                + ", loaded by the same app at start: camel.main.routes-include-pattern), same request bytes apart from the path");
         result.settings.put("loadGenerator", "bench.HttpLoad in the harness JVM: blocking sockets, one thread per connection; "
                 + "open loop latency measured from each request's due time");
 
@@ -141,7 +149,9 @@ final class CheckEligibilityBench implements Benchmark {
         String token = Tokens.forUser(DemoData.INVITED_USER);
         Path log = outDir.resolve("logs/checkEligibility-app.log");
         Path jfr = jfrDir == null ? null : jfrDir.resolve(CHECK + "-app.jfr");
-        try (AppProcess app = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), CHECK, stack.appConfig(), log, jfr)) {
+        Map<String, String> config = new LinkedHashMap<>(stack.appConfig());
+        config.put("camel.main.routes-include-pattern", "file:" + root.resolve(FIXED_ROUTE));
+        try (AppProcess app = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), CHECK, config, log, jfr)) {
             result.app.put("startupSeconds", Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2));
             result.app.put("quarkusStartedInSeconds", app.quarkusStartedIn());
             result.app.put("rssIdleMb", Stats.round(app.memoryMb("VmRSS"), 0));
@@ -153,11 +163,11 @@ final class CheckEligibilityBench implements Benchmark {
             headers.put("Authorization", "Bearer " + token);
             headers.put("Content-Type", "application/json");
             HttpLoad.Target check = HttpLoad.Target.post(CHECK, app.httpPort(), "/checkEligibility", headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
-            HttpLoad.Target fixed = HttpLoad.Target.post(BASELINE, app.httpPort(), "/bench/fixed", headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
+            HttpLoad.Target fixed = HttpLoad.Target.post(BASELINE, app.httpPort(), FIXED_PATH, headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
 
             // the cache warm-up request, and a check that both routes answer as they should
             seedRequestOnce(result, app.httpPort(), "/checkEligibility", token, true);
-            seedRequestOnce(result, app.httpPort(), "/bench/fixed", token, false);
+            seedRequestOnce(result, app.httpPort(), FIXED_PATH, token, false);
             int campaignCallsBefore = stack.standIns().campaign().requests().size();
             result.app.put("campaignServiceCallsAfterCacheWarmUp", campaignCallsBefore);
 
@@ -439,7 +449,8 @@ final class CheckEligibilityBench implements Benchmark {
 
     static String table(Result result) {
         StringBuilder out = new StringBuilder("\n");
-        out.append("checkEligibility (cache hit) vs baseline POST /bench/fixed, same app and run; machine: ").append(result.machine).append('\n');
+        out.append("checkEligibility (cache hit) vs baseline POST " + FIXED_PATH + " (" + FIXED_ROUTE + "), same app and run; machine: ")
+                .append(result.machine).append('\n');
         out.append("command: ").append(result.command).append('\n');
         out.append(String.format("peak: closed loop at %s connections, a target's peak = its best (*); half load: open loop at %.0f req/s "
                 + "on %s connections (latency from the due time)%n", result.settings.get("connections"), result.halfLoadRate,
