@@ -13,8 +13,7 @@ import regworkers.platform.QueueConfig;
 /**
  * Operations endpoints (SPEC §5), on in local/dev and when operations.enabled=true:
  * POST /workers/{name}/invoke runs a worker once; GET /dlq/{queue} lists a dead-letter queue;
- * POST /dlq/{queue}/redrive moves its messages back to {queue}; POST /bench/fixed answers a fixed JSON (the
- * baseline of the REST benchmark).
+ * POST /dlq/{queue}/redrive moves its messages back to {queue}.
  */
 @ApplicationScoped
 public class OperationsRoutes extends RouteBuilder {
@@ -45,14 +44,6 @@ public class OperationsRoutes extends RouteBuilder {
         operation("dlq-redrive")
                 .bean("deadLetterQueues", "redrive")
                 .marshal().json();
-
-        // the benchmarks' baseline: the cheapest REST route this app can serve (bench/README.md, checkEligibility)
-        rest("/bench").post("/fixed").routeId("platform-bench-fixed").to("direct:platform-bench-fixed");
-        from("direct:platform-bench-fixed").routeId("platform-bench-fixed-run")
-                .filter(simple("{{operations.enabled}} == false")).to("direct:platform-disabled").stop().end()
-                .removeHeaders("*")
-                .setHeader("Content-Type", constant("application/json"))
-                .setBody(constant("{\"isEligible\":true,\"campaignId\":\"campaign-789\",\"fields\":{\"ticket_count\":2},\"linkedCampaignId\":null}"));
 
         long summaryEvery = queues.summaryInterval().toMillis();
         from("timer:queue-summary?delay=" + summaryEvery + "&period=" + summaryEvery)

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 final class AppProcess implements AutoCloseable {
 
     private static final Pattern STARTED_IN = Pattern.compile("\\(powered by Quarkus [^)]*\\) started in ([0-9.]+)s");
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Process watchdog;
     private final ProcessHandle jvm;
@@ -44,6 +45,11 @@ final class AppProcess implements AutoCloseable {
         this.httpPort = httpPort;
         this.jolokiaPort = jolokiaPort;
         this.launchedAt = launchedAt;
+    }
+
+    /** The packaged app below the project root: target/quarkus-app/quarkus-run.jar. */
+    static Path jar(Path projectRoot) {
+        return projectRoot.resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     static AppProcess start(Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log) throws Exception {
@@ -152,6 +158,13 @@ final class AppProcess implements AutoCloseable {
         throw new IllegalStateException("the app was not ready after " + timeout + "; log: " + log + "\n" + logTail(30));
     }
 
+    /** POSTs a JSON body to the app with the local API key (x-api-key: local); its answer as text. */
+    HttpResponse<String> post(String path, String body, Duration timeout) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .header("content-type", "application/json").header("x-api-key", "local").timeout(timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** Seconds from launch to the first answer of the health endpoint, whatever its status. */
     double httpUpSeconds() {
         return httpUpSeconds;
@@ -181,6 +194,11 @@ final class AppProcess implements AutoCloseable {
 
     /** CPU times of the app JVM and the context switches of each of its threads (tid -> voluntary + involuntary). */
     record KernelCounters(double userSeconds, double systemSeconds, Map<Long, Long> switchesByThread) {
+
+        /** CPU seconds (user + system) since {@code before}. */
+        double cpuSecondsSince(KernelCounters before) {
+            return userSeconds + systemSeconds - before.userSeconds - before.systemSeconds;
+        }
 
         /** Context switches since {@code before}: threads new since then count from 0; threads that ended meanwhile are lost. */
         long switchesSince(KernelCounters before) {
@@ -290,6 +308,26 @@ final class AppProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** WARN and ERROR lines of an app's JSON log, read line by line (a log may hold a line per request). */
+    record LogLevels(long warnings, long errors) {
+
+        static LogLevels of(Path log) throws IOException {
+            long warnings = 0;
+            long errors = 0;
+            try (java.io.BufferedReader reader = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.contains("\"level\":\"WARN")) {
+                        warnings++;
+                    } else if (line.contains("\"level\":\"ERROR")) {
+                        errors++;
+                    }
+                }
+            }
+            return new LogLevels(warnings, errors);
+        }
     }
 
     String logTail(int lines) {

@@ -80,7 +80,7 @@ public final class Bench {
 
     private static void run(Options options) throws Exception {
         Path root = LocalPaths.projectRoot();
-        Path outDir = root.resolve("target/bench");
+        Path outDir = outDir(root);
         Files.createDirectories(outDir.resolve("logs"));
         log("%s: %d rounds; starting the local stack", String.join(", ", options.benchmarks()), options.rounds());
         long started = System.nanoTime();
@@ -97,7 +97,7 @@ public final class Bench {
             for (String name : options.benchmarks()) {
                 Options resolved = options.resolved(name);
                 try {
-                    if (!runOne(resolved, root, outDir, stack)) {
+                    if (!runOne(create(resolved, root, stack), resolved.benchmark(), root, outDir)) {
                         failed.add(name + " (some phases were not correct: see problems in target/bench/" + name + ".json)");
                     }
                 } catch (Exception e) {
@@ -118,32 +118,37 @@ public final class Bench {
         }
     }
 
+    /** Where the results and the app logs go: target/bench. */
+    static Path outDir(Path root) {
+        return root.resolve("target/bench");
+    }
+
     /** Runs one benchmark, writes its JSON (and a timestamped copy), prints its table; true when it was correct. */
-    private static boolean runOne(Options options, Path root, Path outDir, LocalStack stack) throws Exception {
+    private static <R extends Benchmark.Result> boolean runOne(Benchmark<R> benchmark, String name, Path root, Path outDir) throws Exception {
         long started = System.nanoTime();
-        try (Benchmark bench = create(options, root, outDir, stack)) {
+        try (Benchmark<R> bench = benchmark) {
             String startedAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
-            Benchmark.Result result = bench.run();
-            result.stamp(startedAt, gitHead(root) + " (plus whatever was uncommitted in the working tree)");
-            Path json = outDir.resolve(options.benchmark() + ".json");
+            R result = bench.run();
+            result.stamp(name, startedAt, gitHead(root) + " (plus whatever was uncommitted in the working tree)");
+            Path json = outDir.resolve(name + ".json");
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             mapper.writeValue(json.toFile(), result);
-            mapper.writeValue(outDir.resolve(options.benchmark() + "-" + startedAt.replace(":", "") + ".json").toFile(), result);
-            System.out.print(result.table());
+            mapper.writeValue(outDir.resolve(name + "-" + startedAt.replace(":", "") + ".json").toFile(), result);
+            System.out.print(bench.table(result));
             System.out.flush();
-            log("written %s; %s took %.0f s", root.relativize(json), options.benchmark(), Stats.seconds(System.nanoTime() - started));
+            log("written %s; %s took %.0f s", root.relativize(json), name, Stats.seconds(System.nanoTime() - started));
             return result.correct();
         }
     }
 
-    private static Benchmark create(Options options, Path root, Path outDir, LocalStack stack) {
+    private static Benchmark<?> create(Options options, Path root, LocalStack stack) {
         return switch (options.benchmark()) {
-            case "sendData" -> new SendDataBench(options, root, outDir, stack);
-            case "checkEligibility" -> new CheckEligibilityBench(options, root, outDir, stack);
-            case "upsertUsers" -> new UpsertUsersBench(options, root, outDir, stack);
-            case ReplicationBench.NAME -> new ReplicationBench(options, root, outDir, stack);
-            case SelectionBench.NAME -> new SelectionBench(options, root, outDir, stack);
-            case NotificationBench.NAME -> new NotificationBench(options, root, outDir, stack);
+            case "sendData" -> new SendDataBench(options, root, stack);
+            case "checkEligibility" -> new CheckEligibilityBench(options, root, stack);
+            case "upsertUsers" -> new UpsertUsersBench(options, root, stack);
+            case ReplicationBench.NAME -> new ReplicationBench(options, root, stack);
+            case SelectionBench.NAME -> new SelectionBench(options, root, stack);
+            case NotificationBench.NAME -> new NotificationBench(options, root, stack);
             default -> throw new IllegalArgumentException("unknown benchmark " + options.benchmark());
         };
     }

@@ -3,10 +3,16 @@ package bench;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One benchmark that {@link Bench} can run: it builds its phases on the started local stack and returns its result. */
-interface Benchmark extends AutoCloseable {
+/**
+ * One benchmark that {@link Bench} can run: it builds its phases on the started local stack, returns its result and
+ * prints it as a table.
+ */
+interface Benchmark<R extends Benchmark.Result> extends AutoCloseable {
 
-    Result run() throws Exception;
+    R run() throws Exception;
+
+    /** The printed table of a run. */
+    String table(R result);
 
     /** Frees what the benchmark holds (clients, consumers); the stack itself is {@link Bench}'s. */
     @Override
@@ -14,10 +20,10 @@ interface Benchmark extends AutoCloseable {
 
     /**
      * What every result holds; its public fields (and those of each benchmark's subclass) become
-     * target/bench/&lt;name&gt;.json. {@link #table()} and {@link #correct()} are no bean getters, so Jackson leaves them out.
+     * target/bench/&lt;name&gt;.json. {@link #correct()} and {@link #header} are no bean getters, so Jackson leaves them out.
      */
     abstract class Result {
-        public final String benchmark;
+        public String benchmark;
         public String startedAt;
         public String gitHead;
         public String machine;
@@ -26,11 +32,8 @@ interface Benchmark extends AutoCloseable {
         public Map<String, Object> medians = new LinkedHashMap<>();
         public boolean allCorrect;
 
-        protected Result(String benchmark) {
+        void stamp(String benchmark, String startedAt, String gitHead) {
             this.benchmark = benchmark;
-        }
-
-        void stamp(String startedAt, String gitHead) {
             this.startedAt = startedAt;
             this.gitHead = gitHead;
         }
@@ -39,7 +42,9 @@ interface Benchmark extends AutoCloseable {
             return allCorrect;
         }
 
-        /** The printed table of the run. */
-        abstract String table();
+        /** The first lines of a table: what was measured ({@code title}) on which machine, and the command. */
+        String header(String title) {
+            return "\n" + title + "; machine: " + machine + "\ncommand: " + command + "\n";
+        }
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import localstack.LocalStack;
 import standins.DemoData;
@@ -22,7 +23,8 @@ import support.Tokens;
 
 /**
  * checkEligibility with a cache hit against the cheapest REST route of the same app (POST /bench/fixed, a bare
- * platform-http route answering a fixed JSON), in one app process (APP_NAME=checkEligibility) and one run.
+ * platform-http route answering a fixed JSON), in one app process (APP_NAME=checkEligibility) and one run. The
+ * fixed route is the benchmark's, not the app's: {@link #FIXED_ROUTE}, an XML DSL file the app loads at start.
  * Both get the same request: the seed's example body, {@code Authorization: Bearer <token of the seed's user>},
  * {@code Content-Type: application/json}; every answer must be 200 with {@code "isEligible":true}.
  * <ol>
@@ -37,42 +39,26 @@ import support.Tokens;
  * in the app's log, no campaign-service call. The load generator ({@link HttpLoad}) runs in this JVM on the same
  * machine; its own CPU is measured per phase.
  */
-final class CheckEligibilityBench implements Benchmark {
+final class CheckEligibilityBench extends StackBenchmark<CheckEligibilityBench.Result> {
 
     static final String CHECK = "checkEligibility";
     static final String BASELINE = "baseline";
     static final String EXPECT = "\"isEligible\":true";
-    /** The seed's example request (CheckEligibilityTest.theSeedsRequestGetsTheSeedsSuccessResponse). */
-    static final String SEED_REQUEST = """
-            {"input":{"body":{"slug":"artist-presale-2024",
-              "entry":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
-              "userInfo":{"email":"fan@example.com","phoneNumber":"+15551234567","firstName":"Jane","lastName":"Doe",
-                "globalUserId":"global-user-123","memberId":"member-456","postalCode":"90210","countryCode":"US",
-                "locale":"en-US","env":"prod","isLoggedIn":"true"},
-              "doTransfer":false}}}""";
-    static final String SEED_RESPONSE = """
-            {"isEligible":true,"campaignId":"campaign-789",
-             "fields":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
-             "linkedCampaignId":null}""";
+    /**
+     * The baseline's route, POST /bench/fixed (relative to the project root): the app loads it at start
+     * (camel.main.routes-include-pattern), so it exists only in the app this benchmark runs.
+     */
+    static final String FIXED_ROUTE = "bench/fixed-route.xml";
+    static final String FIXED_PATH = "/bench/fixed";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Options options;
-    private final Path root;
-    private final Path outDir;
-    private final LocalStack stack;
-    /** BENCH_APP_JFR=1: the app records JFR (settings=profile) from its start into target/bench/jfr/; see bench.JfrProfile */
-    private final Path jfrDir;
-
-    CheckEligibilityBench(Options options, Path root, Path outDir, LocalStack stack) {
-        this.options = options;
-        this.root = root;
-        this.outDir = outDir;
-        this.stack = stack;
-        this.jfrDir = "1".equals(System.getenv("BENCH_APP_JFR")) ? outDir.resolve("jfr") : null;
+    CheckEligibilityBench(Options options, Path root, LocalStack stack) {
+        super(options, root, stack);
     }
 
-    /** One load phase of one route. */
-    static final class Phase {
+    /** One load phase of one route, and the CPU of its window. */
+    @JsonPropertyOrder({"part", "round", "position", "target", "connections"})
+    static final class Phase extends CpuWindow.Recorded {
         public String part;
         public int round;
         public int position;
@@ -88,11 +74,6 @@ final class CheckEligibilityBench implements Benchmark {
         public long cacheFailures;
         /** campaign-service calls during the phase (0 when every request was a cache hit) */
         public long campaignCalls;
-        /** cores used per process over the window (app, bench = this JVM with the generator, redis, ...) */
-        public Map<String, Double> coresUsed;
-        /** the app's cores by thread kind: JIT compiler, GC, JVM other, Java threads */
-        public Map<String, Double> appCoresByThreadKind;
-        public double machineBusy;
         /** the app's CPU per answered request, and the part of it spent in the kernel (system time) */
         public double appCpuMsPerRequest;
         public double appSystemCpuShare;
@@ -101,10 +82,6 @@ final class CheckEligibilityBench implements Benchmark {
     }
 
     static final class Result extends Benchmark.Result {
-        Result() {
-            super(CHECK);
-        }
-
         public Map<String, Object> app = new LinkedHashMap<>();
         public List<Phase> warmup = new ArrayList<>();
         /** the app's CPU, in cores, during 5 s without load after the warm-up (JIT compilation still going on shows here) */
@@ -114,18 +91,12 @@ final class CheckEligibilityBench implements Benchmark {
         public List<Phase> phases = new ArrayList<>();
         public Map<String, Object> goals = new LinkedHashMap<>();
         public List<String> problems = new ArrayList<>();
-
-        @Override
-        String table() {
-            return CheckEligibilityBench.table(this);
-        }
     }
 
     @Override
     public Result run() throws Exception {
         Result result = new Result();
-        int cores = Runtime.getRuntime().availableProcessors();
-        result.machine = cores + " cores, noisy shared workplace machine; the load generator runs in the harness JVM on the same cores";
+        result.machine = machine("; the load generator runs in the harness JVM on the same cores");
         String connectionList = String.join(",", options.connections().stream().map(String::valueOf).toList());
         int maxConnections = options.connections().stream().max(Integer::compare).orElseThrow();
         result.command = "bench/run checkEligibility --connections " + connectionList + " --seconds " + options.seconds()
@@ -136,24 +107,25 @@ final class CheckEligibilityBench implements Benchmark {
         result.settings.put("warmup", "closed loop at " + maxConnections + " connections, chunks of 5 s fixed + 10 s checkEligibility, for at least "
                 + options.warmupSeconds() + " s and until two checkEligibility chunks in a row are within 10 % (at most " + 4 * options.warmupSeconds() + " s)");
         result.settings.put("rounds", options.rounds());
-        String extra = System.getenv("BENCH_APP_JAVA_OPTS");
         result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_NAME=checkEligibility, -Xmx512m, profile local, one process for the whole run"
-                + (extra == null || extra.isBlank() ? "" : ", BENCH_APP_JAVA_OPTS=" + extra.trim()));
-        result.settings.put("request", "POST, the seed's example body (" + SEED_REQUEST.getBytes(StandardCharsets.UTF_8).length
+                + extraAppOpts());
+        result.settings.put("request", "POST, the seed's example body (" + DemoData.CHECK_ELIGIBILITY_REQUEST.getBytes(StandardCharsets.UTF_8).length
                 + " bytes), Authorization: Bearer <RS256 token of " + DemoData.INVITED_USER + ">, Content-Type: application/json, keep-alive, HTTP/1.1");
-        result.settings.put("baseline", "POST /bench/fixed: platform-http route of the same app answering a fixed JSON, same request bytes apart from the path");
+        result.settings.put("baseline", "POST /bench/fixed: REST DSL route on platform-http answering a fixed JSON (" + FIXED_ROUTE
+                + ", loaded by the same app at start: camel.main.routes-include-pattern), same request bytes apart from the path");
         result.settings.put("loadGenerator", "bench.HttpLoad in the harness JVM: blocking sockets, one thread per connection; "
                 + "open loop latency measured from each request's due time");
 
-        if (jfrDir != null) {
-            Files.createDirectories(jfrDir);
-            result.settings.put("jfr", "BENCH_APP_JFR=1: the app recorded JFR from its start: " + root.relativize(jfrDir.resolve(CHECK + "-app.jfr")));
+        Path jfr = appJfr(CHECK + "-app");
+        if (jfr != null) {
+            result.settings.put("jfr", "BENCH_APP_JFR=1: the app recorded JFR from its start: " + root.relativize(jfr));
         }
         DemoData.seed(stack.standIns());
         String token = Tokens.forUser(DemoData.INVITED_USER);
-        Path log = outDir.resolve("logs/checkEligibility-app.log");
-        Path jfr = jfrDir == null ? null : jfrDir.resolve(CHECK + "-app.jfr");
-        try (AppProcess app = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), CHECK, stack.appConfig(), log, jfr)) {
+        Path log = appLog(CHECK + "-app");
+        Map<String, String> config = new LinkedHashMap<>(stack.appConfig());
+        config.put("camel.main.routes-include-pattern", "file:" + root.resolve(FIXED_ROUTE));
+        try (AppProcess app = AppProcess.start(root, appJar(), CHECK, config, log, jfr)) {
             result.app.put("startupSeconds", Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2));
             result.app.put("quarkusStartedInSeconds", app.quarkusStartedIn());
             result.app.put("rssIdleMb", Stats.round(app.memoryMb("VmRSS"), 0));
@@ -164,12 +136,12 @@ final class CheckEligibilityBench implements Benchmark {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Authorization", "Bearer " + token);
             headers.put("Content-Type", "application/json");
-            HttpLoad.Target check = HttpLoad.Target.post(CHECK, app.httpPort(), "/checkEligibility", headers, SEED_REQUEST, EXPECT);
-            HttpLoad.Target fixed = HttpLoad.Target.post(BASELINE, app.httpPort(), "/bench/fixed", headers, SEED_REQUEST, EXPECT);
+            HttpLoad.Target check = HttpLoad.Target.post(CHECK, app.httpPort(), "/checkEligibility", headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
+            HttpLoad.Target fixed = HttpLoad.Target.post(BASELINE, app.httpPort(), FIXED_PATH, headers, DemoData.CHECK_ELIGIBILITY_REQUEST, EXPECT);
 
             // the cache warm-up request, and a check that both routes answer as they should
             seedRequestOnce(result, app.httpPort(), "/checkEligibility", token, true);
-            seedRequestOnce(result, app.httpPort(), "/bench/fixed", token, false);
+            seedRequestOnce(result, app.httpPort(), FIXED_PATH, token, false);
             int campaignCallsBefore = stack.standIns().campaign().requests().size();
             result.app.put("campaignServiceCallsAfterCacheWarmUp", campaignCallsBefore);
 
@@ -252,11 +224,11 @@ final class CheckEligibilityBench implements Benchmark {
                 result.problems.add("the app died during the run");
             }
         }
-        long[] levels = countLevels(log);
-        result.app.put("logWarnings", levels[0]);
-        result.app.put("logErrors", levels[1]);
-        if (levels[1] > 0) {
-            result.problems.add(levels[1] + " ERROR lines in " + root.relativize(log));
+        AppProcess.LogLevels levels = AppProcess.LogLevels.of(log);
+        result.app.put("logWarnings", levels.warnings());
+        result.app.put("logErrors", levels.errors());
+        if (levels.errors() > 0) {
+            result.problems.add(levels.errors() + " ERROR lines in " + root.relativize(log));
         }
         for (Phase phase : result.phases) {
             String which = phase.part + " round " + phase.round + " c=" + phase.connections + " " + phase.target + ": ";
@@ -280,19 +252,14 @@ final class CheckEligibilityBench implements Benchmark {
         Thread.sleep(1000); // let the previous phase's connections close and the app settle
         long logFrom = Files.size(app.log());
         int campaignCallsFrom = stack.standIns().campaign().requests().size();
-        Map<String, Double> cpuBefore = ProcessCpu.snapshot();
-        CpuSample machineBefore = CpuSample.now();
         AppProcess.KernelCounters kernelBefore = app.kernelCounters();
-        Map<String, Double> threadsBefore = app.cpuByThreadKind();
+        // the window of the CPU counters includes the connection set-up (50 ms) and the drain of the last answers
+        CpuWindow cpu = CpuWindow.open(app, null);
         long startedAtEpochMs = System.currentTimeMillis();
-        long start = System.nanoTime();
         HttpLoad.Result result = load.run();
-        double wall = Stats.seconds(System.nanoTime() - start);
         long endedAtEpochMs = System.currentTimeMillis();
-        CpuSample machineAfter = CpuSample.now();
-        Map<String, Double> cpuAfter = ProcessCpu.snapshot();
+        CpuWindow.Used used = cpu.close();
         AppProcess.KernelCounters kernelAfter = app.kernelCounters();
-        Map<String, Double> threadsAfter = app.cpuByThreadKind();
         if (!app.isAlive()) {
             throw new IllegalStateException("the app died; log " + app.log() + "\n" + app.logTail(30));
         }
@@ -307,12 +274,8 @@ final class CheckEligibilityBench implements Benchmark {
         phase.load = result;
         phase.campaignCalls = stack.standIns().campaign().requests().size() - campaignCallsFrom;
         phase.cacheFailures = countFrom(app.log(), logFrom, "Campaign cache unavailable");
-        // the window of the CPU counters includes the connection set-up (50 ms) and the drain of the last answers
-        phase.coresUsed = ProcessCpu.coresUsed(cpuBefore, cpuAfter, wall);
-        phase.appCoresByThreadKind = ProcessCpu.coresUsed(threadsBefore, threadsAfter, wall);
-        phase.machineBusy = Stats.round(machineAfter.busySince(machineBefore), 2);
-        double appSeconds = cpuAfter.getOrDefault("app", 0.0) - cpuBefore.getOrDefault("app", 0.0);
-        phase.appCpuMsPerRequest = result.requests == 0 ? Double.NaN : Stats.round(appSeconds * 1000 / result.requests, 3);
+        phase.cpu(used);
+        phase.appCpuMsPerRequest = result.requests == 0 ? Double.NaN : Stats.round(used.appCpuSeconds() * 1000 / result.requests, 3);
         double user = kernelAfter.userSeconds() - kernelBefore.userSeconds();
         double system = kernelAfter.systemSeconds() - kernelBefore.systemSeconds();
         phase.appSystemCpuShare = Stats.round(system / (user + system), 2);
@@ -325,14 +288,14 @@ final class CheckEligibilityBench implements Benchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(SEED_REQUEST)).timeout(Duration.ofSeconds(30)).build(),
+                .POST(HttpRequest.BodyPublishers.ofString(DemoData.CHECK_ELIGIBILITY_REQUEST)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        boolean ok = response.statusCode() == 200 && (exact ? JSON.readTree(response.body()).equals(JSON.readTree(SEED_RESPONSE))
+        boolean ok = response.statusCode() == 200 && (exact ? JSON.readTree(response.body()).equals(JSON.readTree(DemoData.CHECK_ELIGIBILITY_RESPONSE))
                 : response.body().contains(EXPECT));
         result.app.put("firstAnswer " + path, response.statusCode() + " " + response.body());
         if (!ok) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + " " + response.body()
-                    + (exact ? "; expected the seed's success response " + SEED_RESPONSE : ""));
+                    + (exact ? "; expected the seed's success response " + DemoData.CHECK_ELIGIBILITY_RESPONSE : ""));
         }
     }
 
@@ -428,31 +391,10 @@ final class CheckEligibilityBench implements Benchmark {
                 + " ms at " + Stats.round(result.halfLoadRate, 0) + " req/s)");
     }
 
-    /** WARN and ERROR lines of the app's JSON log (streamed: it has a line per request). */
-    private static long[] countLevels(Path log) throws IOException {
-        long warnings = 0;
-        long errors = 0;
-        try (BufferedReader reader = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.contains("\"level\":\"WARN")) {
-                    warnings++;
-                } else if (line.contains("\"level\":\"ERROR")) {
-                    errors++;
-                }
-            }
-        }
-        return new long[] {warnings, errors};
-    }
-
-    private static void log(String format, Object... args) {
-        Bench.log(format, args);
-    }
-
-    static String table(Result result) {
-        StringBuilder out = new StringBuilder("\n");
-        out.append("checkEligibility (cache hit) vs baseline POST /bench/fixed, same app and run; machine: ").append(result.machine).append('\n');
-        out.append("command: ").append(result.command).append('\n');
+    @Override
+    public String table(Result result) {
+        StringBuilder out = new StringBuilder(result.header("checkEligibility (cache hit) vs baseline POST " + FIXED_PATH + " (" + FIXED_ROUTE
+                + "), same app and run"));
         out.append(String.format("peak: closed loop at %s connections, a target's peak = its best (*); half load: open loop at %.0f req/s "
                 + "on %s connections (latency from the due time)%n", result.settings.get("connections"), result.halfLoadRate,
                 result.settings.get("openLoopConnections")));
@@ -483,8 +425,4 @@ final class CheckEligibilityBench implements Benchmark {
         return out.toString();
     }
 
-    @Override
-    public void close() {
-        // the app is closed by run(); the stack belongs to Bench
-    }
 }

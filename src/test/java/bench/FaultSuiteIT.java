@@ -14,23 +14,26 @@ class FaultSuiteIT {
 
     @Test
     void aReplicaKilledMidStreamLosesNothing() throws Exception {
-        FaultSuite.Row row = FaultSuite.runScenario("kill-9-replica", 3_000);
-        Bench.log("%s", row);
-        assertEquals(0, row.lost(), "lost");
-        assertEquals(0, row.goodDeadLettered(), "good messages dead-lettered");
+        FaultSuite.Row row = runLosingNothing("kill-9-replica");
         assertEquals(row.poison(), row.poisonDeadLettered(), "poison messages dead-lettered");
         assertTrue(row.correct(), String.valueOf(row.problems()));
     }
 
     @Test
     void aReplicaStoppedMidStreamHandsItsMessagesBackAtOnce() throws Exception {
-        FaultSuite.Row row = FaultSuite.runScenario("sigterm-replica", 3_000);
-        Bench.log("%s", row);
-        assertEquals(0, row.lost(), "lost");
+        FaultSuite.Row row = runLosingNothing("sigterm-replica");
         assertEquals(0, row.duplicates(), "a graceful stop finishes or hands back: no duplicate");
-        assertEquals(0, row.goodDeadLettered(), "good messages dead-lettered");
         assertTrue(row.correct(), String.valueOf(row.problems()));
         // the other replica takes what the stopped one handed back without waiting out the 30 s visibility timeout
         assertTrue(row.secondsToDrain() < 25, "drained " + row.secondsToDrain() + " s after the SIGTERM");
+    }
+
+    /** Runs the scenario with 3 000 messages: nothing may be lost, no good message dead-lettered. */
+    private static FaultSuite.Row runLosingNothing(String scenario) throws Exception {
+        FaultSuite.Row row = FaultSuite.runScenario(scenario, 3_000);
+        Bench.log("%s", row);
+        assertEquals(0, row.lost(), "lost");
+        assertEquals(0, row.goodDeadLettered(), "good messages dead-lettered");
+        return row;
     }
 }

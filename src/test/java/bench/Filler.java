@@ -3,6 +3,7 @@ package bench;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,6 +22,18 @@ final class Filler {
     Filler(SqsClient sqs, int threads) {
         this.sqs = sqs;
         this.threads = threads;
+    }
+
+    /** {@link #send} in the background; completes with the System.nanoTime at which the last event was accepted. */
+    CompletableFuture<Long> sendAsync(String queueUrl, List<RegistrationEvents.Event> events) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                send(queueUrl, events);
+                return System.nanoTime();
+            } catch (Exception e) {
+                throw new IllegalStateException("filling " + queueUrl + " failed", e);
+            }
+        });
     }
 
     /** Sends every event; returns when all are accepted. Thread t sends the batches t, t+threads, t+2*threads... */

@@ -1,10 +1,6 @@
 package bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +21,6 @@ import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
-import standins.DemoData;
 
 /**
  * notificationGenerator on a market of W winners (default 100 000): the market is selected first by the app
@@ -35,14 +30,12 @@ import standins.DemoData;
  * a raw SDK loop publishing W notifications of the same size to the same topic with PublishBatch of 10, 2 threads,
  * no DynamoDB. Checked: W distinct notificationIds, one per winner; the market NOTIFIED.
  */
-final class NotificationBench implements Benchmark {
+final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
 
     static final String NAME = "notification";
     static final int DEFAULT_WINNERS = 100_000;
     static final String USAGE = "  notification:     [--n WINNERS (default " + DEFAULT_WINNERS + ")]";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MARKET = "bench-market";
-    private static final String DATE = "2026-11-25";
     private static final String TOPIC = "notifications";
     private static final String SENDER_QUEUE = "bench-notification-sender";
 
@@ -73,84 +66,63 @@ final class NotificationBench implements Benchmark {
         public int duplicates;
         public String marketStatus;
         public List<String> problems = new ArrayList<>();
-
-        Result() {
-            super(NAME);
-        }
-
-        @Override
-        String table() {
-            return String.format("""
-
-                    notification: notificationGenerator on one market; machine: 2 cores, noisy shared workplace machine
-                    command: %s
-                    winners %,d (selected by the app first in %.1f s, not timed)
-                    app (APP_STACK=notification): %,.0f notifications/s (%.1f s for all; app CPU %.1f s)
-                    baseline (raw PublishBatch of 10, 2 threads, same topic and subscription): %,.0f notifications/s (%.1f s)
-                    ratio app / baseline: %.2f
-                    received: %,d distinct notifications, %d duplicates; market %s
-                    correct: %s %s
-                    """, command, winners, selectionSeconds, appNotificationsPerSec, appSeconds, appCpuSeconds,
-                    baselineNotificationsPerSec, baselineSeconds, ratio, distinctNotifications, duplicates, marketStatus,
-                    allCorrect, problems.isEmpty() ? "" : problems.toString());
-        }
     }
 
-    private final Options options;
-    private final Path root;
-    private final Path outDir;
-    private final LocalStack stack;
-    private final HttpClient http = HttpClient.newHttpClient();
+    NotificationBench(Options options, Path root, LocalStack stack) {
+        super(options, root, stack);
+    }
 
-    NotificationBench(Options options, Path root, Path outDir, LocalStack stack) {
-        this.options = options;
-        this.root = root;
-        this.outDir = outDir;
-        this.stack = stack;
+    @Override
+    public String table(Result result) {
+        return result.header("notification: notificationGenerator on one market") + String.format("""
+                winners %,d (selected by the app first in %.1f s, not timed)
+                app (APP_STACK=notification): %,.0f notifications/s (%.1f s for all; app CPU %.1f s)
+                baseline (raw PublishBatch of 10, 2 threads, same topic and subscription): %,.0f notifications/s (%.1f s)
+                ratio app / baseline: %.2f
+                received: %,d distinct notifications, %d duplicates; market %s
+                correct: %s %s
+                """, result.winners, result.selectionSeconds, result.appNotificationsPerSec, result.appSeconds, result.appCpuSeconds,
+                result.baselineNotificationsPerSec, result.baselineSeconds, result.ratio, result.distinctNotifications, result.duplicates,
+                result.marketStatus, result.allCorrect, result.problems.isEmpty() ? "" : result.problems.toString());
     }
 
     @Override
     public Result run() throws Exception {
         int winners = options.messages();
         Result result = new Result();
+        result.machine = machine("");
         result.command = "bench/run notification --n " + winners;
         result.winners = winners;
         stack.subscribeTestQueue(TOPIC, SENDER_QUEUE);
         String senderUrl = stack.sqs().getQueueUrl(b -> b.queueName(SENDER_QUEUE)).queueUrl();
 
-        String campaignId = "bench-notification-" + System.currentTimeMillis();
-        ObjectNode campaign = DemoData.campaign(java.time.Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
-        campaign.putArray("markets").addObject().put("id", MARKET).put("name", "Bench Arena").put("capacity", winners);
-        stack.standIns().campaign().seedCampaign(campaign);
-        stack.standIns().entry().seedScoringRecords(campaignId, MARKET, winners + winners / 50, 3);
-        stack.standIns().code().seedCodePool(campaignId, MARKET, winners);
-        String target = "{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + MARKET + "\",\"dateId\":\"" + DATE + "\"}";
+        BenchMarket market = BenchMarket.seed(stack.standIns(), NAME, "Bench Arena", winners, winners + winners / 50, 3);
+        String campaignId = market.campaignId();
 
-        try (AppProcess selector = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "enqueueMarketSelections",
-                stack.appConfig(), outDir.resolve("logs/notification-selection-app.log"))) {
+        try (AppProcess selector = AppProcess.start(root, appJar(), "enqueueMarketSelections", stack.appConfig(),
+                appLog("notification-selection-app"))) {
             selector.awaitReady(Duration.ofSeconds(180));
             long start = System.nanoTime();
-            HttpResponse<String> selected = post(selector, "/selections/markets", target);
+            HttpResponse<String> selected = selector.post("/selections/markets", market.target(), Duration.ofMinutes(5));
             result.selectionSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 1);
             if (selected.statusCode() != 200 || JSON.readTree(selected.body()).get("winners").asInt() != winners) {
                 throw new IllegalStateException("selection failed: " + selected.statusCode() + " " + selected.body());
             }
         }
         stack.sqs().purgeQueue(b -> b.queueUrl(stack.sqs().getQueueUrl(q -> q.queueName("saveSelectionQueue")).queueUrl()));
-        Bench.log("notification: %d winners selected in %.1f s", winners, result.selectionSeconds);
+        log("notification: %d winners selected in %.1f s", winners, result.selectionSeconds);
 
-        Path log = outDir.resolve("logs/notification-app.log");
-        try (AppProcess app = AppProcess.startStack(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "notification",
-                stack.appConfig(), log, null)) {
+        Path log = appLog("notification-app");
+        try (AppProcess app = AppProcess.startStack(root, appJar(), "notification", stack.appConfig(), log, null)) {
             app.awaitReady(Duration.ofSeconds(180));
             AppProcess.KernelCounters before = app.kernelCounters();
             long start = System.nanoTime();
-            stack.sqs().sendMessage(b -> b.queueUrl(stack.sqs().getQueueUrl(q -> q.queueName("notificationQueue")).queueUrl()).messageBody(target));
+            stack.sqs().sendMessage(b -> b.queueUrl(stack.sqs().getQueueUrl(q -> q.queueName("notificationQueue")).queueUrl()).messageBody(market.target()));
             Set<String> ids = ConcurrentHashMap.newKeySet();
             int received = drain(senderUrl, winners, ids, Duration.ofMinutes(10));
             result.appSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 2);
             AppProcess.KernelCounters after = app.kernelCounters();
-            result.appCpuSeconds = Stats.round(after.userSeconds() + after.systemSeconds() - before.userSeconds() - before.systemSeconds(), 1);
+            result.appCpuSeconds = Stats.round(after.cpuSecondsSince(before), 1);
             result.appNotificationsPerSec = Stats.round(received / result.appSeconds, 0);
             result.distinctNotifications = ids.size();
             result.duplicates = received - ids.size();
@@ -158,22 +130,22 @@ final class NotificationBench implements Benchmark {
             var item = stack.dynamo().getItem(b -> b.tableName("demand-table").consistentRead(true).key(Map.of(
                     "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("NOTIFY#MARKETS"),
                     "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                            "CAMPAIGN#" + campaignId + "#MARKET#" + MARKET + "#DATE#" + DATE)))).item();
+                            "CAMPAIGN#" + campaignId + "#MARKET#" + market.marketId() + "#DATE#" + market.dateId())))).item();
             result.marketStatus = item == null || !item.containsKey("status") ? "unknown" : item.get("status").s();
-            if (Files.readString(log).contains("\"level\":\"ERROR")) {
+            if (AppProcess.LogLevels.of(log).errors() > 0) {
                 result.problems.add("ERROR lines in the app log");
             }
         }
-        Bench.log("notification: app %.0f notifications/s", result.appNotificationsPerSec);
+        log("notification: app %.0f notifications/s", result.appNotificationsPerSec);
 
         long start = System.nanoTime();
-        publishRaw(campaignId, winners);
+        publishRaw(market, winners);
         Set<String> baselineIds = ConcurrentHashMap.newKeySet();
         int baselineReceived = drain(senderUrl, winners, baselineIds, Duration.ofMinutes(10));
         result.baselineSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 2);
         result.baselineNotificationsPerSec = Stats.round(baselineReceived / result.baselineSeconds, 0);
         result.ratio = Stats.round(result.appNotificationsPerSec / result.baselineNotificationsPerSec, 2);
-        Bench.log("notification: baseline %.0f notifications/s", result.baselineNotificationsPerSec);
+        log("notification: baseline %.0f notifications/s", result.baselineNotificationsPerSec);
 
         if (result.distinctNotifications != winners) {
             result.problems.add(result.distinctNotifications + " distinct notifications for " + winners + " winners");
@@ -231,7 +203,7 @@ final class NotificationBench implements Benchmark {
     }
 
     /** The baseline: W notifications of the app's shape, PublishBatch of 10 from 2 threads. */
-    private void publishRaw(String campaignId, int winners) throws Exception {
+    private void publishRaw(BenchMarket market, int winners) throws Exception {
         SnsClient sns = stack.sns();
         String topicArn = sns.createTopic(b -> b.name(TOPIC)).topicArn();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -243,7 +215,7 @@ final class NotificationBench implements Benchmark {
                     List<PublishBatchRequestEntry> entries = new ArrayList<>(10);
                     for (int i = start; i < Math.min(winners, start + 10); i++) {
                         ObjectNode notification = JSON.createObjectNode().put("notificationId", "baseline-" + i).put("type", "PRESALE_CODE")
-                                .put("globalUserId", "user-" + i).put("campaignId", campaignId).put("marketId", MARKET).put("dateId", DATE)
+                                .put("globalUserId", "user-" + i).put("campaignId", market.campaignId()).put("marketId", market.marketId()).put("dateId", market.dateId())
                                 .put("code", "C-" + i).put("rank", i + 1).put("campaignName", "Bench").put("marketName", "Bench Arena");
                         entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(i - start)).message(notification.toString()).build());
                     }
@@ -256,16 +228,5 @@ final class NotificationBench implements Benchmark {
             thread.get();
         }
         pool.shutdown();
-    }
-
-    private HttpResponse<String> post(AppProcess app, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + path))
-                .header("content-type", "application/json").header("x-api-key", "local").timeout(Duration.ofMinutes(5))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    public void close() {
-        // nothing held beyond the run
     }
 }

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,45 +16,29 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
  * The baseline: what sendData does, written directly against the AWS SDK v2 and kafka-clients. {@code threads}
- * loops, each: ReceiveMessage (10, wait 1 s) -> per message, parse the envelope with Jackson, key = data.campaignId,
+ * loops ({@link RawSqsLoop}), each: ReceiveMessage (10, wait 1 s) -> per message, parse the envelope with Jackson, key = data.campaignId,
  * value = {type, data}, headers correlationId and eventId -> send (one producer shared by the loops, acks=all,
  * idempotent, linger.ms=5, like the app's) -> wait for every ack of the batch -> DeleteMessageBatch.
  * With {@code kafkaBootstrap == null} it only receives and deletes: the ceiling of the SQS side.
  * It does not validate against the JSON schema, which the app does.
  */
-final class RawSqsToKafka implements AutoCloseable {
+final class RawSqsToKafka extends RawSqsLoop {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final SqsClient sqs;
-    private final String queueUrl;
     private final String topic;
     private final KafkaProducer<String, String> producer;
-    private final List<Thread> loops = new ArrayList<>();
-    private final AtomicLong handled = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-    private volatile boolean running = true;
 
     RawSqsToKafka(SqsClient sqs, String queueUrl, String kafkaBootstrap, String topic, int threads) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+        super(sqs, queueUrl, true);
         this.topic = topic;
         this.producer = kafkaBootstrap == null ? null : new KafkaProducer<>(producerConfig(kafkaBootstrap));
-        for (int t = 0; t < threads; t++) {
-            Thread loop = new Thread(this::loop, "baseline-" + t);
-            loop.setDaemon(true);
-            loops.add(loop);
-        }
-        loops.forEach(Thread::start);
+        start(threads, "baseline");
     }
 
     static Properties producerConfig(String bootstrap) {
@@ -73,52 +55,32 @@ final class RawSqsToKafka implements AutoCloseable {
         return config;
     }
 
-    private void loop() {
-        while (running) {
+    /** Sends the batch, then waits for every ack; done = the messages whose record was acknowledged. */
+    @Override
+    protected List<Message> handle(List<Message> messages) {
+        if (producer == null) {
+            return messages;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(messages.size());
+        List<Message> sent = new ArrayList<>(messages.size());
+        for (Message message : messages) {
             try {
-                List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-                        .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
-                if (messages.isEmpty()) {
-                    continue;
-                }
-                List<DeleteMessageBatchRequestEntry> done = new ArrayList<>(messages.size());
-                if (producer == null) {
-                    for (int i = 0; i < messages.size(); i++) {
-                        done.add(deleteEntry(i, messages.get(i)));
-                    }
-                } else {
-                    List<Future<RecordMetadata>> acks = new ArrayList<>(messages.size());
-                    List<Message> sent = new ArrayList<>(messages.size());
-                    for (Message message : messages) {
-                        try {
-                            acks.add(producer.send(toRecord(message)));
-                            sent.add(message);
-                        } catch (Exception e) {
-                            fail(e);
-                        }
-                    }
-                    for (int i = 0; i < acks.size(); i++) {
-                        try {
-                            acks.get(i).get();
-                            done.add(deleteEntry(i, sent.get(i)));
-                        } catch (Exception e) {
-                            fail(e);
-                        }
-                    }
-                }
-                if (!done.isEmpty()) {
-                    DeleteMessageBatchResponse deleted = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(done));
-                    if (!deleted.failed().isEmpty()) {
-                        fail(new IllegalStateException("DeleteMessageBatch failed for " + deleted.failed()));
-                    }
-                    handled.addAndGet(deleted.successful().size());
-                }
+                acks.add(producer.send(toRecord(message)));
+                sent.add(message);
             } catch (Exception e) {
-                if (running) {
-                    fail(e);
-                }
+                fail(e);
             }
         }
+        List<Message> done = new ArrayList<>(messages.size());
+        for (int i = 0; i < acks.size(); i++) {
+            try {
+                acks.get(i).get();
+                done.add(sent.get(i));
+            } catch (Exception e) {
+                fail(e);
+            }
+        }
+        return done;
     }
 
     private ProducerRecord<String, String> toRecord(Message message) throws Exception {
@@ -141,37 +103,9 @@ final class RawSqsToKafka implements AutoCloseable {
         return record;
     }
 
-    private static DeleteMessageBatchRequestEntry deleteEntry(int i, Message message) {
-        return DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i)).receiptHandle(message.receiptHandle()).build();
-    }
-
-    private void fail(Throwable e) {
-        failed.incrementAndGet();
-        firstFailure.compareAndSet(null, e);
-    }
-
-    long handled() {
-        return handled.get();
-    }
-
-    long failures() {
-        return failed.get();
-    }
-
-    Throwable firstFailure() {
-        return firstFailure.get();
-    }
-
     @Override
     public void close() {
-        running = false;
-        for (Thread loop : loops) {
-            try {
-                loop.join(15_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        super.close();
         if (producer != null) {
             producer.close();
         }

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,10 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.Select;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import standins.EntryStandIn;
-import support.Queues;
 
 /**
  * replication throughput, demand-table -> enqueueEntries (stream reader) -> saveEntriesQueue -> saveEntries -> entry
@@ -46,7 +44,7 @@ import support.Queues;
  * once (stand-in's requests), stored with its fields, score and updatedAt; saveEntriesQueue and its DLQ empty; no
  * ERROR in the app log.
  */
-final class ReplicationBench implements Benchmark {
+final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, AppVersusBaseline.Result<ReplicationBench.Phase>> {
 
     static final String NAME = "replication";
     static final String QUEUE = "saveEntriesQueue";
@@ -58,33 +56,21 @@ final class ReplicationBench implements Benchmark {
     static final int DEFAULT_WARMUP = 2_000;
     static final String USAGE = "  replication:      [--n ENTRIES (default " + DEFAULT_N + ")] [--warmup W (default " + DEFAULT_WARMUP
             + ")] [--rounds R (default " + DEFAULT_ROUNDS + " for replication)]";
-    private static final Duration STALL = Duration.ofSeconds(60);
     private static final long POLL_MS = 250;
     private static final String WRITER_THREADS = "writer (BatchWriteItem threads)";
     private static final String ENTRY_STAND_IN = "entry stand-in (+ the stand-ins' HTTP dispatchers)";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Options options;
-    private final Path root;
-    private final Path outDir;
-    private final LocalStack stack;
     private final DynamoDbClient dynamo;
-    private final Queues queues;
     private final EntryWriter writer;
     private final EntryStandIn entryService;
-    private final SqsClient sqs;
     private String saveEntriesUrl;
 
-    ReplicationBench(Options options, Path root, Path outDir, LocalStack stack) {
-        this.options = options;
-        this.root = root;
-        this.outDir = outDir;
-        this.stack = stack;
+    ReplicationBench(Options options, Path root, LocalStack stack) {
+        super(NAME, "raw-write", QUEUE, DLQ, Phase::new, options, root, stack);
         this.dynamo = stack.dynamo();
-        this.queues = new Queues(stack);
         this.writer = new EntryWriter(dynamo, options.fillers());
         this.entryService = stack.standIns().entry();
-        this.sqs = stack.sqs();
     }
 
     /** bench/run replication [--n N] [--rounds R] [--warmup W]: this benchmark's own defaults (1 round: an app phase takes minutes). */
@@ -113,10 +99,7 @@ final class ReplicationBench implements Benchmark {
     }
 
     /** One measured phase: the raw write of N items, or the app replicating N items. */
-    static final class Phase {
-        public String system;
-        public int round;
-        public int position;
+    static final class Phase extends AppVersusBaseline.Phase {
         public String campaignId;
         /** the timed window (wall clock), to cut the app's JFR recording (BENCH_APP_JFR=1) to it */
         public long startedAtEpochMs;
@@ -129,8 +112,7 @@ final class ReplicationBench implements Benchmark {
         public double writeItemsPerSec;
         public long writeRequests;
         public long unprocessedRetried;
-        public double machineBusy;
-        public Map<String, Double> coresUsed;
+        /** the harness JVM's cores split by thread group */
         public Map<String, Double> benchJvmCoresByThreads;
         public int itemsFound;
         /** raw-write only: one thread, one call at a time, on items of this phase (as saveEntries' read and markReplicated) */
@@ -139,8 +121,6 @@ final class ReplicationBench implements Benchmark {
         /** the same single-thread UpdateItem calls while the writer writes more items (DynamoDB Local under a write burst) */
         public Double sequentialUpdateItemPerSecDuringWrites;
         public Double writeItemsPerSecWithUpdates;
-        public boolean correct;
-        public List<String> problems = new ArrayList<>();
         // app only
         public Double secondHalfEntriesPerSec;
         public Double firstHalfEntriesPerSec;
@@ -157,7 +137,6 @@ final class ReplicationBench implements Benchmark {
         public Double lagMsMin;
         public Double appCpuMsPerEntry;
         public Double dynamodbCpuMsPerEntry;
-        public Map<String, Double> appCoresByThreadKind;
         public Long entryServiceCalls;
         public Double entriesPerCall;
         public Long entriesUpserted;
@@ -172,41 +151,15 @@ final class ReplicationBench implements Benchmark {
         /** saveEntriesQueue during the phase, sampled every second: the most messages visible, and in flight (received, not deleted) */
         public Integer queueMaxVisible;
         public Integer queueMaxInFlight;
-        public Integer queueDepthAfter;
-        public Integer dlqDepthAfter;
         public Map<String, Object> readerAndWorker;
-        public Double startupSeconds;
-        public Double rssIdleMb;
-        public Double rssAfterLoadMb;
         public Integer warmupEntries;
         public Double warmupSeconds;
-        public Long appLogWarnings;
-        public Long appLogErrors;
-        public String appLog;
-    }
-
-    static final class Result extends Benchmark.Result {
-        Result() {
-            super(NAME);
-        }
-
-        public List<Phase> phases = new ArrayList<>();
-
-        @Override
-        String table() {
-            return ReplicationBench.table(this);
-        }
     }
 
     @Override
-    public Result run() throws Exception {
-        Result result = new Result();
-        result.machine = Runtime.getRuntime().availableProcessors() + " cores, noisy shared workplace machine; the writer and the entry "
-                + "stand-in run in the harness JVM, DynamoDB Local (in memory, -Xmx512m, SerialGC) in its own";
-        result.command = "bench/run replication --n " + options.messages() + " --rounds " + options.rounds() + " --warmup " + options.warmup();
-        result.settings.put("entriesPerPhase", options.messages());
-        result.settings.put("warmupPerAppPhase", options.warmup());
-        result.settings.put("rounds", options.rounds());
+    public Result<Phase> run() throws Exception {
+        Result<Phase> result = start(new Result<>(), "; the writer and the entry stand-in run in the harness JVM, DynamoDB Local (in memory, "
+                + "-Xmx512m, SerialGC) in its own", "entriesPerPhase", "warmupPerAppPhase");
         result.settings.put("writer", "BatchWriteItem of " + EntryWriter.BATCH + " items into demand-table from " + writer.threads()
                 + " threads (AWS SDK v2, in the bench JVM), the same writer for both systems; raw-write items needsReplication=false, "
                 + "app items needsReplication=true");
@@ -221,36 +174,27 @@ final class ReplicationBench implements Benchmark {
         log("warming up the writer and DynamoDB Local (not counted)");
         EntryWriter.Written warm = writer.write("replication-r0-writer-warmup", Math.max(options.warmup(), 2_000), false);
         log("warm-up write: %.0f items/s", warm.itemsPerSec());
-        for (int round = 1; round <= options.rounds(); round++) {
-            List<String> order = round % 2 == 1 ? List.of("raw-write", "app") : List.of("app", "raw-write");
-            for (int position = 0; position < order.size(); position++) {
-                String system = order.get(position);
-                log("round %d/%d: %s", round, options.rounds(), system);
-                Phase phase = system.equals("app") ? appPhase(round) : rawPhase(round);
-                phase.position = position + 1;
-                result.phases.add(phase);
-                if (system.equals("app")) {
-                    log("round %d app: %.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; app %s cores)%s", round,
-                            phase.entriesPerSec, phase.entries, phase.seconds, phase.writeItemsPerSec, phase.lagMsP50, phase.lagMsP99,
-                            phase.coresUsed.getOrDefault("app", 0.0), phase.correct ? "" : " PROBLEMS " + phase.problems);
-                } else {
-                    log("round %d raw-write: %.0f items/s (%d in %.2f s)%s", round, phase.entriesPerSec, phase.entries, phase.seconds,
-                            phase.correct ? "" : " PROBLEMS " + phase.problems);
-                }
-            }
-        }
+        runRounds(result);
         result.settings.put("streamShardsAtEnd", streamShards());
         summarize(result);
         return result;
     }
 
-    private Phase rawPhase(int round) throws Exception {
-        Phase phase = new Phase();
-        phase.system = "raw-write";
-        phase.round = round;
-        phase.campaignId = "replication-r" + round + "-raw";
+    @Override
+    protected String describe(Phase phase) {
+        return phase.system.equals(APP)
+                ? String.format("%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; app %s cores)",
+                        phase.entriesPerSec, phase.entries, phase.seconds, phase.writeItemsPerSec, phase.lagMsP50, phase.lagMsP99,
+                        phase.coresUsed.getOrDefault(APP, 0.0))
+                : String.format("%.0f items/s (%d in %.2f s)", phase.entriesPerSec, phase.entries, phase.seconds);
+    }
+
+    /** The raw write of N items (nobody reads the stream). */
+    @Override
+    protected void measureBaseline(Phase phase) throws Exception {
+        phase.campaignId = "replication-r" + phase.round + "-raw";
         int n = options.messages();
-        Window window = Window.open(null);
+        Window window = new Window(null);
         EntryWriter.Written written = writer.write(phase.campaignId, n, false);
         window.close(phase, written.seconds(), written);
         phase.startedAtEpochMs = written.firstSendEpochMs();
@@ -267,8 +211,6 @@ final class ReplicationBench implements Benchmark {
             phase.problems.add(phase.itemsFound + " items found for " + n + " written");
         }
         sequentialCalls(phase);
-        phase.correct = phase.problems.isEmpty();
-        return phase;
     }
 
     /**
@@ -328,99 +270,82 @@ final class ReplicationBench implements Benchmark {
         return Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaign), "sk", AttributeValue.fromS("USER#" + user));
     }
 
-    private Phase appPhase(int round) throws Exception {
-        Phase phase = new Phase();
-        phase.system = "app";
-        phase.round = round;
-        phase.campaignId = "replication-r" + round + "-app";
-        int n = options.messages();
-        Path log = outDir.resolve("logs/replication-app-round-" + round + ".log");
-        phase.appLog = root.relativize(log).toString();
-        Path jfr = "1".equals(System.getenv("BENCH_APP_JFR")) ? outDir.resolve("jfr/replication-app-round-" + round + ".jfr") : null;
-        try (AppProcess app = AppProcess.startStack(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "replication",
-                stack.appConfig(), log, jfr)) {
-            phase.startupSeconds = Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2);
-            phase.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
-            log("round %d app ready in %.2f s, RSS %.0f MB, pid %d", round, phase.startupSeconds, phase.rssIdleMb, app.pid());
-            Supplier<String> diagnostics = () -> "queue depth " + depth(QUEUE) + ", DLQ depth " + depth(DLQ) + "; app log " + app.log()
-                    + ":\n" + app.logTail(20);
-            if (options.warmup() > 0) {
-                String warmCampaign = "replication-r" + round + "-warmup";
-                entryService.reset();
-                EntryUpserts warmUpserts = new EntryUpserts(entryService, warmCampaign);
-                long warmStart = System.nanoTime();
-                writer.write(warmCampaign, options.warmup(), true);
-                awaitUpserted(warmUpserts, options.warmup(), round + " warm-up", diagnostics);
-                awaitUnflagged(warmCampaign, round + " warm-up", diagnostics);
-                phase.warmupEntries = options.warmup();
-                phase.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
-                log("round %d warm-up: %d entries replicated in %.1f s (the reader also went through what the stream held before)", round,
-                        options.warmup(), phase.warmupSeconds);
-                // the reader still has the warm-up's flag-clearing records to skip: a few polls
-                Thread.sleep(3_000);
-            }
-            entryService.reset();
-            int dlqBefore = depth(DLQ);
-            if (dlqBefore > 0) {
-                phase.problems.add(dlqBefore + " messages on " + DLQ + " before the phase");
-            }
-            EntryUpserts upserts = new EntryUpserts(entryService, phase.campaignId);
-            Window window = Window.open(app);
-            CompletableFuture<EntryWriter.Written> writes = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return writer.write(phase.campaignId, n, true);
-                } catch (Exception e) {
-                    throw new IllegalStateException("writing " + phase.campaignId + " failed", e);
-                }
-            });
-            awaitUpserted(upserts, n, "round " + round + " app", diagnostics, phase);
-            awaitUnflagged(phase.campaignId, "round " + round + " app", diagnostics);
-            EntryWriter.Written written = writes.get(); // done: every entry reached the entry service
-            double detected = window.close(phase, Double.NaN, written);
-            phase.detectedSeconds = Stats.round(detected, 3);
-            phase.entries = n;
-            phase.startedAtEpochMs = written.firstSendEpochMs();
-            phase.endedAtEpochMs = System.currentTimeMillis();
-            phase.writeSeconds = Stats.round(written.seconds(), 3);
-            phase.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
-            phase.writeRequests = written.requests();
-            phase.unprocessedRetried = written.unprocessedRetried();
-            verifyItems(phase, written);
-            phase.appCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault("app", Double.NaN) * detected * 1000 / n, 3);
-            phase.dynamodbCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
-            Thread.sleep(1_000); // a late duplicate upsert would show now
-            upserts.poll();
-            verifyUpserts(phase, upserts);
-            awaitQueueEmpty(phase);
-            phase.rssAfterLoadMb = Stats.round(app.memoryMb("VmRSS"), 0);
-            if (!app.isAlive()) {
-                phase.problems.add("the app died during the phase");
-            }
-        }
-        String text = Files.readString(log);
-        phase.appLogWarnings = occurrences(text, "\"level\":\"WARN");
-        phase.appLogErrors = occurrences(text, "\"level\":\"ERROR");
-        if (phase.appLogErrors > 0) {
-            phase.problems.add(phase.appLogErrors + " ERROR lines in " + phase.appLog);
-        }
-        phase.readerAndWorker = readerAndWorker(log, phase.startedAtEpochMs, phase.endedAtEpochMs);
-        phase.correct = phase.problems.isEmpty();
-        return phase;
+    /** The replication stack (enqueueEntries, saveEntries, retryScore). */
+    @Override
+    protected AppProcess startApp(Path log, Path jfr) throws Exception {
+        return AppProcess.startStack(root, appJar(), NAME, stack.appConfig(), log, jfr);
     }
 
-    /** CPU of every process, of the harness JVM's thread groups and of the app's thread kinds, and how busy the machine was. */
+    /** Warm-up, reset, then N flagged entries written while the app replicates them, then the checks. */
+    @Override
+    protected void measureApp(Phase phase, AppProcess app) throws Exception {
+        int round = phase.round;
+        phase.campaignId = "replication-r" + round + "-app";
+        int n = options.messages();
+        Supplier<String> diagnostics = () -> queueDepths() + "; app log " + app.log() + ":\n" + app.logTail(20);
+        if (options.warmup() > 0) {
+            String warmCampaign = "replication-r" + round + "-warmup";
+            entryService.reset();
+            EntryUpserts warmUpserts = new EntryUpserts(entryService, warmCampaign);
+            long warmStart = System.nanoTime();
+            writer.write(warmCampaign, options.warmup(), true);
+            awaitUpserted(warmUpserts, options.warmup(), round + " warm-up", diagnostics, null);
+            awaitUnflagged(warmCampaign, round + " warm-up", diagnostics);
+            phase.warmupEntries = options.warmup();
+            phase.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
+            log("round %d warm-up: %d entries replicated in %.1f s (the reader also went through what the stream held before)", round,
+                    options.warmup(), phase.warmupSeconds);
+            // the reader still has the warm-up's flag-clearing records to skip: a few polls
+            Thread.sleep(3_000);
+        }
+        entryService.reset();
+        checkDlqEmptyBefore(phase);
+        EntryUpserts upserts = new EntryUpserts(entryService, phase.campaignId);
+        Window window = new Window(app);
+        CompletableFuture<EntryWriter.Written> writes = CompletableFuture.supplyAsync(() -> {
+            try {
+                return writer.write(phase.campaignId, n, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("writing " + phase.campaignId + " failed", e);
+            }
+        });
+        awaitUpserted(upserts, n, "round " + round + " app", diagnostics, phase);
+        awaitUnflagged(phase.campaignId, "round " + round + " app", diagnostics);
+        EntryWriter.Written written = writes.get(); // done: every entry reached the entry service
+        double detected = window.close(phase, Double.NaN, written);
+        phase.detectedSeconds = Stats.round(detected, 3);
+        phase.entries = n;
+        phase.startedAtEpochMs = written.firstSendEpochMs();
+        phase.endedAtEpochMs = System.currentTimeMillis();
+        phase.writeSeconds = Stats.round(written.seconds(), 3);
+        phase.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
+        phase.writeRequests = written.requests();
+        phase.unprocessedRetried = written.unprocessedRetried();
+        verifyItems(phase, written);
+        phase.appCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault(APP, Double.NaN) * detected * 1000 / n, 3);
+        phase.dynamodbCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
+        Thread.sleep(1_000); // a late duplicate upsert would show now
+        upserts.poll();
+        verifyUpserts(phase, upserts);
+        // the last deletes may still be on their way: up to 30 s for the queue to empty
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (queues.depth(QUEUE) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        checkQueuesEmpty(phase);
+        phase.readerAndWorker = readerAndWorker(app.log(), phase.startedAtEpochMs, phase.endedAtEpochMs);
+    }
+
+    /**
+     * The CPU of a phase ({@link CpuWindow}: every process, the app by thread kind, this JVM by thread group), with
+     * DynamoDB Local told apart from "other" and the writer's threads (ended by the time it closes) added.
+     */
     private static final class Window {
-        private final AppProcess app;
-        private final long start = System.nanoTime();
-        private final Map<String, Double> cpuBefore = ProcessCpu.snapshot();
-        private final Map<Long, Map.Entry<String, Long>> threadsBefore = ThreadCpu.snapshot(ReplicationBench::threadGroup);
-        private final CpuSample machineBefore = CpuSample.now();
-        private final Map<String, Double> appThreadsBefore;
+        private final CpuWindow cpu;
         private final double dynamodbBefore = dynamodbCpuSeconds();
 
-        private Window(AppProcess app) {
-            this.app = app;
-            this.appThreadsBefore = app == null ? null : app.cpuByThreadKind();
+        Window(AppProcess app) {
+            this.cpu = CpuWindow.open(app, ReplicationBench::threadGroup);
         }
 
         /**
@@ -433,24 +358,14 @@ final class ReplicationBench implements Benchmark {
                     .mapToDouble(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9).sum();
         }
 
-        static Window open(AppProcess app) {
-            return new Window(app);
-        }
-
         /**
-         * Records the CPU over the window into {@code phase}, the writer's threads (ended by now) from {@code written};
-         * returns the window's seconds (or {@code seconds} if given).
+         * Records the CPU over the window into {@code phase}, the writer's threads from {@code written}; returns the
+         * window's seconds (or {@code seconds} if given).
          */
         double close(Phase phase, double seconds, EntryWriter.Written written) {
-            double wall = Double.isNaN(seconds) ? Stats.seconds(System.nanoTime() - start) : seconds;
-            CpuSample machineAfter = CpuSample.now();
-            Map<Long, Map.Entry<String, Long>> threadsAfter = ThreadCpu.snapshot(ReplicationBench::threadGroup);
-            Map<String, Double> cpuAfter = ProcessCpu.snapshot();
-            if (app != null) {
-                phase.appCoresByThreadKind = ProcessCpu.coresUsed(appThreadsBefore, app.cpuByThreadKind(), wall);
-            }
-            phase.machineBusy = Stats.round(machineAfter.busySince(machineBefore), 2);
-            phase.coresUsed = ProcessCpu.coresUsed(cpuBefore, cpuAfter, wall);
+            CpuWindow.Used used = Double.isNaN(seconds) ? cpu.close() : cpu.close(seconds);
+            double wall = used.wallSeconds();
+            phase.cpu(used);
             if (!phase.coresUsed.containsKey("dynamodb")) {
                 double dynamodb = Stats.round((dynamodbCpuSeconds() - dynamodbBefore) / wall, 2);
                 phase.coresUsed.put("dynamodb", dynamodb);
@@ -459,7 +374,7 @@ final class ReplicationBench implements Benchmark {
                     phase.coresUsed.put("other", Stats.round(other - dynamodb, 2));
                 }
             }
-            phase.benchJvmCoresByThreads = ThreadCpu.coresUsed(threadsBefore, threadsAfter, wall);
+            phase.benchJvmCoresByThreads = used.benchJvmCoresByThreads();
             phase.benchJvmCoresByThreads.put(WRITER_THREADS, Stats.round(written.writerCpuSeconds() / wall, 2));
             double grouped = phase.benchJvmCoresByThreads.values().stream().mapToDouble(Double::doubleValue).sum();
             phase.benchJvmCoresByThreads.put("rest (polling, GC, JIT)", Stats.round(Math.max(0,
@@ -580,49 +495,20 @@ final class ReplicationBench implements Benchmark {
         }
     }
 
-    private void awaitQueueEmpty(Phase phase) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (depth(QUEUE) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        phase.queueDepthAfter = depth(QUEUE);
-        phase.dlqDepthAfter = depth(DLQ);
-        if (phase.queueDepthAfter != 0) {
-            phase.problems.add(phase.queueDepthAfter + " messages left on " + QUEUE);
-        }
-        if (phase.dlqDepthAfter != 0) {
-            phase.problems.add(phase.dlqDepthAfter + " messages on " + DLQ);
-        }
-    }
-
-    /** Polls the stand-in's upserts every 250 ms until {@code count} distinct entries arrived; fails after a minute without progress. */
-    private void awaitUpserted(EntryUpserts upserts, int count, String what, Supplier<String> diagnostics) throws Exception {
-        awaitUpserted(upserts, count, what, diagnostics, null);
-    }
-
-    /** Like the above; with {@code phase} given, samples saveEntriesQueue's visible and in-flight counts every second into it. */
+    /**
+     * Polls the stand-in's upserts every 250 ms until {@code count} distinct entries arrived; fails after a minute
+     * without progress. With {@code phase} given, samples saveEntriesQueue's visible and in-flight counts every second
+     * into it.
+     */
     private void awaitUpserted(EntryUpserts upserts, int count, String what, Supplier<String> diagnostics, Phase phase) throws Exception {
-        int seen = -1;
-        long lastProgress = System.nanoTime();
-        long polls = 0;
-        while (true) {
-            if (phase != null && polls++ % (1000 / POLL_MS) == 0) {
+        long[] polls = {0};
+        LongSupplier upserted = () -> {
+            if (phase != null && polls[0]++ % (1000 / POLL_MS) == 0) {
                 sampleQueue(phase);
             }
-            int now = upserts.poll();
-            if (now >= count) {
-                return;
-            }
-            long at = System.nanoTime();
-            if (now != seen) {
-                seen = now;
-                lastProgress = at;
-            } else if (at - lastProgress > STALL.toNanos()) {
-                throw new IllegalStateException(what + ": stuck at " + now + " of " + count + " entries upserted for " + STALL.toSeconds()
-                        + " s; " + diagnostics.get());
-            }
-            Thread.sleep(POLL_MS);
-        }
+            return upserts.poll();
+        };
+        awaitProgress(upserted, count, POLL_MS, now -> what + ": stuck at " + now + " of " + count + " entries upserted; " + diagnostics.get());
     }
 
     /** Queries the campaign's flagged items every 250 ms until there are none. */
@@ -684,7 +570,7 @@ final class ReplicationBench implements Benchmark {
     }
 
     private void sampleQueue(Phase phase) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl()).attributeNames(
+        Map<QueueAttributeName, String> attributes = stack.sqs().getQueueAttributes(b -> b.queueUrl(queueUrl()).attributeNames(
                 QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         int visible = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
         int inFlight = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
@@ -697,10 +583,6 @@ final class ReplicationBench implements Benchmark {
             saveEntriesUrl = queues.url(QUEUE);
         }
         return saveEntriesUrl;
-    }
-
-    private int depth(String queue) {
-        return queues.depth(queue);
     }
 
     /** The shards of demand-table's stream now (DynamoDB Local). */
@@ -793,43 +675,23 @@ final class ReplicationBench implements Benchmark {
         return Stats.round(sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1))), 1);
     }
 
+    /** The app's settings this benchmark depends on, as this run sets them. */
     private Map<String, String> appConfig() {
         Map<String, String> config = new java.util.LinkedHashMap<>();
         for (String key : List.of("replication.stream.poll-interval", "replication.stream.max-records-per-shard", "save-entries.batch-size",
                 "save-entries.batch-wait", "services.entry.rate-limit", "queue.concurrent-consumers", "queue.max-messages-per-poll",
                 "queue.worker-threads", "queue.max-unsettled")) {
-            config.put(key, property(key, "?"));
+            config.put(key, appProperty(key, "?") + (appPropertyOverridden(key) ? " (BENCH_APP_JAVA_OPTS)" : ""));
         }
         return config;
     }
 
     private int intProperty(String key, int fallback) {
         try {
-            return Integer.parseInt(property(key, Integer.toString(fallback)));
+            return Integer.parseInt(appProperty(key, Integer.toString(fallback)));
         } catch (NumberFormatException e) {
             return fallback;
         }
-    }
-
-    /** A property of application.properties, or its override in BENCH_APP_JAVA_OPTS (-Dkey=value). */
-    private String property(String key, String fallback) {
-        java.util.regex.Matcher override = java.util.regex.Pattern.compile("-D" + java.util.regex.Pattern.quote(key) + "=(\\S+)")
-                .matcher(extraAppOpts());
-        if (override.find()) {
-            return override.group(1) + " (BENCH_APP_JAVA_OPTS)";
-        }
-        Properties properties = new Properties();
-        try (var in = Files.newBufferedReader(root.resolve("src/main/resources/application.properties"))) {
-            properties.load(in);
-        } catch (IOException e) {
-            return fallback;
-        }
-        return properties.getProperty(key, fallback);
-    }
-
-    private static String extraAppOpts() {
-        String extra = System.getenv("BENCH_APP_JAVA_OPTS");
-        return extra == null || extra.isBlank() ? "" : ", BENCH_APP_JAVA_OPTS=" + extra.trim();
     }
 
     private static String threadGroup(String name) {
@@ -842,61 +704,34 @@ final class ReplicationBench implements Benchmark {
         return null;
     }
 
-    private static void summarize(Result result) {
-        List<Phase> app = result.phases.stream().filter(p -> p.system.equals("app")).toList();
-        List<Phase> raw = result.phases.stream().filter(p -> p.system.equals("raw-write")).toList();
-        List<Double> ratios = new ArrayList<>();
-        for (Phase phase : app) {
-            raw.stream().filter(r -> r.round == phase.round).findFirst().ifPresent(r -> ratios.add(phase.entriesPerSec / r.entriesPerSec));
-        }
-        double appMedian = Stats.median(app.stream().map(p -> p.entriesPerSec).toList());
-        double rawMedian = Stats.median(raw.stream().map(p -> p.entriesPerSec).toList());
-        result.medians.put("appEntriesPerSec", Stats.round(appMedian, 0));
-        result.medians.put("rawWriteItemsPerSec", Stats.round(rawMedian, 0));
-        result.medians.put("ratioAppToRawWrite", Stats.round(appMedian / rawMedian, 3));
-        result.medians.put("medianOfRoundRatios", Stats.round(Stats.median(ratios), 3));
-        result.medians.put("appSecondHalfEntriesPerSec", Stats.round(Stats.median(app.stream().map(p -> p.secondHalfEntriesPerSec).toList()), 0));
-        result.medians.put("sequentialGetItemPerSec", Stats.round(Stats.median(raw.stream().map(p -> p.sequentialGetItemPerSec).toList()), 0));
-        result.medians.put("sequentialUpdateItemPerSec", Stats.round(Stats.median(raw.stream().map(p -> p.sequentialUpdateItemPerSec).toList()), 0));
-        result.medians.put("sequentialUpdateItemPerSecDuringWrites", Stats.round(Stats.median(raw.stream()
-                .map(p -> p.sequentialUpdateItemPerSecDuringWrites).toList()), 0));
-        result.medians.put("appEntriesPerSecWhileWriting", Stats.round(Stats.median(app.stream().map(p -> p.entriesPerSecWhileWriting).toList()), 0));
-        result.medians.put("appEntriesPerSecAfterWrites", Stats.round(Stats.median(app.stream().map(p -> p.entriesPerSecAfterWrites).toList()), 0));
-        result.medians.put("writeItemsPerSecDuringApp", Stats.round(Stats.median(app.stream().map(p -> p.writeItemsPerSec).toList()), 0));
-        result.medians.put("lagMsP50", Stats.round(Stats.median(app.stream().map(p -> p.lagMsP50).toList()), 0));
-        result.medians.put("lagMsP99", Stats.round(Stats.median(app.stream().map(p -> p.lagMsP99).toList()), 0));
-        result.medians.put("appCpuMsPerEntry", Stats.round(Stats.median(app.stream().map(p -> p.appCpuMsPerEntry).toList()), 3));
-        result.medians.put("dynamodbCpuMsPerEntry", Stats.round(Stats.median(app.stream().map(p -> p.dynamodbCpuMsPerEntry).toList()), 3));
-        result.medians.put("entriesPerEntryServiceCall", Stats.round(Stats.median(app.stream().map(p -> p.entriesPerCall).toList()), 2));
-        result.medians.put("appStartupSeconds", Stats.round(Stats.median(app.stream().map(p -> p.startupSeconds).toList()), 2));
-        for (String system : List.of("app", "raw-write")) {
-            List<Phase> of = system.equals("app") ? app : raw;
-            result.medians.put(system + "MachineBusy", Stats.round(Stats.median(of.stream().map(p -> p.machineBusy).toList()), 2));
-            for (String role : List.of("app", "bench", "dynamodb", "fauxqs")) {
-                result.medians.put(system + "Cores." + role, Stats.round(Stats.median(of.stream()
-                        .map(p -> p.coresUsed.getOrDefault(role, Double.NaN)).toList()), 2));
+    private void summarize(Result<Phase> result) {
+        putRatio(result, p -> p.entriesPerSec, "appEntriesPerSec", "rawWriteItemsPerSec", "ratioAppToRawWrite");
+        putMedian(result, "appSecondHalfEntriesPerSec", APP, p -> p.secondHalfEntriesPerSec, 0);
+        putMedian(result, "appEntriesPerSecWhileWriting", APP, p -> p.entriesPerSecWhileWriting, 0);
+        putMedian(result, "appEntriesPerSecAfterWrites", APP, p -> p.entriesPerSecAfterWrites, 0);
+        putMedian(result, "writeItemsPerSecDuringApp", APP, p -> p.writeItemsPerSec, 0);
+        putMedian(result, "lagMsP50", APP, p -> p.lagMsP50, 0);
+        putMedian(result, "lagMsP99", APP, p -> p.lagMsP99, 0);
+        putMedian(result, "appCpuMsPerEntry", APP, p -> p.appCpuMsPerEntry, 3);
+        putMedian(result, "dynamodbCpuMsPerEntry", APP, p -> p.dynamodbCpuMsPerEntry, 3);
+        putMedian(result, "entriesPerEntryServiceCall", APP, p -> p.entriesPerCall, 2);
+        putMedian(result, "appStartupSeconds", APP, p -> p.startupSeconds, 2);
+        for (String system : List.of(APP, baseline)) {
+            putMedian(result, system + "MachineBusy", system, p -> p.machineBusy, 2);
+            for (String role : List.of(APP, "bench", "dynamodb", "fauxqs")) {
+                putMedian(result, system + "Cores." + role, system, p -> p.coresUsed.getOrDefault(role, Double.NaN), 2);
             }
         }
-        result.allCorrect = result.phases.stream().allMatch(p -> p.correct);
+        // the raw write's single-thread calls
+        putMedian(result, "sequentialGetItemPerSec", baseline, p -> p.sequentialGetItemPerSec, 0);
+        putMedian(result, "sequentialUpdateItemPerSec", baseline, p -> p.sequentialUpdateItemPerSec, 0);
+        putMedian(result, "sequentialUpdateItemPerSecDuringWrites", baseline, p -> p.sequentialUpdateItemPerSecDuringWrites, 0);
     }
 
-    private static long occurrences(String text, String needle) {
-        long count = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
-            count++;
-        }
-        return count;
-    }
-
-    private static void log(String format, Object... args) {
-        Bench.log(format, args);
-    }
-
-    static String table(Result result) {
-        StringBuilder out = new StringBuilder("\n");
-        out.append("replication: demand-table -> enqueueEntries -> ").append(QUEUE).append(" -> saveEntries -> entry service; machine: ")
-                .append(result.machine).append('\n');
-        out.append("command: ").append(result.command).append('\n');
+    @Override
+    public String table(Result<Phase> result) {
+        StringBuilder out = new StringBuilder(result.header("replication: demand-table -> enqueueEntries -> " + QUEUE
+                + " -> saveEntries -> entry service"));
         out.append(String.format("%-6s %-9s %4s %9s %8s %9s %9s %9s %9s %8s %8s %9s %6s %4s  %s%n", "round", "system", "pos", "entries/s",
                 "seconds", "2nd half", "write/s", "lag p50", "lag p99", "calls", "e/call", "startup s", "RSS MB", "ok",
                 "cores by process; app by thread kind or harness by thread group; busy"));
@@ -936,10 +771,5 @@ final class ReplicationBench implements Benchmark {
             }
         }
         return out.toString();
-    }
-
-    @Override
-    public void close() {
-        // the clients belong to the stack
     }
 }

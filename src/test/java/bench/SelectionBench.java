@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -21,10 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import localstack.LocalStack;
 import software.amazon.awssdk.services.sqs.model.Message;
-import standins.DemoData;
 import support.Queues;
 
 /**
@@ -35,7 +32,7 @@ import support.Queues;
  * Checked: exactly {@code capacity} winners on the queue, ranks 1..capacity, the same users in the same order as a
  * full sort of all records computes independently, distinct codes, one reservation.
  */
-final class SelectionBench implements Benchmark {
+final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
 
     static final String NAME = "selection";
     static final int DEFAULT_RECORDS = 1_000_000;
@@ -43,8 +40,6 @@ final class SelectionBench implements Benchmark {
     static final String USAGE = "  selection:        [--n SCORING_RECORDS (default " + DEFAULT_RECORDS + ")] [--capacity WINNERS (default "
             + DEFAULT_CAPACITY + ")]";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String MARKET = "bench-market";
-    private static final String DATE = "2026-11-25";
     private static final String QUEUE = "saveSelectionQueue";
 
     /** Options' {@code warmup} carries the market's capacity here: one invocation is the whole measurement. */
@@ -84,41 +79,27 @@ final class SelectionBench implements Benchmark {
         public JsonNode answer;
         public List<String> problems = new ArrayList<>();
         public String appLog;
-
-        Result() {
-            super(NAME);
-        }
-
-        @Override
-        String table() {
-            return String.format("""
-
-                    selection: enqueueMarketSelections on one market; machine: 2 cores, noisy shared workplace machine
-                    command: %s
-                    scoring records %,d, capacity %,d (entry-service pages of 1000: %d)
-                    time from trigger to every selection on %s: %.2f s   (goal < 30 s)
-                    floor, one plain reader of the same pages (no rate limit): %.2f s
-                    app peak heap used: %.0f MB sampled every 100 ms; %.0f MB sum of the heap pools' peaks   (goal < 512 MB; -Xmx512m)
-                    app RSS after / peak: %.0f / %.0f MB; app CPU during the run: %.1f s; start-up %.2f s
-                    answer: %s
-                    correct: %s %s
-                    """, command, scoringRecords, capacity, pages, QUEUE, secondsToAllOnQueue, floorSecondsToReadAllPages,
-                    peakHeapUsedMbSampled, heapPoolsPeakMb, rssAfterMb, peakRssMb, appCpuSeconds, startupSeconds, answer,
-                    allCorrect, problems.isEmpty() ? "" : problems.toString());
-        }
     }
 
-    private final Options options;
-    private final Path root;
-    private final Path outDir;
-    private final LocalStack stack;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    SelectionBench(Options options, Path root, Path outDir, LocalStack stack) {
-        this.options = options;
-        this.root = root;
-        this.outDir = outDir;
-        this.stack = stack;
+    SelectionBench(Options options, Path root, LocalStack stack) {
+        super(options, root, stack);
+    }
+
+    @Override
+    public String table(Result result) {
+        return result.header("selection: enqueueMarketSelections on one market") + String.format("""
+                scoring records %,d, capacity %,d (entry-service pages of 1000: %d)
+                time from trigger to every selection on %s: %.2f s   (goal < 30 s)
+                floor, one plain reader of the same pages (no rate limit): %.2f s
+                app peak heap used: %.0f MB sampled every 100 ms; %.0f MB sum of the heap pools' peaks   (goal < 512 MB; -Xmx512m)
+                app RSS after / peak: %.0f / %.0f MB; app CPU during the run: %.1f s; start-up %.2f s
+                answer: %s
+                correct: %s %s
+                """, result.scoringRecords, result.capacity, result.pages, QUEUE, result.secondsToAllOnQueue, result.floorSecondsToReadAllPages,
+                result.peakHeapUsedMbSampled, result.heapPoolsPeakMb, result.rssAfterMb, result.peakRssMb, result.appCpuSeconds,
+                result.startupSeconds, result.answer, result.allCorrect, result.problems.isEmpty() ? "" : result.problems.toString());
     }
 
     @Override
@@ -126,29 +107,24 @@ final class SelectionBench implements Benchmark {
         int records = options.messages();
         int capacity = options.warmup();
         Result result = new Result();
+        result.machine = machine("");
         result.command = "bench/run selection --n " + records + " --capacity " + capacity;
         result.scoringRecords = records;
         result.capacity = capacity;
         result.settings.put("appJavaOptions", "-Xmx512m");
         result.settings.put("entryServiceRateLimitPerCampaign", "100 req/s (services.entry.rate-limit)");
 
-        String campaignId = "bench-selection-" + System.currentTimeMillis();
-        ObjectNode campaign = DemoData.campaign(java.time.Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
-        campaign.putArray("markets").addObject().put("id", MARKET).put("name", "Bench").put("capacity", capacity);
-        stack.standIns().campaign().seedCampaign(campaign);
-        stack.standIns().entry().seedScoringRecords(campaignId, MARKET, records, 7);
-        stack.standIns().code().seedCodePool(campaignId, MARKET, capacity);
+        BenchMarket market = BenchMarket.seed(stack.standIns(), NAME, "Bench", capacity, records, 7);
 
         List<String> expected = new ArrayList<>();
         long floorStart = System.nanoTime();
-        result.pages = readAllPages(campaignId, capacity, expected);
+        result.pages = readAllPages(market, capacity, expected);
         result.floorSecondsToReadAllPages = Stats.round(Stats.seconds(System.nanoTime() - floorStart), 2);
-        Bench.log("selection: floor, all %d pages read in %.2f s", result.pages, result.floorSecondsToReadAllPages);
+        log("selection: floor, all %d pages read in %.2f s", result.pages, result.floorSecondsToReadAllPages);
 
-        Path log = outDir.resolve("logs/selection-app.log");
+        Path log = appLog("selection-app");
         result.appLog = root.relativize(log).toString();
-        try (AppProcess app = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "enqueueMarketSelections",
-                stack.appConfig(), log)) {
+        try (AppProcess app = AppProcess.start(root, appJar(), "enqueueMarketSelections", stack.appConfig(), log)) {
             result.startupSeconds = Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2);
             AtomicBoolean sampling = new AtomicBoolean(true);
             AtomicLong peakHeap = new AtomicLong();
@@ -162,14 +138,10 @@ final class SelectionBench implements Benchmark {
             sampler.start();
             AppProcess.KernelCounters cpuBefore = app.kernelCounters();
             long start = System.nanoTime();
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/selections/markets"))
-                    .header("content-type", "application/json").header("x-api-key", "local")
-                    .timeout(Duration.ofMinutes(5))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"campaignId\":\"" + campaignId + "\",\"dateId\":\"" + DATE
-                            + "\",\"marketId\":\"" + MARKET + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = app.post("/selections/markets", market.target(), Duration.ofMinutes(5));
             result.secondsToAllOnQueue = Stats.round(Stats.seconds(System.nanoTime() - start), 2);
             AppProcess.KernelCounters cpuAfter = app.kernelCounters();
-            result.appCpuSeconds = Stats.round(cpuAfter.userSeconds() + cpuAfter.systemSeconds() - cpuBefore.userSeconds() - cpuBefore.systemSeconds(), 1);
+            result.appCpuSeconds = Stats.round(cpuAfter.cpuSecondsSince(cpuBefore), 1);
             sampling.set(false);
             sampler.join();
             result.peakHeapUsedMbSampled = Stats.round(peakHeap.get() / 1048576.0, 0);
@@ -182,10 +154,9 @@ final class SelectionBench implements Benchmark {
                 result.answer = JSON.readTree(answer.body());
             }
         }
-        Bench.log("selection: %.2f s to all selections on the queue", result.secondsToAllOnQueue);
-        check(result, campaignId, capacity, expected);
-        String text = Files.readString(log);
-        if (text.contains("\"level\":\"ERROR")) {
+        log("selection: %.2f s to all selections on the queue", result.secondsToAllOnQueue);
+        check(result, market, capacity, expected);
+        if (AppProcess.LogLevels.of(log).errors() > 0) {
             result.problems.add("ERROR lines in " + result.appLog);
         }
         result.medians.put("secondsToAllOnQueue", result.secondsToAllOnQueue);
@@ -197,8 +168,9 @@ final class SelectionBench implements Benchmark {
     }
 
     /** Reads every page like the app does, without rate limit; fills {@code expected} with the winners by a full sort. */
-    private int readAllPages(String campaignId, int capacity, List<String> expected) throws Exception {
-        String base = stack.standIns().baseUrl("entry") + "/campaigns/" + campaignId + "/markets/" + MARKET + "/scoring-records?limit=1000";
+    private int readAllPages(BenchMarket market, int capacity, List<String> expected) throws Exception {
+        String base = stack.standIns().baseUrl("entry") + "/campaigns/" + market.campaignId() + "/markets/" + market.marketId()
+                + "/scoring-records?limit=1000";
         List<String> users = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         String cursor = null;
@@ -222,7 +194,8 @@ final class SelectionBench implements Benchmark {
         long[] ties = new long[users.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
-            byte[] digest = sha256.digest((campaignId + "\n" + MARKET + "\n" + DATE + "\n" + users.get(i)).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha256.digest((market.campaignId() + "\n" + market.marketId() + "\n" + market.dateId() + "\n" + users.get(i))
+                    .getBytes(StandardCharsets.UTF_8));
             ties[i] = ByteBuffer.wrap(digest, 0, 8).getLong();
         }
         Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -scores.get(i))
@@ -233,13 +206,13 @@ final class SelectionBench implements Benchmark {
         return pages;
     }
 
-    private void check(Result result, String campaignId, int capacity, List<String> expected) throws Exception {
+    private void check(Result result, BenchMarket market, int capacity, List<String> expected) throws Exception {
         Queues queues = new Queues(stack);
         List<Message> messages = queues.drain(QUEUE, Duration.ofSeconds(3));
         List<JsonNode> selections = new ArrayList<>();
         for (Message message : messages) {
             JsonNode body = JSON.readTree(message.body());
-            if (campaignId.equals(body.path("campaignId").asText())) {
+            if (market.campaignId().equals(body.path("campaignId").asText())) {
                 if (body.get("selections").size() > 25) {
                     result.problems.add("a message of " + body.get("selections").size() + " winners");
                 }
@@ -266,7 +239,7 @@ final class SelectionBench implements Benchmark {
         if (codes.size() != selections.size()) {
             result.problems.add("codes are not distinct");
         }
-        int reserved = stack.standIns().code().reservedCodes(campaignId, MARKET).size();
+        int reserved = stack.standIns().code().reservedCodes(market.campaignId(), market.marketId()).size();
         if (reserved != capacity) {
             result.problems.add(reserved + " codes reserved, " + capacity + " expected");
         }
@@ -301,10 +274,5 @@ final class SelectionBench implements Benchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public void close() {
-        // the HTTP client holds nothing that outlives the run
     }
 }

@@ -1,16 +1,13 @@
 package bench;
 
 import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,7 +16,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import localstack.LocalStack;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import standins.UserStandIn;
-import support.Queues;
 
 /**
  * upsertUsers throughput, SQS upsertUsersQueue -> user service (the stand-in, in this JVM) POST /users/upsert-many:
@@ -29,43 +25,28 @@ import support.Queues;
  * from the first send until all N are stored in the stand-in and the queue is empty (visible + in flight).
  * Then: exactly the N users stored, with their fields, nothing left on the queue or on its DLQ.
  */
-final class UpsertUsersBench implements Benchmark {
+final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, AppVersusBaseline.Result<UpsertUsersBench.Phase>> {
 
     static final String QUEUE = "upsertUsersQueue";
     static final String DLQ = "upsertUsersQueue-dlq";
     static final String API_KEY = "local";
     private static final String BASELINE_THREADS = "baseline loops + their HTTP client";
-    private static final Duration STALL = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final Options options;
-    private final Path root;
-    private final Path outDir;
-    private final LocalStack stack;
     private final SqsClient sqs;
-    private final Queues queues;
     private final Filler filler;
     private final UserStandIn userService;
     private final StoredCount stored;
-    private final String queueUrl;
 
-    UpsertUsersBench(Options options, Path root, Path outDir, LocalStack stack) {
-        this.options = options;
-        this.root = root;
-        this.outDir = outDir;
-        this.stack = stack;
+    UpsertUsersBench(Options options, Path root, LocalStack stack) {
+        super("upsertUsers", "baseline", QUEUE, DLQ, Phase::new, options, root, stack);
         this.sqs = stack.sqs();
-        this.queues = new Queues(stack);
         this.filler = new Filler(sqs, options.fillers());
         this.userService = stack.standIns().user();
         this.stored = new StoredCount(userService);
-        this.queueUrl = queues.url(QUEUE);
     }
 
-    static final class Phase {
-        public String system;
-        public int round;
-        public int position;
+    static final class Phase extends AppVersusBaseline.Phase {
         /** the timed window (wall clock), to cut the app's JFR recording (BENCH_APP_JFR=1) to it: bench.JfrProfile */
         public long startedAtEpochMs;
         public long endedAtEpochMs;
@@ -80,52 +61,19 @@ final class UpsertUsersBench implements Benchmark {
         public double usersPerCall;
         /** CPU per user: of the app JVM (app phases), of the baseline's loop threads and HTTP client (baseline phases) */
         public double cpuMsPerUser;
-        public double machineBusy;
-        /** cores per process (app, bench = harness JVM, fauxqs, ...), and the harness JVM split by thread group */
-        public Map<String, Double> coresUsed;
+        /** the harness JVM's cores split by thread group */
         public Map<String, Double> benchJvmCoresByThreads;
-        /** app phases: the app's cores by thread kind (JIT compiler, GC, JVM other, Java threads); a fresh JVM compiles a lot */
-        public Map<String, Double> appCoresByThreadKind;
         public long stored;
         public long missing;
         public long unexpected;
         public long wrongFields;
-        public int queueDepthAfter;
-        public int dlqDepthAfter;
         public long baselineFailures;
-        public boolean correct;
-        public List<String> problems = new ArrayList<>();
-        // app only
-        public Double startupSeconds;
-        public Double rssIdleMb;
-        public Double rssAfterLoadMb;
-        public Long appLogWarnings;
-        public Long appLogErrors;
-        public String appLog;
-    }
-
-    static final class Result extends Benchmark.Result {
-        Result() {
-            super("upsertUsers");
-        }
-
-        public List<Phase> phases = new ArrayList<>();
-
-        @Override
-        String table() {
-            return UpsertUsersBench.table(this);
-        }
     }
 
     @Override
-    public Result run() throws Exception {
-        Result result = new Result();
-        result.machine = Runtime.getRuntime().availableProcessors() + " cores, noisy shared workplace machine; the user stand-in, "
-                + "the filler and the baseline run in the harness JVM";
-        result.command = "bench/run upsertUsers --n " + options.messages() + " --rounds " + options.rounds() + " --warmup " + options.warmup();
-        result.settings.put("usersPerPhase", options.messages());
-        result.settings.put("warmupPerPhase", options.warmup());
-        result.settings.put("rounds", options.rounds());
+    public Result<Phase> run() throws Exception {
+        Result<Phase> result = start(new Result<>(), "; the user stand-in, the filler and the baseline run in the harness JVM", "usersPerPhase",
+                "warmupPerPhase");
         result.settings.put("consumerThreads", options.consumers());
         result.settings.put("fillerThreads", options.fillers());
         result.settings.put("message", user("<id>"));
@@ -135,125 +83,67 @@ final class UpsertUsersBench implements Benchmark {
                 + "(x-api-key) -> parse results -> DeleteMessageBatch of the UPSERTED, 2 threads, in the bench JVM");
         result.settings.put("storedCount", stored.how());
         result.settings.put("appCeilingFromConfig", appCeiling());
-        // this JVM's own warm-up (filler, baseline, stand-in), not counted
         log("warming up the bench JVM (not counted)");
-        Phase warmup = baselinePhase(0);
-        log("warm-up baseline: %.0f users/s%s", warmup.usersPerSec, warmup.correct ? "" : " PROBLEMS " + warmup.problems);
-        for (int round = 1; round <= options.rounds(); round++) {
-            List<String> order = round % 2 == 1 ? List.of("baseline", "app") : List.of("app", "baseline");
-            for (int position = 0; position < order.size(); position++) {
-                String system = order.get(position);
-                log("round %d/%d: %s", round, options.rounds(), system);
-                Phase phase = system.equals("app") ? appPhase(round) : baselinePhase(round);
-                phase.position = position + 1;
-                result.phases.add(phase);
-                log("round %d %s: %.0f users/s (%d users in %.2f s, %d calls, %.1f users/call; app %s cores)%s", round, system,
-                        phase.usersPerSec, phase.users, phase.seconds, phase.upsertCalls, phase.usersPerCall,
-                        phase.coresUsed.getOrDefault("app", 0.0), phase.correct ? "" : " PROBLEMS " + phase.problems);
-            }
-        }
+        warmUpBaseline();
+        runRounds(result);
         summarize(result);
         return result;
     }
 
-    private Phase baselinePhase(int round) throws Exception {
-        Phase phase = new Phase();
-        phase.system = "baseline";
-        phase.round = round;
-        try (RawSqsToUserService baseline = new RawSqsToUserService(sqs, queueUrl, userService.baseUrl(), API_KEY, options.consumers())) {
-            measure(phase, "r" + round + ".baseline",
-                    () -> "baseline failures " + baseline.failures() + ", first " + baseline.firstFailure(), null);
-            phase.baselineFailures = baseline.failures();
-            if (baseline.failures() > 0) {
-                phase.problems.add(baseline.failures() + " failures in the baseline loop, first: " + baseline.firstFailure());
-            }
-        }
-        phase.correct = phase.problems.isEmpty();
-        return phase;
+    @Override
+    protected String describe(Phase phase) {
+        return String.format("%.0f users/s (%d users in %.2f s, %d calls, %.1f users/call; app %s cores)", phase.usersPerSec, phase.users,
+                phase.seconds, phase.upsertCalls, phase.usersPerCall, phase.coresUsed.getOrDefault(APP, 0.0));
     }
 
-    private Phase appPhase(int round) throws Exception {
-        Phase phase = new Phase();
-        phase.system = "app";
-        phase.round = round;
-        Path log = outDir.resolve("logs/upsertUsers-app-round-" + round + ".log");
-        phase.appLog = root.relativize(log).toString();
-        Path jfr = "1".equals(System.getenv("BENCH_APP_JFR")) ? outDir.resolve("jfr/upsertUsers-app-round-" + round + ".jfr") : null;
-        try (AppProcess app = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "upsertUsers", stack.appConfig(), log, jfr)) {
-            phase.startupSeconds = Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2);
-            phase.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
-            log("round %d app ready in %.2f s, RSS %.0f MB, pid %d", round, phase.startupSeconds, phase.rssIdleMb, app.pid());
-            measure(phase, "r" + round + ".app", () -> "app log " + app.log() + ":\n" + app.logTail(20), app);
-            phase.rssAfterLoadMb = Stats.round(app.memoryMb("VmRSS"), 0);
-            if (!app.isAlive()) {
-                phase.problems.add("the app died during the phase");
-            }
+    @Override
+    protected void measureBaseline(Phase phase) throws Exception {
+        try (RawSqsToUserService baseline = new RawSqsToUserService(sqs, queues.url(QUEUE), userService.baseUrl(), API_KEY, options.consumers())) {
+            measure(phase, baseline::diagnostics, null);
+            phase.baselineFailures = baseline.failures();
+            baseline.reportFailures(phase.problems);
         }
-        String text = Files.readString(log);
-        phase.appLogWarnings = count(text, "\"level\":\"WARN");
-        phase.appLogErrors = count(text, "\"level\":\"ERROR");
-        if (phase.appLogErrors > 0) {
-            phase.problems.add(phase.appLogErrors + " ERROR lines in " + phase.appLog);
-        }
-        phase.correct = phase.problems.isEmpty();
-        return phase;
+    }
+
+    @Override
+    protected void measureApp(Phase phase, AppProcess app) throws Exception {
+        measure(phase, () -> "app log " + app.log() + ":\n" + app.logTail(20), app);
     }
 
     /** Warm-up, reset, then the timed N users, then the checks; the consumers are already running. */
-    private void measure(Phase phase, String tag, Supplier<String> diagnostics, AppProcess app) throws Exception {
-        int dlqBefore = queues.depth(DLQ);
-        if (dlqBefore > 0) {
-            phase.problems.add(dlqBefore + " messages on " + DLQ + " before the phase");
-        }
+    private void measure(Phase phase, Supplier<String> diagnostics, AppProcess app) throws Exception {
+        String tag = tag(phase);
+        checkDlqEmptyBefore(phase);
         if (options.warmup() > 0) {
             userService.reset();
-            filler.send(queueUrl, users(tag + ".warmup", options.warmup()));
+            filler.send(queues.url(QUEUE), users(tag + ".warmup", options.warmup()));
             awaitStored(options.warmup(), tag + " warm-up", diagnostics);
             awaitQueueEmpty(tag + " warm-up", diagnostics);
         }
         userService.reset();
         int n = options.messages();
         List<RegistrationEvents.Event> users = users(tag, n);
-        Map<String, Double> cpuBefore = ProcessCpu.snapshot();
-        Map<Long, Map.Entry<String, Long>> threadsBefore = ThreadCpu.snapshot(UpsertUsersBench::threadGroup);
-        CpuSample machineBefore = CpuSample.now();
-        Map<String, Double> appThreadsBefore = app == null ? null : app.cpuByThreadKind();
-
         phase.startedAtEpochMs = System.currentTimeMillis();
-        long start = System.nanoTime();
-        CompletableFuture<Long> fillEnd = CompletableFuture.supplyAsync(() -> {
-            try {
-                filler.send(queueUrl, users);
-                return System.nanoTime();
-            } catch (Exception e) {
-                throw new IllegalStateException("filling " + tag + " failed", e);
-            }
+        // the clock runs until every user is stored and the queue is empty
+        Timed timed = fillAndTime(filler, users, CpuWindow.open(app, UpsertUsersBench::threadGroup), () -> {
+            long[] halfAndAll = awaitStored(n, tag, diagnostics);
+            awaitQueueEmpty(tag, diagnostics);
+            return halfAndAll;
         });
-        long[] halfAndAll = awaitStored(n, tag, diagnostics);
-        awaitQueueEmpty(tag, diagnostics);
-        long end = System.nanoTime();
         phase.endedAtEpochMs = System.currentTimeMillis();
-        CpuSample machineAfter = CpuSample.now();
-        Map<Long, Map.Entry<String, Long>> threadsAfter = ThreadCpu.snapshot(UpsertUsersBench::threadGroup);
-        Map<String, Double> cpuAfter = ProcessCpu.snapshot();
-        if (app != null) {
-            phase.appCoresByThreadKind = ProcessCpu.coresUsed(appThreadsBefore, app.cpuByThreadKind(), Stats.seconds(end - start));
-        }
-        long filled = fillEnd.get();
 
-        double wall = Stats.seconds(end - start);
+        double wall = timed.seconds();
         phase.users = n;
         phase.seconds = Stats.round(wall, 3);
         phase.usersPerSec = Stats.round(n / wall, 0);
-        phase.secondsToAllStored = Stats.round(Stats.seconds(halfAndAll[1] - start), 3);
-        phase.secondHalfUsersPerSec = Stats.round((n - n / 2) / Stats.seconds(halfAndAll[1] - halfAndAll[0]), 0);
-        phase.fillSeconds = Stats.round(Stats.seconds(filled - start), 3);
-        phase.fillMsgsPerSec = Stats.round(n / Stats.seconds(filled - start), 0);
-        phase.machineBusy = Stats.round(machineAfter.busySince(machineBefore), 2);
-        phase.coresUsed = ProcessCpu.coresUsed(cpuBefore, cpuAfter, wall);
-        phase.benchJvmCoresByThreads = ThreadCpu.coresUsed(threadsBefore, threadsAfter, wall);
+        phase.secondsToAllStored = Stats.round(Stats.seconds(timed.all() - timed.start()), 3);
+        phase.secondHalfUsersPerSec = Stats.round(timed.secondHalfRate(n), 0);
+        phase.fillSeconds = Stats.round(timed.fillSeconds(), 3);
+        phase.fillMsgsPerSec = Stats.round(n / timed.fillSeconds(), 0);
+        phase.cpu(timed.cpu());
+        phase.benchJvmCoresByThreads = timed.cpu().benchJvmCoresByThreads();
         double grouped = phase.benchJvmCoresByThreads.values().stream().mapToDouble(Double::doubleValue).sum();
-        double systemCores = phase.system.equals("app") ? phase.coresUsed.getOrDefault("app", Double.NaN)
+        double systemCores = phase.system.equals(APP) ? phase.coresUsed.getOrDefault(APP, Double.NaN)
                 : phase.benchJvmCoresByThreads.getOrDefault(BASELINE_THREADS, Double.NaN);
         phase.cpuMsPerUser = Stats.round(systemCores * wall * 1000 / n, 3);
         phase.benchJvmCoresByThreads.put("rest (filler, polling, GC, JIT)", Stats.round(Math.max(0,
@@ -272,56 +162,19 @@ final class UpsertUsersBench implements Benchmark {
         phase.unexpected = storedUsers.keySet().stream().filter(id -> !expected.contains(id)).count();
         phase.wrongFields = storedUsers.entrySet().stream().filter(e -> expected.contains(e.getKey()))
                 .filter(e -> !e.getValue().equals(JSON.valueToTree(userNode(e.getKey())))).count();
-        phase.queueDepthAfter = queues.depth(QUEUE);
-        phase.dlqDepthAfter = queues.depth(DLQ);
         if (phase.missing > 0 || phase.unexpected > 0 || phase.stored != n) {
             phase.problems.add(phase.stored + " users stored for " + n + " messages (" + phase.missing + " missing, " + phase.unexpected + " unexpected)");
         }
         if (phase.wrongFields > 0) {
             phase.problems.add(phase.wrongFields + " users stored with other fields than sent");
         }
-        if (phase.queueDepthAfter != 0) {
-            phase.problems.add(phase.queueDepthAfter + " messages left on " + QUEUE);
-        }
-        if (phase.dlqDepthAfter != 0) {
-            phase.problems.add(phase.dlqDepthAfter + " messages on " + DLQ);
-        }
+        checkQueuesEmpty(phase);
     }
 
     /** Waits until {@code count} users are stored; returns {when half were, when all were} (System.nanoTime). */
     private long[] awaitStored(int count, String what, Supplier<String> diagnostics) throws Exception {
-        long seen = -1;
-        long lastProgress = System.nanoTime();
-        long half = 0;
-        while (true) {
-            int now = stored.count();
-            long at = System.nanoTime();
-            if (half == 0 && now >= count / 2) {
-                half = at;
-            }
-            if (now >= count) {
-                return new long[] {half, at};
-            }
-            if (now != seen) {
-                seen = now;
-                lastProgress = at;
-            } else if (at - lastProgress > STALL.toNanos()) {
-                throw new IllegalStateException(what + ": stuck at " + now + " of " + count + " users stored for " + STALL.toSeconds()
-                        + " s; queue depth " + queues.depth(QUEUE) + ", DLQ depth " + queues.depth(DLQ) + "; " + diagnostics.get());
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private void awaitQueueEmpty(String what, Supplier<String> diagnostics) throws Exception {
-        long deadline = System.nanoTime() + STALL.toNanos();
-        while (queues.depth(QUEUE) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": " + QUEUE + " not empty after " + STALL.toSeconds() + " s (depth "
-                        + queues.depth(QUEUE) + "); " + diagnostics.get());
-            }
-            Thread.sleep(10);
-        }
+        return awaitProgress(stored::count, count, 5,
+                now -> what + ": stuck at " + now + " of " + count + " users stored; " + queueDepths() + "; " + diagnostics.get());
     }
 
     static String userId(String tag, int n) {
@@ -362,21 +215,9 @@ final class UpsertUsersBench implements Benchmark {
 
     /** The app's own cap: services.user.rate-limit calls/s x upsert-users.batch-size users per call. */
     private String appCeiling() {
-        java.util.Properties properties = new java.util.Properties();
-        try (var in = Files.newBufferedReader(root.resolve("src/main/resources/application.properties"))) {
-            properties.load(in);
-        } catch (java.io.IOException e) {
-            return "unknown (" + e.getMessage() + ")";
-        }
-        String rate = properties.getProperty("services.user.rate-limit", "?");
-        String batch = properties.getProperty("upsert-users.batch-size", "?");
-        String extra = extraAppOpts();
-        java.util.regex.Matcher override = java.util.regex.Pattern.compile("-Dservices\\.user\\.rate-limit=(\\S+)").matcher(extra);
-        String source = "";
-        if (override.find()) {
-            rate = override.group(1);
-            source = " (from BENCH_APP_JAVA_OPTS)";
-        }
+        String rate = appProperty("services.user.rate-limit", "?");
+        String batch = appProperty("upsert-users.batch-size", "?");
+        String source = appPropertyOverridden("services.user.rate-limit") ? " (from BENCH_APP_JAVA_OPTS)" : "";
         String cap;
         try {
             cap = " = at most " + Long.parseLong(rate) * Long.parseLong(batch) + " users/s";
@@ -386,60 +227,22 @@ final class UpsertUsersBench implements Benchmark {
         return "services.user.rate-limit " + rate + source + " calls/s x upsert-users.batch-size " + batch + cap;
     }
 
-    private static String extraAppOpts() {
-        String extra = System.getenv("BENCH_APP_JAVA_OPTS");
-        return extra == null || extra.isBlank() ? "" : ", BENCH_APP_JAVA_OPTS=" + extra.trim();
-    }
-
-    private static void summarize(Result result) {
-        List<Double> app = new ArrayList<>();
-        List<Double> baseline = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        for (Phase phase : result.phases) {
-            if (phase.system.equals("app")) {
-                app.add(phase.usersPerSec);
-                result.phases.stream().filter(p -> p.system.equals("baseline") && p.round == phase.round).findFirst()
-                        .ifPresent(b -> ratios.add(phase.usersPerSec / b.usersPerSec));
-            } else {
-                baseline.add(phase.usersPerSec);
+    private void summarize(Result<Phase> result) {
+        putRatio(result, p -> p.usersPerSec, "appUsersPerSec", "baselineUsersPerSec", "ratioAppToBaseline");
+        for (String system : List.of(APP, baseline)) {
+            putMedian(result, system + "SecondHalfUsersPerSec", system, p -> p.secondHalfUsersPerSec, 0);
+            putMedian(result, system + "CpuMsPerUser", system, p -> p.cpuMsPerUser, 3);
+            putMedian(result, system + "UsersPerCall", system, p -> p.usersPerCall, 2);
+            putMedian(result, system + "MachineBusy", system, p -> p.machineBusy, 2);
+            for (String role : List.of(APP, "bench", "fauxqs")) {
+                putMedian(result, system + "Cores." + role, system, p -> p.coresUsed.getOrDefault(role, Double.NaN), 2);
             }
         }
-        double appMedian = Stats.median(app);
-        double baselineMedian = Stats.median(baseline);
-        result.medians.put("appUsersPerSec", Stats.round(appMedian, 0));
-        result.medians.put("baselineUsersPerSec", Stats.round(baselineMedian, 0));
-        result.medians.put("ratioAppToBaseline", Stats.round(appMedian / baselineMedian, 3));
-        result.medians.put("medianOfRoundRatios", Stats.round(Stats.median(ratios), 3));
-        for (String system : List.of("app", "baseline")) {
-            List<Phase> of = result.phases.stream().filter(p -> p.system.equals(system)).toList();
-            result.medians.put(system + "SecondHalfUsersPerSec", Stats.round(Stats.median(of.stream().map(p -> p.secondHalfUsersPerSec).toList()), 0));
-            result.medians.put(system + "CpuMsPerUser", Stats.round(Stats.median(of.stream().map(p -> p.cpuMsPerUser).toList()), 3));
-            result.medians.put(system + "UsersPerCall", Stats.round(Stats.median(of.stream().map(p -> p.usersPerCall).toList()), 2));
-            result.medians.put(system + "MachineBusy", Stats.round(Stats.median(of.stream().map(p -> p.machineBusy).toList()), 2));
-            for (String role : List.of("app", "bench", "fauxqs")) {
-                result.medians.put(system + "Cores." + role, Stats.round(Stats.median(of.stream()
-                        .map(p -> p.coresUsed.getOrDefault(role, Double.NaN)).toList()), 2));
-            }
-        }
-        result.allCorrect = result.phases.stream().allMatch(p -> p.correct);
     }
 
-    private static long count(String text, String needle) {
-        long count = 0;
-        for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length())) {
-            count++;
-        }
-        return count;
-    }
-
-    private static void log(String format, Object... args) {
-        Bench.log(format, args);
-    }
-
-    static String table(Result result) {
-        StringBuilder out = new StringBuilder("\n");
-        out.append("upsertUsers: SQS ").append(QUEUE).append(" -> user service POST /users/upsert-many; machine: ").append(result.machine).append('\n');
-        out.append("command: ").append(result.command).append('\n');
+    @Override
+    public String table(Result<Phase> result) {
+        StringBuilder out = new StringBuilder(result.header("upsertUsers: SQS " + QUEUE + " -> user service POST /users/upsert-many"));
         out.append(String.format("%-6s %-9s %4s %8s %11s %8s %10s %6s %7s %7s %9s %6s %4s  %s%n", "round", "system", "pos", "users/s",
                 "2nd half/s", "seconds", "fill msg/s", "calls", "u/call", "ms/user", "startup s", "RSS MB", "ok", "cores by process; harness JVM by threads; busy"));
         for (Phase phase : result.phases) {
@@ -464,16 +267,6 @@ final class UpsertUsersBench implements Benchmark {
         return out.toString();
     }
 
-    @Override
-    public void close() {
-        // the clients belong to the stack
-    }
-
-    /**
-     * How many users the stand-in holds, cheaply: the size of its map, read by reflection (storedUsers() deep-copies
-     * every user, too costly to poll every few ms in the JVM that also runs the stand-in); storedUsers() if the field
-     * is not there. The final check always uses storedUsers().
-     */
     static final class StoredCount {
         private final UserStandIn userService;
         private final Map<?, ?> map;

@@ -20,6 +20,22 @@ public final class DemoData {
     public static final String SELECTION_MARKET = "market-456";
     public static final int SELECTION_CAPACITY = 100;
     public static final int SELECTION_ENTRANTS = 2_000;
+    /**
+     * The seed's checkEligibility example request (443 bytes), for the invited user: the test's seed case and the
+     * benchmark's request body.
+     */
+    public static final String CHECK_ELIGIBILITY_REQUEST = """
+            {"input":{"body":{"slug":"artist-presale-2024",
+              "entry":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
+              "userInfo":{"email":"fan@example.com","phoneNumber":"+15551234567","firstName":"Jane","lastName":"Doe",
+                "globalUserId":"global-user-123","memberId":"member-456","postalCode":"90210","countryCode":"US",
+                "locale":"en-US","env":"prod","isLoggedIn":"true"},
+              "doTransfer":false}}}""";
+    /** The seed's success response to {@link #CHECK_ELIGIBILITY_REQUEST} (compare as JSON). */
+    public static final String CHECK_ELIGIBILITY_RESPONSE = """
+            {"isEligible":true,"campaignId":"campaign-789",
+             "fields":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
+             "linkedCampaignId":null}""";
 
     private DemoData() {
     }

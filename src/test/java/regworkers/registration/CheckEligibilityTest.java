@@ -55,19 +55,9 @@ class CheckEligibilityTest {
 
     @Test
     void theSeedsRequestGetsTheSeedsSuccessResponse() throws Exception {
-        String seedRequest = """
-                {"input":{"body":{"slug":"artist-presale-2024",
-                  "entry":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
-                  "userInfo":{"email":"fan@example.com","phoneNumber":"+15551234567","firstName":"Jane","lastName":"Doe",
-                    "globalUserId":"global-user-123","memberId":"member-456","postalCode":"90210","countryCode":"US",
-                    "locale":"en-US","env":"prod","isLoggedIn":"true"},
-                  "doTransfer":false}}}""";
-        String body = post(Tokens.forUser(USER), seedRequest).statusCode(200).extract().asString();
+        String body = post(Tokens.forUser(USER), DemoData.CHECK_ELIGIBILITY_REQUEST).statusCode(200).extract().asString();
 
-        assertEquals(JSON.readTree("""
-                {"isEligible":true,"campaignId":"campaign-789",
-                 "fields":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
-                 "linkedCampaignId":null}"""), JSON.readTree(body));
+        assertEquals(JSON.readTree(DemoData.CHECK_ELIGIBILITY_RESPONSE), JSON.readTree(body));
     }
 
     @Test
