@@ -21,8 +21,10 @@ import regworkers.platform.Worker;
 public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
     @Inject
     DataEvents dataEvents;
+
     @Inject
     TopicConfig topics;
+
     @Inject
     KafkaConfig kafka;
 

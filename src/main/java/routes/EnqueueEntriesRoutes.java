@@ -28,6 +28,7 @@ public class EnqueueEntriesRoutes extends RouteBuilder {
 
     @Inject
     StreamReader reader;
+
     @Inject
     ReplicationStreamConfig stream;
 

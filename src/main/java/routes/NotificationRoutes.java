@@ -1,9 +1,9 @@
 package routes;
 
-import regworkers.notification.NotificationConfig;
-import jakarta.inject.Inject;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import regworkers.notification.NotificationConfig;
 import regworkers.platform.Correlation;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;

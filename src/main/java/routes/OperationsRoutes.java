@@ -19,6 +19,7 @@ import regworkers.platform.QueueConfig;
 public class OperationsRoutes extends RouteBuilder {
     @Inject
     OperationsConfig operations;
+
     @Inject
     QueueConfig queues;
 
@@ -59,7 +60,10 @@ public class OperationsRoutes extends RouteBuilder {
     /** An operation's route ({@code direct:platform-<name>}): answers 404 unless operations are enabled. */
     private RouteDefinition operation(String name) {
         RouteDefinition route = from("direct:" + platformRouteId(name)).routeId(platformRouteId(name + "-run"));
-        route.filter(constant(!operations.enabled())).to("direct:platform-disabled").stop().end();
+        route.filter(constant(!operations.enabled()))
+                .to("direct:platform-disabled")
+                .stop()
+                .end();
         return route;
     }
 }

@@ -1,14 +1,13 @@
 package routes;
 
-import regworkers.registration.UpsertUsersConfig;
-import regworkers.registration.CheckEligibilityConfig;
-import jakarta.inject.Inject;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
+import regworkers.registration.CheckEligibilityConfig;
 import regworkers.registration.ClientError;
+import regworkers.registration.UpsertUsersConfig;
 import regworkers.registration.UserUpserts.PendingUser;
 
 /**
@@ -20,6 +19,7 @@ import regworkers.registration.UserUpserts.PendingUser;
 public class RegistrationRoutes extends QueueWorkerRouteBuilder {
     @Inject
     CheckEligibilityConfig checkEligibility;
+
     @Inject
     UpsertUsersConfig upsertUsers;
 

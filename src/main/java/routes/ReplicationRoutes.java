@@ -1,14 +1,13 @@
 package routes;
 
-import regworkers.replication.SaveEntriesConfig;
-import jakarta.inject.Inject;
-import org.apache.camel.model.ProcessorDefinition;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
+import org.apache.camel.model.ProcessorDefinition;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
 import regworkers.replication.PendingEntry;
+import regworkers.replication.SaveEntriesConfig;
 
 /**
  * replication stack (enqueueEntries has its own RouteBuilder). saveEntries: saveEntriesQueue → the item's current state →

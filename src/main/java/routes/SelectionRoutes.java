@@ -1,17 +1,16 @@
 package routes;
 
-import regworkers.selection.MarkAssignedCodesConfig;
-import regworkers.selection.SelectionConfig;
-import jakarta.inject.Inject;
-
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.apache.camel.model.RouteDefinition;
 import regworkers.platform.Correlation;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
 import regworkers.selection.CodeMarks.PendingCodes;
+import regworkers.selection.MarkAssignedCodesConfig;
 import regworkers.selection.MarketSelections;
+import regworkers.selection.SelectionConfig;
 
 /**
  * selection stack. enqueueMarketSelections (REST for Step Functions, and invoke): claim the run → market capacity →
@@ -24,6 +23,7 @@ import regworkers.selection.MarketSelections;
 public class SelectionRoutes extends QueueWorkerRouteBuilder {
     @Inject
     SelectionConfig selection;
+
     @Inject
     MarkAssignedCodesConfig markAssignedCodes;
 
@@ -98,7 +98,9 @@ public class SelectionRoutes extends QueueWorkerRouteBuilder {
     /** An HTTP trigger: the caller's API key, then the work; a failure answers a status that says whether to retry. */
     private RouteDefinition httpTrigger(Worker worker) {
         RouteDefinition route = from(httpEndpoint(worker)).routeId(worker.routeId("http"));
-        route.onException(Exception.class).handled(true).logExhausted(false)
+        route.onException(Exception.class)
+                .handled(true)
+                .logExhausted(false)
                 .setBody(method("selectionTriggers", "failed"));
         return route.bean("selectionTriggers", "authorize");
     }

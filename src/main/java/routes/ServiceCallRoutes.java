@@ -11,8 +11,8 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
-import regworkers.platform.services.ServicesConfig;
 import regworkers.platform.services.ServiceUnavailable;
+import regworkers.platform.services.ServicesConfig;
 
 /**
  * Calls to the other teams' services (SPEC §3), one pair of routes per service, used through

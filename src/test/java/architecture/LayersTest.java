@@ -26,14 +26,16 @@ import org.junit.jupiter.api.Test;
 class LayersTest {
 
     private static final Path SOURCES = LocalPaths.projectRoot().resolve("src/main/java/regworkers");
-    private static final Set<String> STACKS = Set.of("registration", "replication", "selection", "notification", "datapipeline");
+    private static final Set<String> STACKS =
+            Set.of("registration", "replication", "selection", "notification", "datapipeline");
     private static final Pattern REFERENCE = Pattern.compile("\\bregworkers\\.([a-z]+)\\.");
 
     @Test
     void theStacksAreTheTopLevelPackagesBesidePlatform() throws IOException {
         Set<String> packages = new TreeSet<>();
         try (Stream<Path> entries = Files.list(SOURCES)) {
-            entries.filter(Files::isDirectory).forEach(dir -> packages.add(dir.getFileName().toString()));
+            entries.filter(Files::isDirectory)
+                    .forEach(dir -> packages.add(dir.getFileName().toString()));
         }
         Set<String> expected = new TreeSet<>(STACKS);
         expected.add("platform");
@@ -50,14 +52,18 @@ class LayersTest {
                 for (String line : Files.readAllLines(file)) {
                     lineNumber++;
                     String code = line.strip();
-                    if (code.startsWith("package ") || code.startsWith("*") || code.startsWith("/*") || code.startsWith("//")) {
+                    if (code.startsWith("package ")
+                            || code.startsWith("*")
+                            || code.startsWith("/*")
+                            || code.startsWith("//")) {
                         continue;
                     }
                     Matcher reference = REFERENCE.matcher(code);
                     while (reference.find()) {
                         String target = reference.group(1);
                         if (STACKS.contains(target) && !target.equals(layer)) {
-                            violations.add(SOURCES.relativize(file) + ":" + lineNumber + " (" + layer + " → " + target + "): " + code);
+                            violations.add(SOURCES.relativize(file) + ":" + lineNumber + " (" + layer + " → " + target
+                                    + "): " + code);
                         }
                     }
                 }
@@ -69,6 +75,8 @@ class LayersTest {
     @Test
     void theCheckSeesAViolation() {
         Matcher reference = REFERENCE.matcher("import regworkers.selection.SelectionRuns;");
-        assertTrue(reference.find() && reference.group(1).equals("selection"), "the reference pattern must find a stack import");
+        assertTrue(
+                reference.find() && reference.group(1).equals("selection"),
+                "the reference pattern must find a stack import");
     }
 }

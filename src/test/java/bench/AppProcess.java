@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 final class AppProcess implements AutoCloseable {
 
     private static final Pattern STARTED_IN = Pattern.compile("\\(powered by Quarkus [^)]*\\) started in ([0-9.]+)s");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final Process watchdog;
     private final ProcessHandle jvm;
@@ -52,7 +53,8 @@ final class AppProcess implements AutoCloseable {
         return projectRoot.resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    static AppProcess start(Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log) throws Exception {
+    static AppProcess start(Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log)
+            throws Exception {
         return start(projectRoot, appJar, worker, appConfig, log, null);
     }
 
@@ -62,31 +64,48 @@ final class AppProcess implements AutoCloseable {
      * starting a recording in the warm JVM, keeps the JIT's work intact: a JFR.start per phase cut the fixed route
      * from about 11 k to 1-4 k req/s in a trial.
      */
-    static AppProcess start(Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log, Path jfr) throws Exception {
+    static AppProcess start(
+            Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log, Path jfr)
+            throws Exception {
         return launch(projectRoot, appJar, "local", "APP_NAME", worker, appConfig, log, jfr);
     }
 
     /** One worker in another profile than local (CONFIG_ENV = the profile), as a deployed pod runs it. */
-    static AppProcess startInProfile(Path projectRoot, Path appJar, String profile, String worker, Map<String, String> appConfig, Path log)
+    static AppProcess startInProfile(
+            Path projectRoot, Path appJar, String profile, String worker, Map<String, String> appConfig, Path log)
             throws Exception {
         return launch(projectRoot, appJar, profile, "APP_NAME", worker, appConfig, log, null);
     }
 
     /** Like {@link #start(Path, Path, String, Map, Path, Path)}, with one whole stack selected (APP_STACK) instead of one worker. */
-    static AppProcess startStack(Path projectRoot, Path appJar, String stack, Map<String, String> appConfig, Path log, Path jfr) throws Exception {
+    static AppProcess startStack(
+            Path projectRoot, Path appJar, String stack, Map<String, String> appConfig, Path log, Path jfr)
+            throws Exception {
         return launch(projectRoot, appJar, "local", "APP_STACK", stack, appConfig, log, jfr);
     }
 
     /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed). */
-    private static AppProcess launch(Path projectRoot, Path appJar, String profile, String selection, String selected,
-                                     Map<String, String> appConfig, Path log, Path jfr) throws Exception {
+    private static AppProcess launch(
+            Path projectRoot,
+            Path appJar,
+            String profile,
+            String selection,
+            String selected,
+            Map<String, String> appConfig,
+            Path log,
+            Path jfr)
+            throws Exception {
         if (!Files.isRegularFile(appJar)) {
             throw new IllegalStateException(appJar + " is missing: build with ./mvnw -B -q package -DskipTests");
         }
         Files.createDirectories(log.getParent());
         int httpPort = freePort();
-        List<String> command = new ArrayList<>(List.of("bash", projectRoot.resolve("local/child-watchdog.sh").toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-Dquarkus.profile=" + profile));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                projectRoot.resolve("local/child-watchdog.sh").toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Dquarkus.profile=" + profile));
         appConfig.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + httpPort);
         int jolokiaPort = freePort();
@@ -101,7 +120,9 @@ final class AppProcess implements AutoCloseable {
         }
         command.add("-jar");
         command.add(appJar.toAbsolutePath().toString());
-        ProcessBuilder builder = new ProcessBuilder(command).directory(projectRoot.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(projectRoot.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
         builder.environment().put("CONFIG_ENV", profile);
         builder.environment().remove("APP_NAME");
@@ -117,8 +138,10 @@ final class AppProcess implements AutoCloseable {
     private static ProcessHandle findJvm(Process watchdog) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            Optional<ProcessHandle> java = watchdog.toHandle().children()
-                    .filter(child -> child.info().command().map(c -> c.endsWith("/java")).orElse(false))
+            Optional<ProcessHandle> java = watchdog.toHandle()
+                    .children()
+                    .filter(child ->
+                            child.info().command().map(c -> c.endsWith("/java")).orElse(false))
                     .findFirst();
             if (java.isPresent()) {
                 return java.get();
@@ -133,9 +156,11 @@ final class AppProcess implements AutoCloseable {
 
     /** Waits for /q/health/ready = 200; returns seconds from launch to then. */
     double awaitReady(Duration timeout) throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(2)).build();
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!jvm.isAlive()) {
@@ -155,14 +180,20 @@ final class AppProcess implements AutoCloseable {
             }
             Thread.sleep(25);
         }
-        throw new IllegalStateException("the app was not ready after " + timeout + "; log: " + log + "\n" + logTail(30));
+        throw new IllegalStateException(
+                "the app was not ready after " + timeout + "; log: " + log + "\n" + logTail(30));
     }
 
     /** POSTs a JSON body to the app with the local API key (x-api-key: local); its answer as text. */
     HttpResponse<String> post(String path, String body, Duration timeout) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .header("content-type", "application/json").header("x-api-key", "local").timeout(timeout)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                        .header("content-type", "application/json")
+                        .header("x-api-key", "local")
+                        .timeout(timeout)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Seconds from launch to the first answer of the health endpoint, whatever its status. */
@@ -225,8 +256,10 @@ final class AppProcess implements AutoCloseable {
                     try {
                         long count = 0;
                         for (String line : Files.readAllLines(task.resolve("status"))) {
-                            if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
-                                count += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                            if (line.startsWith("voluntary_ctxt_switches:")
+                                    || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                                count += Long.parseLong(
+                                        line.substring(line.indexOf(':') + 1).trim());
                             }
                         }
                         switches.put(Long.parseLong(task.getFileName().toString()), count);
@@ -272,8 +305,12 @@ final class AppProcess implements AutoCloseable {
         if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
             return "GC";
         }
-        if (name.equals("VM Thread") || name.startsWith("VM Periodic") || name.equals("Sweeper thread") || name.equals("Service Thread")
-                || name.equals("Monitor Deflati") || name.equals("Common-Cleaner")) {
+        if (name.equals("VM Thread")
+                || name.startsWith("VM Periodic")
+                || name.equals("Sweeper thread")
+                || name.equals("Service Thread")
+                || name.equals("Monitor Deflati")
+                || name.equals("Common-Cleaner")) {
             return "JVM other";
         }
         return "Java threads";
@@ -316,7 +353,8 @@ final class AppProcess implements AutoCloseable {
         static LogLevels of(Path log) throws IOException {
             long warnings = 0;
             long errors = 0;
-            try (java.io.BufferedReader reader = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
+            try (java.io.BufferedReader reader =
+                    Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     if (line.contains("\"level\":\"WARN")) {
@@ -348,7 +386,8 @@ final class AppProcess implements AutoCloseable {
             // the watchdog is gone already
         }
         try {
-            ProcessHandle exited = jvm.onExit().completeOnTimeout(null, 40, TimeUnit.SECONDS).get();
+            ProcessHandle exited =
+                    jvm.onExit().completeOnTimeout(null, 40, TimeUnit.SECONDS).get();
             if (exited == null) {
                 jvm.destroyForcibly();
             }

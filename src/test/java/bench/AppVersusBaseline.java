@@ -23,7 +23,8 @@ import support.Queues;
  * subclass says what its phases measure and check; this class runs the rounds and the app, waits on the queue the
  * worker consumes, and computes the medians and the ratio app / baseline.
  */
-abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends AppVersusBaseline.Result<P>> extends StackBenchmark<R> {
+abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends AppVersusBaseline.Result<P>>
+        extends StackBenchmark<R> {
 
     static final String APP = "app";
     /** A wait fails once its progress has not moved for this long. */
@@ -31,9 +32,11 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
 
     /** The benchmark's name (the app's log and JFR files are named after it) and the other system's ("baseline", "raw-write"). */
     private final String name;
+
     protected final String baseline;
     /** The queue the measured worker consumes, and its dead-letter queue. */
     protected final String queue;
+
     protected final String dlq;
     protected final Queues queues;
     private final Supplier<P> newPhase;
@@ -48,6 +51,7 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
         public List<String> problems = new ArrayList<>();
         /** the queue and its DLQ after the phase: both must be empty */
         public Integer queueDepthAfter;
+
         public Integer dlqDepthAfter;
         // app only
         public Double startupSeconds;
@@ -67,8 +71,15 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
      * {@code name}: the benchmark's; {@code baseline}: the other system's; {@code queue} and {@code dlq}: what the
      * measured worker consumes; {@code newPhase}: a phase's record.
      */
-    protected AppVersusBaseline(String name, String baseline, String queue, String dlq, Supplier<P> newPhase, Options options, Path root,
-                                LocalStack stack) {
+    protected AppVersusBaseline(
+            String name,
+            String baseline,
+            String queue,
+            String dlq,
+            Supplier<P> newPhase,
+            Options options,
+            Path root,
+            LocalStack stack) {
         super(options, root, stack);
         this.queues = new Queues(stack);
         this.name = name;
@@ -88,8 +99,7 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
     protected abstract String describe(P phase);
 
     /** Before each round's phases (sendData measures the queue's ceilings here). */
-    protected void beforeRound(int round) throws Exception {
-    }
+    protected void beforeRound(int round) throws Exception {}
 
     /** The app of one phase: the benchmark's worker (APP_NAME = its name). */
     protected AppProcess startApp(Path log, Path jfr) throws Exception {
@@ -98,7 +108,9 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
 
     /** Logs that the app is ready; the phase holds its start-up time and idle RSS. */
     protected void ready(P phase, AppProcess app) throws Exception {
-        log("round %d app ready in %.2f s, RSS %.0f MB, pid %d", phase.round, phase.startupSeconds, phase.rssIdleMb, app.pid());
+        log(
+                "round %d app ready in %.2f s, RSS %.0f MB, pid %d",
+                phase.round, phase.startupSeconds, phase.rssIdleMb, app.pid());
     }
 
     /**
@@ -107,7 +119,8 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
      */
     protected final R start(R result, String note, String perPhase, String warmupPerPhase) {
         result.machine = machine(note);
-        result.command = "bench/run " + name + " --n " + options.messages() + " --rounds " + options.rounds() + " --warmup " + options.warmup();
+        result.command = "bench/run " + name + " --n " + options.messages() + " --rounds " + options.rounds()
+                + " --warmup " + options.warmup();
         result.settings.put(perPhase, options.messages());
         result.settings.put(warmupPerPhase, options.warmup());
         result.settings.put("rounds", options.rounds());
@@ -202,8 +215,8 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
         long deadline = System.nanoTime() + STALL.toNanos();
         while (queues.depth(queue) > 0) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": " + queue + " not empty after " + STALL.toSeconds() + " s (depth "
-                        + queues.depth(queue) + "); " + diagnostics.get());
+                throw new IllegalStateException(what + ": " + queue + " not empty after " + STALL.toSeconds()
+                        + " s (depth " + queues.depth(queue) + "); " + diagnostics.get());
             }
             Thread.sleep(10);
         }
@@ -285,7 +298,8 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
      * The timed part of a queue phase: with the clock and {@code cpu} started, the filler sends {@code items} to the
      * queue in the background while {@code landing} waits until they all landed.
      */
-    protected final Timed fillAndTime(Filler filler, List<RegistrationEvents.Event> items, CpuWindow cpu, Landing landing) throws Exception {
+    protected final Timed fillAndTime(
+            Filler filler, List<RegistrationEvents.Event> items, CpuWindow cpu, Landing landing) throws Exception {
         long start = System.nanoTime();
         CompletableFuture<Long> filled = filler.sendAsync(queues.url(queue), items);
         long[] halfAndAll = landing.await();
@@ -300,7 +314,8 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
     }
 
     /** The median of a number over the phases of one system (phases without it do not count), rounded. */
-    protected static <P extends Phase> double median(List<P> phases, String system, Function<P, Double> value, int decimals) {
+    protected static <P extends Phase> double median(
+            List<P> phases, String system, Function<P, Double> value, int decimals) {
         return Stats.round(Stats.median(of(phases, system).stream().map(value).toList()), decimals);
     }
 
@@ -313,15 +328,20 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
      * The medians of both systems' rates under {@code appKey} and {@code baselineKey}, the ratio of the medians under
      * {@code ratioKey}, and the median of the rounds' own ratios (medianOfRoundRatios).
      */
-    protected final void putRatio(R result, ToDoubleFunction<P> rate, String appKey, String baselineKey, String ratioKey) {
+    protected final void putRatio(
+            R result, ToDoubleFunction<P> rate, String appKey, String baselineKey, String ratioKey) {
         List<P> phases = result.phases;
         List<Double> ratios = new ArrayList<>();
         for (P app : of(phases, APP)) {
-            of(phases, baseline).stream().filter(b -> b.round == app.round).findFirst()
+            of(phases, baseline).stream()
+                    .filter(b -> b.round == app.round)
+                    .findFirst()
                     .ifPresent(b -> ratios.add(rate.applyAsDouble(app) / rate.applyAsDouble(b)));
         }
-        double appMedian = Stats.median(of(phases, APP).stream().map(rate::applyAsDouble).toList());
-        double baselineMedian = Stats.median(of(phases, baseline).stream().map(rate::applyAsDouble).toList());
+        double appMedian =
+                Stats.median(of(phases, APP).stream().map(rate::applyAsDouble).toList());
+        double baselineMedian = Stats.median(
+                of(phases, baseline).stream().map(rate::applyAsDouble).toList());
         result.medians.put(appKey, Stats.round(appMedian, 0));
         result.medians.put(baselineKey, Stats.round(baselineMedian, 0));
         result.medians.put(ratioKey, Stats.round(appMedian / baselineMedian, 3));

@@ -23,17 +23,17 @@ public final class Bench {
     /** Held so the level stays set (loggers are weakly referenced). */
     private static final java.util.logging.Logger ROOT_LOGGER = java.util.logging.Logger.getLogger("");
 
-    private Bench() {
-    }
+    private Bench() {}
 
     public static void main(String[] args) {
         // Without a logging configuration every logger of this JVM is at DEBUG: the AWS SDK's Apache client then
         // formats its wire log for every request (about a fifth of this JVM's CPU), which would slow the filler and
         // the baseline for nothing. Nothing below INFO is wanted here.
         ROOT_LOGGER.setLevel(java.util.logging.Level.INFO);
-        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
-            System.out.println(Options.usage() + "\n" + ReplicationBench.USAGE + "\n" + SelectionBench.USAGE + "\n" + NotificationBench.USAGE
-                    + "\n" + FaultSuite.USAGE);
+        if (java.util.Arrays.asList(args).contains("--help")
+                || java.util.Arrays.asList(args).contains("-h")) {
+            System.out.println(Options.usage() + "\n" + ReplicationBench.USAGE + "\n" + SelectionBench.USAGE + "\n"
+                    + NotificationBench.USAGE + "\n" + FaultSuite.USAGE);
             System.exit(0);
             return;
         }
@@ -98,7 +98,8 @@ public final class Bench {
                 Options resolved = options.resolved(name);
                 try {
                     if (!runOne(create(resolved, root, stack), resolved.benchmark(), root, outDir)) {
-                        failed.add(name + " (some phases were not correct: see problems in target/bench/" + name + ".json)");
+                        failed.add(name + " (some phases were not correct: see problems in target/bench/" + name
+                                + ".json)");
                     }
                 } catch (Exception e) {
                     if (options.benchmarks().size() == 1) {
@@ -124,16 +125,22 @@ public final class Bench {
     }
 
     /** Runs one benchmark, writes its JSON (and a timestamped copy), prints its table; true when it was correct. */
-    private static <R extends Benchmark.Result> boolean runOne(Benchmark<R> benchmark, String name, Path root, Path outDir) throws Exception {
+    private static <R extends Benchmark.Result> boolean runOne(
+            Benchmark<R> benchmark, String name, Path root, Path outDir) throws Exception {
         long started = System.nanoTime();
         try (Benchmark<R> bench = benchmark) {
-            String startedAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).withNano(0).toString();
+            String startedAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                    .withNano(0)
+                    .toString();
             R result = bench.run();
             result.stamp(name, startedAt, gitHead(root) + " (plus whatever was uncommitted in the working tree)");
             Path json = outDir.resolve(name + ".json");
             ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             mapper.writeValue(json.toFile(), result);
-            mapper.writeValue(outDir.resolve(name + "-" + startedAt.replace(":", "") + ".json").toFile(), result);
+            mapper.writeValue(
+                    outDir.resolve(name + "-" + startedAt.replace(":", "") + ".json")
+                            .toFile(),
+                    result);
             System.out.print(bench.table(result));
             System.out.flush();
             log("written %s; %s took %.0f s", root.relativize(json), name, Stats.seconds(System.nanoTime() - started));
@@ -155,7 +162,10 @@ public final class Bench {
 
     static String gitHead(Path root) {
         try {
-            Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(root.toFile()).redirectErrorStream(true).start();
+            Process git = new ProcessBuilder("git", "rev-parse", "HEAD")
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String head = new String(git.getInputStream().readAllBytes()).trim();
             return git.waitFor() == 0 ? head : "unknown";
         } catch (Exception e) {

@@ -20,10 +20,16 @@ record BenchMarket(String campaignId, String marketId, String dateId) {
      * Seeds campaign {@code bench-<benchmark>-<now>}: one market named {@code marketName} of {@code capacity}
      * winners, {@code scoringRecords} records scored from {@code seed}.
      */
-    static BenchMarket seed(StandIns standIns, String benchmark, String marketName, int capacity, int scoringRecords, long seed) {
+    static BenchMarket seed(
+            StandIns standIns, String benchmark, String marketName, int capacity, int scoringRecords, long seed) {
         String campaignId = "bench-" + benchmark + "-" + System.currentTimeMillis();
-        ObjectNode campaign = DemoData.campaign(Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
-        campaign.putArray("markets").addObject().put("id", MARKET).put("name", marketName).put("capacity", capacity);
+        ObjectNode campaign =
+                DemoData.campaign(Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
+        campaign.putArray("markets")
+                .addObject()
+                .put("id", MARKET)
+                .put("name", marketName)
+                .put("capacity", capacity);
         standIns.campaign().seedCampaign(campaign);
         standIns.entry().seedScoringRecords(campaignId, MARKET, scoringRecords, seed);
         standIns.code().seedCodePool(campaignId, MARKET, capacity);
@@ -32,6 +38,7 @@ record BenchMarket(String campaignId, String marketId, String dateId) {
 
     /** The market as the selection trigger (POST /selections/markets) and notificationQueue take it. */
     String target() {
-        return "{\"campaignId\":\"" + campaignId + "\",\"dateId\":\"" + dateId + "\",\"marketId\":\"" + marketId + "\"}";
+        return "{\"campaignId\":\"" + campaignId + "\",\"dateId\":\"" + dateId + "\",\"marketId\":\"" + marketId
+                + "\"}";
     }
 }

@@ -9,7 +9,8 @@ record CpuSample(long busy, long total) {
 
     static CpuSample now() {
         try {
-            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
             long idle = 0;
             for (int i = 1; i < fields.length && i <= 8; i++) {

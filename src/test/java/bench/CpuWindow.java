@@ -44,11 +44,16 @@ final class CpuWindow {
     /** The same over {@code wallSeconds} (when the window's time is measured otherwise, e.g. until the last item landed). */
     Used close(double wallSeconds) {
         CpuSample machineAfter = CpuSample.now();
-        Map<Long, Map.Entry<String, Long>> threadsAfter = threadGroups == null ? null : ThreadCpu.snapshot(threadGroups);
+        Map<Long, Map.Entry<String, Long>> threadsAfter =
+                threadGroups == null ? null : ThreadCpu.snapshot(threadGroups);
         Map<String, Double> processesAfter = ProcessCpu.snapshot();
-        Map<String, Double> appThreads = app == null ? null : ProcessCpu.coresUsed(appThreadsBefore, app.cpuByThreadKind(), wallSeconds);
-        return new Used(wallSeconds, Stats.round(machineAfter.busySince(machineBefore), 2),
-                ProcessCpu.coresUsed(processesBefore, processesAfter, wallSeconds), appThreads,
+        Map<String, Double> appThreads =
+                app == null ? null : ProcessCpu.coresUsed(appThreadsBefore, app.cpuByThreadKind(), wallSeconds);
+        return new Used(
+                wallSeconds,
+                Stats.round(machineAfter.busySince(machineBefore), 2),
+                ProcessCpu.coresUsed(processesBefore, processesAfter, wallSeconds),
+                appThreads,
                 threadsAfter == null ? null : ThreadCpu.coresUsed(threadsBefore, threadsAfter, wallSeconds),
                 processesAfter.getOrDefault("app", 0.0) - processesBefore.getOrDefault("app", 0.0));
     }
@@ -74,8 +79,13 @@ final class CpuWindow {
      * A closed window: its seconds, the machine's busy share (0..1), cores per process role, the app's cores by thread
      * kind and this JVM's by thread group (null when not asked for), and the app's CPU seconds, unrounded.
      */
-    record Used(double wallSeconds, double machineBusy, Map<String, Double> coresUsed, Map<String, Double> appCoresByThreadKind,
-                Map<String, Double> benchJvmCoresByThreads, double appCpuSeconds) {
+    record Used(
+            double wallSeconds,
+            double machineBusy,
+            Map<String, Double> coresUsed,
+            Map<String, Double> appCoresByThreadKind,
+            Map<String, Double> benchJvmCoresByThreads,
+            double appCpuSeconds) {
 
         /** Cores of one process role, or {@code fallback} if it used none in the window. */
         double cores(String role, double fallback) {

@@ -34,8 +34,15 @@ final class EntryWriter {
     static final int SCORE = 850;
 
     /** What one write of N items took: wall clock of the first request sent and of the last answer (epoch ms). */
-    record Written(int items, long firstSendEpochMs, long lastAckEpochMs, long startNanos, long endNanos, long requests,
-                   long unprocessedRetried, double writerCpuSeconds) {
+    record Written(
+            int items,
+            long firstSendEpochMs,
+            long lastAckEpochMs,
+            long startNanos,
+            long endNanos,
+            long requests,
+            long unprocessedRetried,
+            double writerCpuSeconds) {
 
         double seconds() {
             return Stats.seconds(endNanos - startNanos);
@@ -81,8 +88,11 @@ final class EntryWriter {
                         String now = Instant.now().toString();
                         List<WriteRequest> writes = new ArrayList<>(BATCH);
                         for (int i = b * BATCH; i < Math.min(count, (b + 1) * BATCH); i++) {
-                            writes.add(WriteRequest.builder().putRequest(PutRequest.builder()
-                                    .item(item(campaign, userId(campaign, i), needsReplication, now)).build()).build());
+                            writes.add(WriteRequest.builder()
+                                    .putRequest(PutRequest.builder()
+                                            .item(item(campaign, userId(campaign, i), needsReplication, now))
+                                            .build())
+                                    .build());
                         }
                         Map<String, List<WriteRequest>> pending = Map.of(TABLE, writes);
                         while (!pending.isEmpty()) {
@@ -94,8 +104,10 @@ final class EntryWriter {
                         }
                     }
                     lastAck.accumulateAndGet(System.currentTimeMillis(), Math::max);
-                    // a fresh pool per write: the thread's CPU is this write's (the thread ends before a later snapshot could see it)
-                    cpuNanos.addAndGet(Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()));
+                    // a fresh pool per write: the thread's CPU is this write's (the thread ends before a later snapshot
+                    // could see it)
+                    cpuNanos.addAndGet(
+                            Math.max(0, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime()));
                     return null;
                 }));
             }
@@ -103,7 +115,14 @@ final class EntryWriter {
                 future.get();
             }
             long endNanos = System.nanoTime();
-            return new Written(count, firstSend, lastAck.get(), startNanos, endNanos, requests.get(), retried.get(),
+            return new Written(
+                    count,
+                    firstSend,
+                    lastAck.get(),
+                    startNanos,
+                    endNanos,
+                    requests.get(),
+                    retried.get(),
                     cpuNanos.get() / 1e9);
         } finally {
             pool.shutdownNow();

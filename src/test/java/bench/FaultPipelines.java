@@ -36,8 +36,7 @@ final class FaultPipelines {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private FaultPipelines() {
-    }
+    private FaultPipelines() {}
 
     /** One pipeline under load: the APP_STACK its replicas run, and the queues whose dead-letter queues are read. */
     abstract static class Pipeline implements AutoCloseable {
@@ -81,8 +80,7 @@ final class FaultPipelines {
         }
 
         /** Told once the fault is in place; a pipeline whose window comes before its load goes out sends from here on. */
-        void faultInPlace() {
-        }
+        void faultInPlace() {}
 
         /** How long everything may take to land after the fault and the load; by default the suite's. */
         Duration drainDeadline(Duration suiteDefault) {
@@ -95,8 +93,7 @@ final class FaultPipelines {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /** upsertUsers: users on upsertUsersQueue → the user service; poison is malformed JSON. */
@@ -106,7 +103,8 @@ final class FaultPipelines {
             @Override
             void send(List<String> good, List<String> poison) {
                 List<String> bodies = new ArrayList<>();
-                good.forEach(id -> bodies.add("{\"globalUserId\":\"" + id + "\",\"firstName\":\"Fan\",\"countryCode\":\"US\"}"));
+                good.forEach(id ->
+                        bodies.add("{\"globalUserId\":\"" + id + "\",\"firstName\":\"Fan\",\"countryCode\":\"US\"}"));
                 poison.forEach(id -> bodies.add("{\"globalUserId\": \"" + id));
                 sendAll(stack, "upsertUsersQueue", bodies);
             }
@@ -116,7 +114,10 @@ final class FaultPipelines {
                 Map<String, Integer> counts = new HashMap<>();
                 for (RecordedRequest request : stack.standIns().user().requests()) {
                     if (request.status() == 200 && request.json() != null) {
-                        request.json().get("users").findValuesAsText("globalUserId").forEach(id -> counts.merge(id, 1, Integer::sum));
+                        request.json()
+                                .get("users")
+                                .findValuesAsText("globalUserId")
+                                .forEach(id -> counts.merge(id, 1, Integer::sum));
                     }
                 }
                 return counts;
@@ -131,9 +132,12 @@ final class FaultPipelines {
             @Override
             void send(List<String> good, List<String> poison) {
                 List<String> bodies = new ArrayList<>();
-                good.forEach(id -> bodies.add("{\"type\":\"registration\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\"" + id
-                        + "\",\"marketIds\":[\"market-1\"],\"registeredAt\":\"2024-01-15T10:30:00Z\"}}"));
-                poison.forEach(id -> bodies.add("{\"type\":\"no-such-type\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\"" + id + "\"}}"));
+                good.forEach(id ->
+                        bodies.add("{\"type\":\"registration\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\""
+                                + id + "\",\"marketIds\":[\"market-1\"],\"registeredAt\":\"2024-01-15T10:30:00Z\"}}"));
+                poison.forEach(id ->
+                        bodies.add("{\"type\":\"no-such-type\",\"data\":{\"campaignId\":\"faults\",\"globalUserId\":\""
+                                + id + "\"}}"));
                 sendAll(stack, "processDataQueue", bodies);
             }
 
@@ -159,7 +163,8 @@ final class FaultPipelines {
                     stack.dynamo().putItem(b -> b.tableName("demand-table").item(entry(campaignId, id, false)));
                 }
                 List<String> bodies = new ArrayList<>();
-                good.forEach(id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"" + id + "\"}"));
+                good.forEach(
+                        id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"" + id + "\"}"));
                 poison.forEach(id -> bodies.add("{\"campaignId\":\"" + id + "\"}"));
                 sendAll(stack, "retryScoreQueue", bodies);
             }
@@ -190,7 +195,12 @@ final class FaultPipelines {
                 for (String id : good) {
                     stack.dynamo().putItem(b -> b.tableName("demand-table").item(entry(campaignId, id, true)));
                 }
-                sendAll(stack, "saveEntriesQueue", poison.stream().map(id -> "{\"entry\": {\"globalUserId\": \"" + id).toList());
+                sendAll(
+                        stack,
+                        "saveEntriesQueue",
+                        poison.stream()
+                                .map(id -> "{\"entry\": {\"globalUserId\": \"" + id)
+                                .toList());
             }
 
             @Override
@@ -198,7 +208,10 @@ final class FaultPipelines {
                 Map<String, Integer> puts = new HashMap<>();
                 for (RecordedRequest request : stack.standIns().entry().requests()) {
                     if (request.status() == 200 && "PUT".equals(request.method()) && request.json() != null) {
-                        request.json().path("entries").findValuesAsText("globalUserId").forEach(id -> puts.merge(id, 1, Integer::sum));
+                        request.json()
+                                .path("entries")
+                                .findValuesAsText("globalUserId")
+                                .forEach(id -> puts.merge(id, 1, Integer::sum));
                     }
                 }
                 Map<String, JsonNode> replicated = stack.standIns().entry().entries(campaignId);
@@ -229,10 +242,12 @@ final class FaultPipelines {
                 List<String> bodies = new ArrayList<>();
                 for (int i = 0; i < good.size(); i++) {
                     idByCode.put(codes.get(i), good.get(i));
-                    bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"codes\":[\"" + codes.get(i) + "\"]}");
+                    bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"codes\":[\""
+                            + codes.get(i) + "\"]}");
                     if (i % 100 == 50 && i / 100 < poison.size()) {
                         String id = poison.get(i / 100);
-                        bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"codes\":[\"" + id + "\"]}");
+                        bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId
+                                + "\",\"codes\":[\"" + id + "\"]}");
                     }
                 }
                 sendAll(stack, "markAssignedCodesQueue", bodies);
@@ -268,26 +283,41 @@ final class FaultPipelines {
         String campaignId = "faults-" + UUID.randomUUID();
         String senderQueue = "faults-sender-" + UUID.randomUUID();
         stack.subscribeTestQueue("notifications", senderQueue);
-        String senderUrl = stack.sqs().getQueueUrl(b -> b.queueName(senderQueue)).queueUrl();
+        String senderUrl =
+                stack.sqs().getQueueUrl(b -> b.queueName(senderQueue)).queueUrl();
         Map<String, Integer> counts = new ConcurrentHashMap<>();
-        Thread reader = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                try {
-                    var messages = stack.sqs().receiveMessage(b -> b.queueUrl(senderUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
-                    for (var message : messages) {
-                        counts.merge(JSON.readTree(message.body()).path("globalUserId").asText(), 1, Integer::sum);
-                        stack.sqs().deleteMessage(b -> b.queueUrl(senderUrl).receiptHandle(message.receiptHandle()));
+        Thread reader = new Thread(
+                () -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        try {
+                            var messages = stack.sqs()
+                                    .receiveMessage(b -> b.queueUrl(senderUrl)
+                                            .maxNumberOfMessages(10)
+                                            .waitTimeSeconds(1))
+                                    .messages();
+                            for (var message : messages) {
+                                counts.merge(
+                                        JSON.readTree(message.body())
+                                                .path("globalUserId")
+                                                .asText(),
+                                        1,
+                                        Integer::sum);
+                                stack.sqs()
+                                        .deleteMessage(
+                                                b -> b.queueUrl(senderUrl).receiptHandle(message.receiptHandle()));
+                            }
+                        } catch (Exception e) {
+                            if (Thread.currentThread().isInterrupted()) {
+                                return;
+                            }
+                        }
                     }
-                } catch (Exception e) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        return;
-                    }
-                }
-            }
-        }, "faults-notification-reader");
+                },
+                "faults-notification-reader");
         reader.setDaemon(true);
         reader.start();
-        // the selection before the load needs the campaign service: the outage starts after it, before the markets go out
+        // the selection before the load needs the campaign service: the outage starts after it, before the markets go
+        // out
         CountDownLatch selected = new CountDownLatch(1);
         CountDownLatch faultInPlace = new CountDownLatch(1);
         return new Pipeline("notification", List.of("notificationQueue")) {
@@ -311,8 +341,10 @@ final class FaultPipelines {
             @Override
             void send(List<String> good, List<String> poison) throws Exception {
                 int markets = 4;
-                com.fasterxml.jackson.databind.node.ObjectNode campaign = standins.DemoData.campaign(java.time.Instant.now())
-                        .put("id", campaignId).put("slug", "slug-" + campaignId);
+                com.fasterxml.jackson.databind.node.ObjectNode campaign = standins.DemoData.campaign(
+                                java.time.Instant.now())
+                        .put("id", campaignId)
+                        .put("slug", "slug-" + campaignId);
                 var marketList = campaign.putArray("markets");
                 List<String> targets = new ArrayList<>();
                 for (int m = 0; m < markets; m++) {
@@ -321,28 +353,44 @@ final class FaultPipelines {
                     for (int i = m; i < good.size(); i += markets) {
                         winners.add(new standins.ScoringRecord(good.get(i), (double) i));
                     }
-                    marketList.addObject().put("id", marketId).put("name", "Arena " + m).put("capacity", winners.size());
+                    marketList
+                            .addObject()
+                            .put("id", marketId)
+                            .put("name", "Arena " + m)
+                            .put("capacity", winners.size());
                     stack.standIns().entry().seedScoringRecords(campaignId, marketId, winners);
                     stack.standIns().code().seedCodePool(campaignId, marketId, winners.size());
-                    targets.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"dateId\":\"2024-03-01\"}");
+                    targets.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId
+                            + "\",\"dateId\":\"2024-03-01\"}");
                 }
                 stack.standIns().campaign().seedCampaign(campaign);
                 java.nio.file.Path root = localstack.LocalPaths.projectRoot();
-                try (AppProcess selector = AppProcess.start(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "enqueueMarketSelections",
-                        stack.appConfig(), root.resolve("target/bench/logs/faults-selection-app.log"))) {
+                try (AppProcess selector = AppProcess.start(
+                        root,
+                        root.resolve("target/quarkus-app/quarkus-run.jar"),
+                        "enqueueMarketSelections",
+                        stack.appConfig(),
+                        root.resolve("target/bench/logs/faults-selection-app.log"))) {
                     selector.awaitReady(Duration.ofSeconds(120));
                     for (String target : targets) {
-                        HttpResponse<String> selected = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                        URI.create("http://127.0.0.1:" + selector.httpPort() + "/selections/markets"))
-                                .header("content-type", "application/json").header("x-api-key", "local")
-                                .POST(HttpRequest.BodyPublishers.ofString(target)).build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> selected = HttpClient.newHttpClient()
+                                .send(
+                                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + selector.httpPort()
+                                                        + "/selections/markets"))
+                                                .header("content-type", "application/json")
+                                                .header("x-api-key", "local")
+                                                .POST(HttpRequest.BodyPublishers.ofString(target))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString());
                         if (selected.statusCode() != 200) {
-                            throw new IllegalStateException("selection failed: " + selected.statusCode() + " " + selected.body());
+                            throw new IllegalStateException(
+                                    "selection failed: " + selected.statusCode() + " " + selected.body());
                         }
                     }
                 }
                 List<String> bodies = new ArrayList<>(targets);
-                poison.forEach(id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + id + "\",\"dateId\":\"2024-03-01\"}"));
+                poison.forEach(id -> bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + id
+                        + "\",\"dateId\":\"2024-03-01\"}"));
                 selected.countDown();
                 if (!faultInPlace.await(1, TimeUnit.MINUTES)) {
                     throw new IllegalStateException("the fault was not injected after the selection");
@@ -375,8 +423,9 @@ final class FaultPipelines {
                 List<String> codes = reserveCodes(stack, campaignId, marketId, good.size());
                 List<String> bodies = new ArrayList<>();
                 for (int i = 0; i < good.size(); i++) {
-                    bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId + "\",\"dateId\":\"2024-03-01\","
-                            + "\"selections\":[{\"globalUserId\":\"" + good.get(i) + "\",\"code\":\"" + codes.get(i) + "\",\"rank\":" + (i + 1) + "}]}");
+                    bodies.add("{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"" + marketId
+                            + "\",\"dateId\":\"2024-03-01\"," + "\"selections\":[{\"globalUserId\":\"" + good.get(i)
+                            + "\",\"code\":\"" + codes.get(i) + "\",\"rank\":" + (i + 1) + "}]}");
                 }
                 poison.forEach(id -> bodies.add("{\"campaignId\":\"" + id + "\",\"marketId\":\"" + marketId + "\"}"));
                 sendAll(stack, "saveSelectionQueue", bodies);
@@ -385,24 +434,34 @@ final class FaultPipelines {
             @Override
             Map<String, Integer> landed() {
                 Map<String, Integer> counts = new HashMap<>();
-                stack.standIns().entry().assignments(campaignId, marketId).keySet().forEach(id -> counts.put(id, 1));
+                stack.standIns()
+                        .entry()
+                        .assignments(campaignId, marketId)
+                        .keySet()
+                        .forEach(id -> counts.put(id, 1));
                 return counts;
             }
         };
     }
 
     /** Seeds a code pool and reserves {@code count} codes of it, as enqueueMarketSelections would. */
-    private static List<String> reserveCodes(LocalStack stack, String campaignId, String marketId, int count) throws Exception {
+    private static List<String> reserveCodes(LocalStack stack, String campaignId, String marketId, int count)
+            throws Exception {
         stack.standIns().code().seedCodePool(campaignId, marketId, count);
-        HttpResponse<String> reserved = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(stack.standIns().baseUrl("code") + "/campaigns/" + campaignId
-                                + "/markets/" + marketId + "/reservations")).header("content-type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\":" + count + ",\"reservationId\":\"" + campaignId + "\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> reserved = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(stack.standIns().baseUrl("code") + "/campaigns/" + campaignId
+                                        + "/markets/" + marketId + "/reservations"))
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"count\":" + count + ",\"reservationId\":\"" + campaignId + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         List<String> codes = new ArrayList<>();
         JSON.readTree(reserved.body()).path("codes").forEach(code -> codes.add(code.asText()));
         if (codes.size() != count) {
-            throw new IllegalStateException("reserved " + codes.size() + " codes for " + count + " messages: " + reserved.body());
+            throw new IllegalStateException(
+                    "reserved " + codes.size() + " codes for " + count + " messages: " + reserved.body());
         }
         return codes;
     }
@@ -420,24 +479,38 @@ final class FaultPipelines {
             @Override
             void send(List<String> good, List<String> poison) throws Exception {
                 java.util.concurrent.atomic.AtomicInteger registered = new java.util.concurrent.atomic.AtomicInteger();
-                Thread scorer = new Thread(() -> {
-                    for (int i = 0; i < good.size(); i++) {
-                        while (registered.get() <= Math.min(good.size() - 1, i + 500)) {
-                            try {
-                                Thread.sleep(5);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                                return;
+                Thread scorer = new Thread(
+                        () -> {
+                            for (int i = 0; i < good.size(); i++) {
+                                while (registered.get() <= Math.min(good.size() - 1, i + 500)) {
+                                    try {
+                                        Thread.sleep(5);
+                                    } catch (InterruptedException e) {
+                                        Thread.currentThread().interrupt();
+                                        return;
+                                    }
+                                }
+                                String id = good.get(i);
+                                stack.dynamo()
+                                        .updateItem(b -> b.tableName("demand-table")
+                                                .key(Map.of(
+                                                        "pk",
+                                                        AttributeValue.fromS("CAMPAIGN#" + campaignId),
+                                                        "sk",
+                                                        AttributeValue.fromS("USER#" + id)))
+                                                .updateExpression(
+                                                        "SET score = :score, updatedAt = :at, needsReplication = :true")
+                                                .expressionAttributeValues(Map.of(
+                                                        ":score",
+                                                        AttributeValue.fromN(Integer.toString(
+                                                                100 + Math.floorMod(id.hashCode(), 900))),
+                                                        ":at",
+                                                        AttributeValue.fromS("2024-01-15T11:00:00Z"),
+                                                        ":true",
+                                                        AttributeValue.fromBool(true))));
                             }
-                        }
-                        String id = good.get(i);
-                        stack.dynamo().updateItem(b -> b.tableName("demand-table")
-                                .key(Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#" + id)))
-                                .updateExpression("SET score = :score, updatedAt = :at, needsReplication = :true")
-                                .expressionAttributeValues(Map.of(":score", AttributeValue.fromN(Integer.toString(100 + Math.floorMod(id.hashCode(), 900))),
-                                        ":at", AttributeValue.fromS("2024-01-15T11:00:00Z"), ":true", AttributeValue.fromBool(true))));
-                    }
-                }, "faults-scorer");
+                        },
+                        "faults-scorer");
                 scorer.start();
                 for (String id : good) {
                     Map<String, AttributeValue> item = entry(campaignId, id, true);
@@ -447,7 +520,12 @@ final class FaultPipelines {
                 }
                 registered.set(Integer.MAX_VALUE);
                 scorer.join();
-                sendAll(stack, "saveEntriesQueue", poison.stream().map(id -> "{\"entry\": {\"globalUserId\": \"" + id).toList());
+                sendAll(
+                        stack,
+                        "saveEntriesQueue",
+                        poison.stream()
+                                .map(id -> "{\"entry\": {\"globalUserId\": \"" + id)
+                                .toList());
             }
 
             // 20 000 entries, each written twice and, where replicas raced, flagged again once: ~60 000 replications
@@ -469,9 +547,13 @@ final class FaultPipelines {
                 campaignItems(stack, campaignId).forEach(item -> {
                     String id = item.get("sk").s().substring("USER#".length());
                     JsonNode copy = replicated.get(id);
-                    if (copy != null && !item.containsKey("needsReplication")
-                            && item.get("updatedAt").s().equals(copy.path("updatedAt").asText())
-                            && item.containsKey("score") && item.get("score").n().equals(copy.path("score").asText())) {
+                    if (copy != null
+                            && !item.containsKey("needsReplication")
+                            && item.get("updatedAt")
+                                    .s()
+                                    .equals(copy.path("updatedAt").asText())
+                            && item.containsKey("score")
+                            && item.get("score").n().equals(copy.path("score").asText())) {
                         equal.put(id, 1);
                     }
                 });
@@ -498,8 +580,13 @@ final class FaultPipelines {
 
     private static List<Map<String, AttributeValue>> campaignItems(LocalStack stack, String campaignId) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        stack.dynamo().queryPaginator(b -> b.tableName("demand-table").keyConditionExpression("pk = :pk").consistentRead(true)
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaignId)))).items().forEach(items::add);
+        stack.dynamo()
+                .queryPaginator(b -> b.tableName("demand-table")
+                        .keyConditionExpression("pk = :pk")
+                        .consistentRead(true)
+                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaignId))))
+                .items()
+                .forEach(items::add);
         return items;
     }
 
@@ -508,7 +595,10 @@ final class FaultPipelines {
         for (int from = 0; from < bodies.size(); from += 10) {
             List<SendMessageBatchRequestEntry> entries = new ArrayList<>();
             for (int i = from; i < Math.min(bodies.size(), from + 10); i++) {
-                entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - from)).messageBody(bodies.get(i)).build());
+                entries.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i - from))
+                        .messageBody(bodies.get(i))
+                        .build());
             }
             sendBatch(stack, url, entries);
         }
@@ -551,27 +641,36 @@ final class FaultPipelines {
             config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config);
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToEnd(partitions);
             partitions.forEach(consumer::position);
-            reader = new Thread(() -> {
-                try (consumer) {
-                    while (running) {
-                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                            try {
-                                counts.merge(JSON.readTree(record.value()).path("data").path("globalUserId").asText(), 1, Integer::sum);
-                            } catch (Exception unreadable) {
-                                counts.merge("(unreadable)", 1, Integer::sum);
+            reader = new Thread(
+                    () -> {
+                        try (consumer) {
+                            while (running) {
+                                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                                    try {
+                                        counts.merge(
+                                                JSON.readTree(record.value())
+                                                        .path("data")
+                                                        .path("globalUserId")
+                                                        .asText(),
+                                                1,
+                                                Integer::sum);
+                                    } catch (Exception unreadable) {
+                                        counts.merge("(unreadable)", 1, Integer::sum);
+                                    }
+                                }
+                            }
+                        } catch (RuntimeException e) {
+                            if (running) {
+                                System.err.println("[faults] Kafka counter stopped: " + e);
                             }
                         }
-                    }
-                } catch (RuntimeException e) {
-                    if (running) {
-                        System.err.println("[faults] Kafka counter stopped: " + e);
-                    }
-                }
-            }, "faults-kafka-counter");
+                    },
+                    "faults-kafka-counter");
             reader.setDaemon(true);
             reader.start();
         }

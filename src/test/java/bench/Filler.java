@@ -43,9 +43,15 @@ final class Filler {
             List<SendMessageBatchRequestEntry> batch = new ArrayList<>(10);
             for (int i = start; i < Math.min(events.size(), start + 10); i++) {
                 RegistrationEvents.Event event = events.get(i);
-                batch.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i - start)).messageBody(event.body())
-                        .messageAttributes(Map.of("correlationId",
-                                MessageAttributeValue.builder().dataType("String").stringValue(event.correlationId()).build()))
+                batch.add(SendMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(i - start))
+                        .messageBody(event.body())
+                        .messageAttributes(Map.of(
+                                "correlationId",
+                                MessageAttributeValue.builder()
+                                        .dataType("String")
+                                        .stringValue(event.correlationId())
+                                        .build()))
                         .build());
             }
             batches.add(batch);
@@ -58,7 +64,8 @@ final class Filler {
                 done.add(pool.submit(() -> {
                     for (int b = first; b < batches.size(); b += threads) {
                         List<SendMessageBatchRequestEntry> entries = batches.get(b);
-                        SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+                        SendMessageBatchResponse response =
+                                sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
                         if (!response.failed().isEmpty()) {
                             throw new IllegalStateException("SendMessageBatch failed for " + response.failed());
                         }

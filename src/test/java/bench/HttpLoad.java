@@ -38,17 +38,22 @@ final class HttpLoad {
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final long LATE_NANOS = 1_000_000;
 
-    private HttpLoad() {
-    }
+    private HttpLoad() {}
 
     /** One target: a prepared request to 127.0.0.1:port and the bytes every good answer contains. */
     record Target(String name, int port, byte[] request, byte[] expect, int bodyBytes) {
 
-        static Target post(String name, int port, String path, Map<String, String> headers, String body, String expect) {
+        static Target post(
+                String name, int port, String path, Map<String, String> headers, String body, String expect) {
             byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-            StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\n")
-                    .append("Host: 127.0.0.1:").append(port).append("\r\n");
-            headers.forEach((name1, value) -> head.append(name1).append(": ").append(value).append("\r\n"));
+            StringBuilder head = new StringBuilder("POST ")
+                    .append(path)
+                    .append(" HTTP/1.1\r\n")
+                    .append("Host: 127.0.0.1:")
+                    .append(port)
+                    .append("\r\n");
+            headers.forEach((name1, value) ->
+                    head.append(name1).append(": ").append(value).append("\r\n"));
             head.append("Content-Length: ").append(bodyBytes.length).append("\r\n\r\n");
             byte[] headBytes = head.toString().getBytes(StandardCharsets.US_ASCII);
             byte[] request = Arrays.copyOf(headBytes, headBytes.length + bodyBytes.length);
@@ -65,6 +70,7 @@ final class HttpLoad {
         public double seconds;
         /** open loop only: the arrival rate asked for */
         public Double targetRate;
+
         public long requests;
         public long errors;
         public Map<String, Long> errorKinds = new TreeMap<>();
@@ -78,9 +84,11 @@ final class HttpLoad {
         public double maxMs;
         /** open loop only: requests sent more than 1 ms after they were due (all connections busy, or the generator late) */
         public Long lateSends;
+
         public Double maxSendLagMs;
         /** CPU of the generator's threads in the window, and that as cores */
         public double loadgenCpuSeconds;
+
         public double loadgenCores;
     }
 
@@ -109,16 +117,18 @@ final class HttpLoad {
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < workers.size(); i++) {
                 Worker worker = workers.get(i);
-                Thread thread = new Thread(() -> {
-                    ready.countDown();
-                    long cpuBefore = THREADS.getCurrentThreadCpuTime();
-                    if (open) {
-                        worker.open(start, end, next, interval);
-                    } else {
-                        worker.closed(start, end);
-                    }
-                    worker.cpuNanos = THREADS.getCurrentThreadCpuTime() - cpuBefore;
-                }, "loadgen-" + target.name() + "-" + i);
+                Thread thread = new Thread(
+                        () -> {
+                            ready.countDown();
+                            long cpuBefore = THREADS.getCurrentThreadCpuTime();
+                            if (open) {
+                                worker.open(start, end, next, interval);
+                            } else {
+                                worker.closed(start, end);
+                            }
+                            worker.cpuNanos = THREADS.getCurrentThreadCpuTime() - cpuBefore;
+                        },
+                        "loadgen-" + target.name() + "-" + i);
                 thread.setDaemon(true);
                 threads.add(thread);
             }
@@ -127,7 +137,8 @@ final class HttpLoad {
             for (Thread thread : threads) {
                 thread.join(duration.toMillis() + 60_000);
                 if (thread.isAlive()) {
-                    throw new IllegalStateException(thread.getName() + " still running long after the window: the server stopped answering");
+                    throw new IllegalStateException(
+                            thread.getName() + " still running long after the window: the server stopped answering");
                 }
             }
             return summarize(target, workers, duration, open ? rate : null);
@@ -252,7 +263,10 @@ final class HttpLoad {
                 if (status == 200 && connection.matched) {
                     return true;
                 }
-                error(status == 200 ? "200 without " + new String(target.expect(), StandardCharsets.UTF_8) : "HTTP " + status,
+                error(
+                        status == 200
+                                ? "200 without " + new String(target.expect(), StandardCharsets.UTF_8)
+                                : "HTTP " + status,
                         "HTTP " + status + ": " + connection.lastBody());
             } catch (IOException | RuntimeException e) {
                 error(e.getClass().getSimpleName(), e.toString());
@@ -333,9 +347,12 @@ final class HttpLoad {
             out.write(request);
             int eol = lineEnd();
             if (eol - position < 12 || buffer[position] != 'H' || buffer[position + 8] != ' ') {
-                throw new IOException("not an HTTP status line: " + new String(buffer, position, Math.max(0, eol - position), StandardCharsets.ISO_8859_1));
+                throw new IOException("not an HTTP status line: "
+                        + new String(buffer, position, Math.max(0, eol - position), StandardCharsets.ISO_8859_1));
             }
-            int status = (buffer[position + 9] - '0') * 100 + (buffer[position + 10] - '0') * 10 + (buffer[position + 11] - '0');
+            int status = (buffer[position + 9] - '0') * 100
+                    + (buffer[position + 10] - '0') * 10
+                    + (buffer[position + 11] - '0');
             position = eol + 1;
             long contentLength = -1;
             boolean isChunked = false;

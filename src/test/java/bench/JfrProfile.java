@@ -29,8 +29,7 @@ import localstack.LocalPaths;
  */
 public final class JfrProfile {
 
-    private record Rule(String method, int depth, String category) {
-    }
+    private record Rule(String method, int depth, String category) {}
 
     private static Rule rule(String method, String category) {
         return new Rule(method, Integer.MAX_VALUE, category);
@@ -70,7 +69,9 @@ public final class JfrProfile {
             rule("Acknowledgements", "ack: DeleteMessageBatch (synchronous in settle, or the flusher)"),
             rule("DefaultSqsClient.changeMessageVisibility", "SQS ChangeMessageVisibility (visibility extension)"),
             rule("DefaultSqsClient.receiveMessage", "SQS ReceiveMessage (AWS SDK)"),
-            rule("org.apache.camel.component.http.HttpProducer", "user-service call: Camel HTTP producer (Apache HttpClient)"),
+            rule(
+                    "org.apache.camel.component.http.HttpProducer",
+                    "user-service call: Camel HTTP producer (Apache HttpClient)"),
             rule("ResilienceProcessor", "user-service call: Resilience4j breaker wrapper"),
             rule("Throttle", "user-service call: throttle (rate limit)"),
             rule("ServiceClient", "user-service call: ServiceClient/ServiceCallRoutes (rest)"),
@@ -91,8 +92,7 @@ public final class JfrProfile {
             rule("io.quarkus", "Quarkus other"),
             rule("io.vertx", "Vert.x"));
 
-    private JfrProfile() {
-    }
+    private JfrProfile() {}
 
     public static void main(String[] args) throws Exception {
         String benchmark = args.length > 0 ? args[0] : "checkEligibility";
@@ -105,7 +105,8 @@ public final class JfrProfile {
         if (benchmark.equals("checkEligibility")) {
             rules = CHECK_ELIGIBILITY;
             for (JsonNode phase : result.path("phases")) {
-                String group = phase.path("part").asText() + " " + phase.path("target").asText();
+                String group =
+                        phase.path("part").asText() + " " + phase.path("target").asText();
                 windowsByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(window(phase));
                 fileByGroup.put(group, root.resolve("target/bench/jfr/checkEligibility-app.jfr"));
             }
@@ -114,8 +115,13 @@ public final class JfrProfile {
             for (JsonNode phase : result.path("phases")) {
                 if (phase.path("system").asText().equals("app")) {
                     String group = "app round " + phase.path("round").asInt();
-                    windowsByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(window(phase));
-                    fileByGroup.put(group, root.resolve("target/bench/jfr/upsertUsers-app-round-" + phase.path("round").asInt() + ".jfr"));
+                    windowsByGroup
+                            .computeIfAbsent(group, g -> new ArrayList<>())
+                            .add(window(phase));
+                    fileByGroup.put(
+                            group,
+                            root.resolve("target/bench/jfr/upsertUsers-app-round-"
+                                    + phase.path("round").asInt() + ".jfr"));
                 }
             }
         } else {
@@ -124,7 +130,8 @@ public final class JfrProfile {
         for (Map.Entry<String, List<long[]>> group : windowsByGroup.entrySet()) {
             Path file = fileByGroup.get(group.getKey());
             if (!Files.isRegularFile(file)) {
-                System.out.println(group.getKey() + ": no recording " + root.relativize(file) + " (run the benchmark with BENCH_APP_JFR=1)");
+                System.out.println(group.getKey() + ": no recording " + root.relativize(file)
+                        + " (run the benchmark with BENCH_APP_JFR=1)");
                 continue;
             }
             print(group.getKey(), split(file, group.getValue(), rules));
@@ -132,17 +139,22 @@ public final class JfrProfile {
     }
 
     private static long[] window(JsonNode phase) {
-        return new long[] {phase.path("startedAtEpochMs").asLong(), phase.path("endedAtEpochMs").asLong()};
+        return new long[] {
+            phase.path("startedAtEpochMs").asLong(),
+            phase.path("endedAtEpochMs").asLong()
+        };
     }
 
     /** Samples per category and per thread (digits folded) inside the windows. */
-    private static Map<String, Map<String, Integer>> split(Path file, List<long[]> windows, List<Rule> rules) throws Exception {
+    private static Map<String, Map<String, Integer>> split(Path file, List<long[]> windows, List<Rule> rules)
+            throws Exception {
         Map<String, Integer> categories = new TreeMap<>();
         Map<String, Integer> threads = new TreeMap<>();
         try (RecordingFile recording = new RecordingFile(file)) {
             while (recording.hasMoreEvents()) {
                 RecordedEvent event = recording.readEvent();
-                if (!event.getEventType().getName().equals("jdk.ExecutionSample") || !inside(event.getStartTime(), windows)) {
+                if (!event.getEventType().getName().equals("jdk.ExecutionSample")
+                        || !inside(event.getStartTime(), windows)) {
                     continue;
                 }
                 RecordedStackTrace stack = event.getStackTrace();
@@ -151,10 +163,13 @@ public final class JfrProfile {
                 }
                 List<String> methods = new ArrayList<>();
                 for (RecordedFrame frame : stack.getFrames()) {
-                    methods.add(frame.getMethod().getType().getName() + "." + frame.getMethod().getName());
+                    methods.add(frame.getMethod().getType().getName() + "."
+                            + frame.getMethod().getName());
                 }
                 categories.merge(categorize(methods, rules), 1, Integer::sum);
-                String thread = event.getThread("sampledThread") == null ? "?" : String.valueOf(event.getThread("sampledThread").getJavaName());
+                String thread = event.getThread("sampledThread") == null
+                        ? "?"
+                        : String.valueOf(event.getThread("sampledThread").getJavaName());
                 threads.merge(thread.replaceAll("[0-9]+", "N"), 1, Integer::sum);
             }
         }
@@ -183,11 +198,17 @@ public final class JfrProfile {
     }
 
     private static void print(String group, Map<String, Map<String, Integer>> split) {
-        int total = split.get("categories").values().stream().mapToInt(Integer::intValue).sum();
+        int total = split.get("categories").values().stream()
+                .mapToInt(Integer::intValue)
+                .sum();
         System.out.printf("%n%s: %d execution samples%n", group, total);
         for (String part : List.of("categories", "threads")) {
-            split.get(part).entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
-                    .forEach(e -> System.out.printf("  %5.1f %%  %5d  %s%n", 100.0 * e.getValue() / Math.max(1, total), e.getValue(),
+            split.get(part).entrySet().stream()
+                    .sorted((a, b) -> b.getValue() - a.getValue())
+                    .forEach(e -> System.out.printf(
+                            "  %5.1f %%  %5d  %s%n",
+                            100.0 * e.getValue() / Math.max(1, total),
+                            e.getValue(),
                             (part.equals("threads") ? "thread " : "") + e.getKey()));
         }
     }

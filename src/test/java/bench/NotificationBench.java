@@ -74,16 +74,29 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
 
     @Override
     public String table(Result result) {
-        return result.header("notification: notificationGenerator on one market") + String.format("""
+        return result.header("notification: notificationGenerator on one market")
+                + String.format(
+                        """
                 winners %,d (selected by the app first in %.1f s, not timed)
                 app (APP_STACK=notification): %,.0f notifications/s (%.1f s for all; app CPU %.1f s)
                 baseline (raw PublishBatch of 10, 2 threads, same topic and subscription): %,.0f notifications/s (%.1f s)
                 ratio app / baseline: %.2f
                 received: %,d distinct notifications, %d duplicates; market %s
                 correct: %s %s
-                """, result.winners, result.selectionSeconds, result.appNotificationsPerSec, result.appSeconds, result.appCpuSeconds,
-                result.baselineNotificationsPerSec, result.baselineSeconds, result.ratio, result.distinctNotifications, result.duplicates,
-                result.marketStatus, result.allCorrect, result.problems.isEmpty() ? "" : result.problems.toString());
+                """,
+                        result.winners,
+                        result.selectionSeconds,
+                        result.appNotificationsPerSec,
+                        result.appSeconds,
+                        result.appCpuSeconds,
+                        result.baselineNotificationsPerSec,
+                        result.baselineSeconds,
+                        result.ratio,
+                        result.distinctNotifications,
+                        result.duplicates,
+                        result.marketStatus,
+                        result.allCorrect,
+                        result.problems.isEmpty() ? "" : result.problems.toString());
     }
 
     @Override
@@ -94,22 +107,29 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
         result.command = "bench/run notification --n " + winners;
         result.winners = winners;
         stack.subscribeTestQueue(TOPIC, SENDER_QUEUE);
-        String senderUrl = stack.sqs().getQueueUrl(b -> b.queueName(SENDER_QUEUE)).queueUrl();
+        String senderUrl =
+                stack.sqs().getQueueUrl(b -> b.queueName(SENDER_QUEUE)).queueUrl();
 
-        BenchMarket market = BenchMarket.seed(stack.standIns(), NAME, "Bench Arena", winners, winners + winners / 50, 3);
+        BenchMarket market =
+                BenchMarket.seed(stack.standIns(), NAME, "Bench Arena", winners, winners + winners / 50, 3);
         String campaignId = market.campaignId();
 
-        try (AppProcess selector = AppProcess.start(root, appJar(), "enqueueMarketSelections", stack.appConfig(),
-                appLog("notification-selection-app"))) {
+        try (AppProcess selector = AppProcess.start(
+                root, appJar(), "enqueueMarketSelections", stack.appConfig(), appLog("notification-selection-app"))) {
             selector.awaitReady(Duration.ofSeconds(180));
             long start = System.nanoTime();
-            HttpResponse<String> selected = selector.post("/selections/markets", market.target(), Duration.ofMinutes(5));
+            HttpResponse<String> selected =
+                    selector.post("/selections/markets", market.target(), Duration.ofMinutes(5));
             result.selectionSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 1);
-            if (selected.statusCode() != 200 || JSON.readTree(selected.body()).get("winners").asInt() != winners) {
+            if (selected.statusCode() != 200
+                    || JSON.readTree(selected.body()).get("winners").asInt() != winners) {
                 throw new IllegalStateException("selection failed: " + selected.statusCode() + " " + selected.body());
             }
         }
-        stack.sqs().purgeQueue(b -> b.queueUrl(stack.sqs().getQueueUrl(q -> q.queueName("saveSelectionQueue")).queueUrl()));
+        stack.sqs()
+                .purgeQueue(b -> b.queueUrl(stack.sqs()
+                        .getQueueUrl(q -> q.queueName("saveSelectionQueue"))
+                        .queueUrl()));
         log("notification: %d winners selected in %.1f s", winners, result.selectionSeconds);
 
         Path log = appLog("notification-app");
@@ -117,7 +137,11 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
             app.awaitReady(Duration.ofSeconds(180));
             AppProcess.KernelCounters before = app.kernelCounters();
             long start = System.nanoTime();
-            stack.sqs().sendMessage(b -> b.queueUrl(stack.sqs().getQueueUrl(q -> q.queueName("notificationQueue")).queueUrl()).messageBody(market.target()));
+            stack.sqs()
+                    .sendMessage(b -> b.queueUrl(stack.sqs()
+                                    .getQueueUrl(q -> q.queueName("notificationQueue"))
+                                    .queueUrl())
+                            .messageBody(market.target()));
             Set<String> ids = ConcurrentHashMap.newKeySet();
             int received = drain(senderUrl, winners, ids, Duration.ofMinutes(10));
             result.appSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 2);
@@ -127,11 +151,21 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
             result.distinctNotifications = ids.size();
             result.duplicates = received - ids.size();
             Thread.sleep(1_000);
-            var item = stack.dynamo().getItem(b -> b.tableName("demand-table").consistentRead(true).key(Map.of(
-                    "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("NOTIFY#MARKETS"),
-                    "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                            "CAMPAIGN#" + campaignId + "#MARKET#" + market.marketId() + "#DATE#" + market.dateId())))).item();
-            result.marketStatus = item == null || !item.containsKey("status") ? "unknown" : item.get("status").s();
+            var item = stack.dynamo()
+                    .getItem(b -> b.tableName("demand-table")
+                            .consistentRead(true)
+                            .key(Map.of(
+                                    "pk",
+                                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                                    "NOTIFY#MARKETS"),
+                                    "sk",
+                                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                                                    "CAMPAIGN#" + campaignId + "#MARKET#" + market.marketId() + "#DATE#"
+                                                            + market.dateId()))))
+                    .item();
+            result.marketStatus = item == null || !item.containsKey("status")
+                    ? "unknown"
+                    : item.get("status").s();
             if (AppProcess.LogLevels.of(log).errors() > 0) {
                 result.problems.add("ERROR lines in the app log");
             }
@@ -174,18 +208,25 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
         for (int t = 0; t < 4; t++) {
             workers.add(pool.submit(() -> {
                 while (!done.get() && System.nanoTime() < deadline) {
-                    List<Message> messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                    List<Message> messages = sqs.receiveMessage(b ->
+                                    b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+                            .messages();
                     if (messages.isEmpty()) {
                         continue;
                     }
                     List<DeleteMessageBatchRequestEntry> deletes = new ArrayList<>();
                     for (Message message : messages) {
                         try {
-                            ids.add(JSON.readTree(message.body()).get("notificationId").asText());
+                            ids.add(JSON.readTree(message.body())
+                                    .get("notificationId")
+                                    .asText());
                         } catch (Exception e) {
                             ids.add("unreadable-" + message.messageId());
                         }
-                        deletes.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(deletes.size())).receiptHandle(message.receiptHandle()).build());
+                        deletes.add(DeleteMessageBatchRequestEntry.builder()
+                                .id(Integer.toString(deletes.size()))
+                                .receiptHandle(message.receiptHandle())
+                                .build());
                     }
                     sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(deletes));
                     if (received.addAndGet(messages.size()) >= expected) {
@@ -214,10 +255,21 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
                 for (int start = thread * 10; start < winners; start += 20) {
                     List<PublishBatchRequestEntry> entries = new ArrayList<>(10);
                     for (int i = start; i < Math.min(winners, start + 10); i++) {
-                        ObjectNode notification = JSON.createObjectNode().put("notificationId", "baseline-" + i).put("type", "PRESALE_CODE")
-                                .put("globalUserId", "user-" + i).put("campaignId", market.campaignId()).put("marketId", market.marketId()).put("dateId", market.dateId())
-                                .put("code", "C-" + i).put("rank", i + 1).put("campaignName", "Bench").put("marketName", "Bench Arena");
-                        entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(i - start)).message(notification.toString()).build());
+                        ObjectNode notification = JSON.createObjectNode()
+                                .put("notificationId", "baseline-" + i)
+                                .put("type", "PRESALE_CODE")
+                                .put("globalUserId", "user-" + i)
+                                .put("campaignId", market.campaignId())
+                                .put("marketId", market.marketId())
+                                .put("dateId", market.dateId())
+                                .put("code", "C-" + i)
+                                .put("rank", i + 1)
+                                .put("campaignName", "Bench")
+                                .put("marketName", "Bench Arena");
+                        entries.add(PublishBatchRequestEntry.builder()
+                                .id(Integer.toString(i - start))
+                                .message(notification.toString())
+                                .build());
                     }
                     sns.publishBatch(b -> b.topicArn(topicArn).publishBatchRequestEntries(entries));
                 }

@@ -7,8 +7,16 @@ import java.util.List;
  * [--warmup-seconds S]}. A value not given is -1 here; {@link #resolved(String)} fills in the defaults of one
  * benchmark, so "all" can run each benchmark with its own defaults.
  */
-record Options(String benchmark, int messages, int rounds, int warmup, int consumers, int fillers, List<Integer> connections, int seconds,
-               int warmupSeconds) {
+record Options(
+        String benchmark,
+        int messages,
+        int rounds,
+        int warmup,
+        int consumers,
+        int fillers,
+        List<Integer> connections,
+        int seconds,
+        int warmupSeconds) {
 
     static final List<String> BENCHMARKS = List.of("sendData", "checkEligibility", "upsertUsers");
 
@@ -23,6 +31,7 @@ record Options(String benchmark, int messages, int rounds, int warmup, int consu
      * concurrent cache reads, and a refused read is a cache miss, so the run would no longer measure cache hits.
      */
     static final List<Integer> DEFAULT_CONNECTIONS = List.of(8, 16, 24);
+
     static final int DEFAULT_SECONDS = 10;
     static final int DEFAULT_WARMUP_SECONDS = 120;
 
@@ -40,7 +49,10 @@ record Options(String benchmark, int messages, int rounds, int warmup, int consu
                 case "--n" -> messages = positive(arg, value(args, ++i));
                 case "--rounds" -> rounds = positive(arg, value(args, ++i));
                 case "--warmup" -> warmup = Integer.parseInt(value(args, ++i));
-                case "--connections" -> connections = java.util.Arrays.stream(value(args, ++i).split(",")).map(c -> positive(arg, c.trim())).toList();
+                case "--connections" ->
+                    connections = java.util.Arrays.stream(value(args, ++i).split(","))
+                            .map(c -> positive(arg, c.trim()))
+                            .toList();
                 case "--seconds" -> seconds = positive(arg, value(args, ++i));
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(value(args, ++i));
                 case "-h", "--help" -> throw new IllegalArgumentException(usage());
@@ -53,8 +65,8 @@ record Options(String benchmark, int messages, int rounds, int warmup, int consu
             }
         }
         if (!BENCHMARKS.contains(benchmark) && !benchmark.equals("all")) {
-            throw new IllegalArgumentException("unknown benchmark '" + benchmark + "'; known: " + String.join(", ", BENCHMARKS)
-                    + ", all\n" + usage());
+            throw new IllegalArgumentException("unknown benchmark '" + benchmark + "'; known: "
+                    + String.join(", ", BENCHMARKS) + ", all\n" + usage());
         }
         if ((messages > 0 && messages % 10 != 0) || (warmup > 0 && warmup % 10 != 0)) {
             throw new IllegalArgumentException("--n and --warmup must be multiples of 10 (SendMessageBatch of 10)");
@@ -77,11 +89,16 @@ record Options(String benchmark, int messages, int rounds, int warmup, int consu
     }
 
     static String usage() {
-        return "usage: bench/run [sendData|checkEligibility|upsertUsers|all] [--rounds R (default " + DEFAULT_ROUNDS + ")]\n"
-                + "  sendData:         [--n MESSAGES (default " + DEFAULT_MESSAGES + ")] [--warmup W (default " + DEFAULT_WARMUP + ")]\n"
-                + "  upsertUsers:      [--n USERS (default " + DEFAULT_USERS + ")] [--warmup W (default " + DEFAULT_USERS_WARMUP + ")]\n"
-                + "  checkEligibility: [--connections C[,C...] (default " + DEFAULT_CONNECTIONS.toString().replaceAll("[\\[\\] ]", "")
-                + ")] [--seconds D per phase (default " + DEFAULT_SECONDS + ")] [--warmup-seconds S, both routes together, before round 1 (default "
+        return "usage: bench/run [sendData|checkEligibility|upsertUsers|all] [--rounds R (default " + DEFAULT_ROUNDS
+                + ")]\n"
+                + "  sendData:         [--n MESSAGES (default " + DEFAULT_MESSAGES + ")] [--warmup W (default "
+                + DEFAULT_WARMUP + ")]\n"
+                + "  upsertUsers:      [--n USERS (default " + DEFAULT_USERS + ")] [--warmup W (default "
+                + DEFAULT_USERS_WARMUP + ")]\n"
+                + "  checkEligibility: [--connections C[,C...] (default "
+                + DEFAULT_CONNECTIONS.toString().replaceAll("[\\[\\] ]", "")
+                + ")] [--seconds D per phase (default " + DEFAULT_SECONDS
+                + ")] [--warmup-seconds S, both routes together, before round 1 (default "
                 + DEFAULT_WARMUP_SECONDS + ")]";
     }
 

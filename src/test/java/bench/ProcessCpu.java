@@ -10,8 +10,7 @@ import java.util.TreeMap;
  */
 final class ProcessCpu {
 
-    private ProcessCpu() {
-    }
+    private ProcessCpu() {}
 
     static Map<String, Double> snapshot() {
         Map<String, Double> seconds = new TreeMap<>();
@@ -23,8 +22,8 @@ final class ProcessCpu {
     /** CPU used between two snapshots as a share of one core over {@code wallSeconds}, per role. */
     static Map<String, Double> coresUsed(Map<String, Double> before, Map<String, Double> after, double wallSeconds) {
         Map<String, Double> used = new TreeMap<>();
-        after.forEach((role, seconds) -> used.put(role,
-                Stats.round((seconds - before.getOrDefault(role, 0.0)) / wallSeconds, 2)));
+        after.forEach((role, seconds) ->
+                used.put(role, Stats.round((seconds - before.getOrDefault(role, 0.0)) / wallSeconds, 2)));
         return used;
     }
 

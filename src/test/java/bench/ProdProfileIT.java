@@ -90,7 +90,8 @@ class ProdProfileIT {
         try (AppProcess app = start(config, "prod-profile-unconfigured")) {
             assertTrue(app.awaitExit(Duration.ofSeconds(90)), "the app started without an issuer and audiences");
             String log = Files.readString(app.log());
-            assertTrue(log.contains("mp.jwt.verify.issuer") && log.contains("mp.jwt.verify.audiences"),
+            assertTrue(
+                    log.contains("mp.jwt.verify.issuer") && log.contains("mp.jwt.verify.audiences"),
                     "the refusal names both properties; log tail:\n" + tail(log));
         }
     }
@@ -98,12 +99,14 @@ class ProdProfileIT {
     @Test
     void aMistypedOrMalformedSettingStopsTheStartNamingIt() throws Exception {
         Map<String, String> config = appConfig();
-        config.put("queue.max-recieve-count", "3");            // a typo of queue.max-receive-count
+        config.put("queue.max-recieve-count", "3"); // a typo of queue.max-receive-count
         config.put("queue.heartbeat-interval", "ten seconds"); // not a duration
         try (AppProcess app = start(config, "prod-profile-mistyped")) {
-            assertTrue(app.awaitExit(Duration.ofSeconds(90)), "the app started with a mistyped and a malformed setting");
+            assertTrue(
+                    app.awaitExit(Duration.ofSeconds(90)), "the app started with a mistyped and a malformed setting");
             String log = Files.readString(app.log());
-            assertTrue(log.contains("queue.max-recieve-count") && log.contains("queue.heartbeat-interval"),
+            assertTrue(
+                    log.contains("queue.max-recieve-count") && log.contains("queue.heartbeat-interval"),
                     "the refusal names both settings; log tail:\n" + tail(log));
         }
     }
@@ -122,7 +125,8 @@ class ProdProfileIT {
             assertFalse(listens(app.jolokiaPort()), "Jolokia listens in the prod profile");
             assertFalse(listens(8778), "something listens on 8778");
 
-            assertEquals(200, check(app, first.sign(ISSUER, AUDIENCE)).statusCode(), "a token for this audience and issuer");
+            assertEquals(
+                    200, check(app, first.sign(ISSUER, AUDIENCE)).statusCode(), "a token for this audience and issuer");
             HttpResponse<String> otherAudience = check(app, first.sign(ISSUER, "another-service"));
             assertEquals(401, otherAudience.statusCode(), otherAudience.body());
             assertTrue(otherAudience.body().contains("audience"), otherAudience.body());
@@ -134,28 +138,47 @@ class ProdProfileIT {
             // makes the app fetch the JWKS again rather than wait for the next scheduled refresh
             JWKS.set(jwks(first, second));
             int fetchesBefore = JWKS_FETCHES.get();
-            assertEquals(200, check(app, second.sign(ISSUER, AUDIENCE)).statusCode(), "a token signed with the newly published key");
+            assertEquals(
+                    200,
+                    check(app, second.sign(ISSUER, AUDIENCE)).statusCode(),
+                    "a token signed with the newly published key");
             assertEquals(fetchesBefore + 1, JWKS_FETCHES.get(), "the unknown kid made one JWKS fetch");
 
             // those forced fetches are rate-limited (smallrye.jwt.jwks.forced-refresh-interval, 1 min): a key
             // published right after one waits for the next, so a flood of unknown kids cannot hammer the IdP
             JWKS.set(jwks(first, second, third));
-            assertEquals(401, check(app, third.sign(ISSUER, AUDIENCE)).statusCode(), "a second forced fetch within the interval");
+            assertEquals(
+                    401,
+                    check(app, third.sign(ISSUER, AUDIENCE)).statusCode(),
+                    "a second forced fetch within the interval");
             assertEquals(fetchesBefore + 1, JWKS_FETCHES.get(), "no JWKS fetch within the forced-refresh interval");
 
             // LOG_LEVEL=DEBUG logs DEBUG lines, but none from the HTTP clients' wire or header loggers
             List<String> lines = Files.readAllLines(app.log());
-            assertTrue(lines.stream().anyMatch(line -> line.contains("\"level\":\"DEBUG\"")), "LOG_LEVEL=DEBUG logged no DEBUG line");
-            for (String wire : List.of("org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers", "org.apache.http.wire",
-                    "org.apache.http.headers", "software.amazon.awssdk.request")) {
-                assertTrue(lines.stream().noneMatch(line -> line.contains("\"loggerName\":\"" + wire)), wire + " logged at DEBUG");
+            assertTrue(
+                    lines.stream().anyMatch(line -> line.contains("\"level\":\"DEBUG\"")),
+                    "LOG_LEVEL=DEBUG logged no DEBUG line");
+            for (String wire : List.of(
+                    "org.apache.hc.client5.http.wire",
+                    "org.apache.hc.client5.http.headers",
+                    "org.apache.http.wire",
+                    "org.apache.http.headers",
+                    "software.amazon.awssdk.request")) {
+                assertTrue(
+                        lines.stream().noneMatch(line -> line.contains("\"loggerName\":\"" + wire)),
+                        wire + " logged at DEBUG");
             }
         }
     }
 
     private static AppProcess start(Map<String, String> config, String name) throws Exception {
         Path root = LocalPaths.projectRoot();
-        return AppProcess.startInProfile(root, root.resolve("target/quarkus-app/quarkus-run.jar"), "prod", "checkEligibility", config,
+        return AppProcess.startInProfile(
+                root,
+                root.resolve("target/quarkus-app/quarkus-run.jar"),
+                "prod",
+                "checkEligibility",
+                config,
                 root.resolve("target/failsafe-logs/" + name + ".log"));
     }
 
@@ -164,17 +187,24 @@ class ProdProfileIT {
         for (String service : List.of("campaign", "entry", "code", "user", "scoring")) {
             config.put("services." + service + ".api-key", "local");
         }
-        config.put("mp.jwt.verify.publickey.location", "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks");
+        config.put(
+                "mp.jwt.verify.publickey.location",
+                "http://127.0.0.1:" + jwksServer.getAddress().getPort() + "/jwks");
         config.put("mp.jwt.verify.issuer", ISSUER);
         config.put("mp.jwt.verify.audiences", AUDIENCE);
         return config;
     }
 
     private HttpResponse<String> check(AppProcess app, String token) throws Exception {
-        String body = "{\"slug\":\"no-such-campaign\",\"entry\":{},\"userInfo\":{\"globalUserId\":\"" + USER + "\"},\"doTransfer\":false}";
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/checkEligibility"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        String body = "{\"slug\":\"no-such-campaign\",\"entry\":{},\"userInfo\":{\"globalUserId\":\"" + USER
+                + "\"},\"doTransfer\":false}";
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort() + "/checkEligibility"))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean listens(int port) {
@@ -187,7 +217,8 @@ class ProdProfileIT {
     }
 
     private static String jwks(Key... keys) {
-        return new JsonWebKeySet(java.util.Arrays.stream(keys).map(Key::jwk).toList()).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        return new JsonWebKeySet(java.util.Arrays.stream(keys).map(Key::jwk).toList())
+                .toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
     }
 
     private static String tail(String log) {
@@ -212,8 +243,15 @@ class ProdProfileIT {
         }
 
         String sign(String issuer, String audience) {
-            return Jwt.issuer(issuer).audience(audience).subject(USER).issuedAt(Instant.now().minusSeconds(1))
-                    .expiresAt(Instant.now().plusSeconds(600)).jws().keyId(kid).algorithm(SignatureAlgorithm.RS256).sign(pair.getPrivate());
+            return Jwt.issuer(issuer)
+                    .audience(audience)
+                    .subject(USER)
+                    .issuedAt(Instant.now().minusSeconds(1))
+                    .expiresAt(Instant.now().plusSeconds(600))
+                    .jws()
+                    .keyId(kid)
+                    .algorithm(SignatureAlgorithm.RS256)
+                    .sign(pair.getPrivate());
         }
     }
 }

@@ -61,10 +61,13 @@ abstract class RawSqsLoop implements AutoCloseable {
                 }
                 List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(done.size());
                 for (Message message : done) {
-                    entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(entries.size()))
-                            .receiptHandle(message.receiptHandle()).build());
+                    entries.add(DeleteMessageBatchRequestEntry.builder()
+                            .id(Integer.toString(entries.size()))
+                            .receiptHandle(message.receiptHandle())
+                            .build());
                 }
-                DeleteMessageBatchResponse deleted = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
+                DeleteMessageBatchResponse deleted =
+                        sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
                 if (!deleted.failed().isEmpty()) {
                     fail(new IllegalStateException("DeleteMessageBatch failed for " + deleted.failed()));
                 }

@@ -85,7 +85,9 @@ final class RawSqsToKafka extends RawSqsLoop {
 
     private ProducerRecord<String, String> toRecord(Message message) throws Exception {
         JsonNode envelope = JSON.readTree(message.body());
-        if (envelope == null || !envelope.isObject() || !"registration".equals(envelope.path("type").asText())) {
+        if (envelope == null
+                || !envelope.isObject()
+                || !"registration".equals(envelope.path("type").asText())) {
             throw new IllegalArgumentException("not a registration envelope: " + message.messageId());
         }
         String key = envelope.path("data").path("campaignId").asText();
@@ -96,7 +98,8 @@ final class RawSqsToKafka extends RawSqsLoop {
         value.put("type", envelope.get("type").asText());
         value.put("data", envelope.get("data"));
         MessageAttributeValue carried = message.messageAttributes().get("correlationId");
-        String correlationId = carried != null && carried.stringValue() != null ? carried.stringValue() : message.messageId();
+        String correlationId =
+                carried != null && carried.stringValue() != null ? carried.stringValue() : message.messageId();
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, key, JSON.writeValueAsString(value));
         record.headers().add("correlationId", correlationId.getBytes(StandardCharsets.UTF_8));
         record.headers().add("eventId", envelope.path("id").asText().getBytes(StandardCharsets.UTF_8));

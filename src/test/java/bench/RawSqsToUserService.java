@@ -32,8 +32,10 @@ final class RawSqsToUserService extends RawSqsLoop {
 
     private final URI upsertMany;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
     private final AtomicLong calls = new AtomicLong();
 
     RawSqsToUserService(SqsClient sqs, String queueUrl, String userServiceUrl, String apiKey, int threads) {
@@ -62,9 +64,14 @@ final class RawSqsToUserService extends RawSqsLoop {
         if (users.isEmpty()) {
             return List.of();
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(upsertMany).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").header("x-api-key", apiKey)
-                .POST(HttpRequest.BodyPublishers.ofString(request.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(upsertMany)
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .header("x-api-key", apiKey)
+                        .POST(HttpRequest.BodyPublishers.ofString(request.toString()))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         calls.incrementAndGet();
         if (response.statusCode() != 200) {
             fail(new IllegalStateException("upsert-many answered " + response.statusCode() + ": " + response.body()));

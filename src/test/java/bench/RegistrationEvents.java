@@ -18,13 +18,11 @@ final class RegistrationEvents {
     /** Spread over this many campaigns, so the keys spread over the topic's partitions. */
     static final int CAMPAIGNS = 64;
 
-    record Event(String body, String correlationId) {
-    }
+    record Event(String body, String correlationId) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private RegistrationEvents() {
-    }
+    private RegistrationEvents() {}
 
     static String userId(String tag, int n) {
         return tag + "-" + n;

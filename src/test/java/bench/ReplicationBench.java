@@ -44,7 +44,8 @@ import standins.EntryStandIn;
  * once (stand-in's requests), stored with its fields, score and updatedAt; saveEntriesQueue and its DLQ empty; no
  * ERROR in the app log.
  */
-final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, AppVersusBaseline.Result<ReplicationBench.Phase>> {
+final class ReplicationBench
+        extends AppVersusBaseline<ReplicationBench.Phase, AppVersusBaseline.Result<ReplicationBench.Phase>> {
 
     static final String NAME = "replication";
     static final String QUEUE = "saveEntriesQueue";
@@ -52,10 +53,11 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
     static final int DEFAULT_ROUNDS = 1;
     /** single-thread GetItem / UpdateItem calls timed in each raw-write phase */
     static final int SEQUENTIAL_CALLS = 1_000;
+
     static final int DEFAULT_N = 20_000;
     static final int DEFAULT_WARMUP = 2_000;
-    static final String USAGE = "  replication:      [--n ENTRIES (default " + DEFAULT_N + ")] [--warmup W (default " + DEFAULT_WARMUP
-            + ")] [--rounds R (default " + DEFAULT_ROUNDS + " for replication)]";
+    static final String USAGE = "  replication:      [--n ENTRIES (default " + DEFAULT_N + ")] [--warmup W (default "
+            + DEFAULT_WARMUP + ")] [--rounds R (default " + DEFAULT_ROUNDS + " for replication)]";
     private static final long POLL_MS = 250;
     private static final String WRITER_THREADS = "writer (BatchWriteItem threads)";
     private static final String ENTRY_STAND_IN = "entry stand-in (+ the stand-ins' HTTP dispatchers)";
@@ -88,7 +90,8 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
                 case "--n" -> n = value;
                 case "--rounds" -> rounds = value;
                 case "--warmup" -> warmup = value;
-                default -> throw new IllegalArgumentException("unknown argument '" + arg + "' for replication\n" + USAGE);
+                default ->
+                    throw new IllegalArgumentException("unknown argument '" + arg + "' for replication\n" + USAGE);
             }
         }
         if (n <= 0 || rounds <= 0 || warmup < 0) {
@@ -103,10 +106,12 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         public String campaignId;
         /** the timed window (wall clock), to cut the app's JFR recording (BENCH_APP_JFR=1) to it */
         public long startedAtEpochMs;
+
         public long endedAtEpochMs;
         public int entries;
         /** raw-write: first request .. last answer; app: first write request .. latest replicatedAt */
         public double seconds;
+
         public double entriesPerSec;
         public double writeSeconds;
         public double writeItemsPerSec;
@@ -114,12 +119,15 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         public long unprocessedRetried;
         /** the harness JVM's cores split by thread group */
         public Map<String, Double> benchJvmCoresByThreads;
+
         public int itemsFound;
         /** raw-write only: one thread, one call at a time, on items of this phase (as saveEntries' read and markReplicated) */
         public Double sequentialGetItemPerSec;
+
         public Double sequentialUpdateItemPerSec;
         /** the same single-thread UpdateItem calls while the writer writes more items (DynamoDB Local under a write burst) */
         public Double sequentialUpdateItemPerSecDuringWrites;
+
         public Double writeItemsPerSecWithUpdates;
         // app only
         public Double secondHalfEntriesPerSec;
@@ -127,6 +135,7 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         public Double drainAfterWritesSeconds;
         /** entries replicated while the writer was still writing, and the rates before and after its last write */
         public Long replicatedWhileWriting;
+
         public Double entriesPerSecWhileWriting;
         public Double entriesPerSecAfterWrites;
         public Double detectedSeconds;
@@ -150,6 +159,7 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         public Long storedWrong;
         /** saveEntriesQueue during the phase, sampled every second: the most messages visible, and in flight (received, not deleted) */
         public Integer queueMaxVisible;
+
         public Integer queueMaxInFlight;
         public Map<String, Object> readerAndWorker;
         public Integer warmupEntries;
@@ -158,21 +168,34 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
 
     @Override
     public Result<Phase> run() throws Exception {
-        Result<Phase> result = start(new Result<>(), "; the writer and the entry stand-in run in the harness JVM, DynamoDB Local (in memory, "
-                + "-Xmx512m, SerialGC) in its own", "entriesPerPhase", "warmupPerAppPhase");
-        result.settings.put("writer", "BatchWriteItem of " + EntryWriter.BATCH + " items into demand-table from " + writer.threads()
-                + " threads (AWS SDK v2, in the bench JVM), the same writer for both systems; raw-write items needsReplication=false, "
-                + "app items needsReplication=true");
-        result.settings.put("item", EntryWriter.item("<campaign>", "<user>", true, "<now>").keySet());
+        Result<Phase> result = start(
+                new Result<>(),
+                "; the writer and the entry stand-in run in the harness JVM, DynamoDB Local (in memory, "
+                        + "-Xmx512m, SerialGC) in its own",
+                "entriesPerPhase",
+                "warmupPerAppPhase");
+        result.settings.put(
+                "writer",
+                "BatchWriteItem of " + EntryWriter.BATCH + " items into demand-table from " + writer.threads()
+                        + " threads (AWS SDK v2, in the bench JVM), the same writer for both systems; raw-write items needsReplication=false, "
+                        + "app items needsReplication=true");
+        result.settings.put(
+                "item", EntryWriter.item("<campaign>", "<user>", true, "<now>").keySet());
         result.settings.put("campaignsPerPhase", 1);
-        result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_STACK=replication (enqueueEntries, saveEntries, retryScore), "
-                + "-Xmx512m, profile local, fresh process per app phase" + extraAppOpts());
+        result.settings.put(
+                "app",
+                "target/quarkus-app/quarkus-run.jar, APP_STACK=replication (enqueueEntries, saveEntries, retryScore), "
+                        + "-Xmx512m, profile local, fresh process per app phase" + extraAppOpts());
         result.settings.put("appConfig", appConfig());
-        result.settings.put("progress", "entry stand-in's recorded requests (PUT /campaigns/{c}/entries answered 200), every " + POLL_MS
-                + " ms, then a Query (filter needsReplication = true, Select COUNT) every " + POLL_MS + " ms until 0");
+        result.settings.put(
+                "progress",
+                "entry stand-in's recorded requests (PUT /campaigns/{c}/entries answered 200), every " + POLL_MS
+                        + " ms, then a Query (filter needsReplication = true, Select COUNT) every " + POLL_MS
+                        + " ms until 0");
         // the harness JVM's and DynamoDB Local's own warm-up (writer, SDK, the server's JIT), not counted
         log("warming up the writer and DynamoDB Local (not counted)");
-        EntryWriter.Written warm = writer.write("replication-r0-writer-warmup", Math.max(options.warmup(), 2_000), false);
+        EntryWriter.Written warm =
+                writer.write("replication-r0-writer-warmup", Math.max(options.warmup(), 2_000), false);
         log("warm-up write: %.0f items/s", warm.itemsPerSec());
         runRounds(result);
         result.settings.put("streamShardsAtEnd", streamShards());
@@ -183,8 +206,14 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
     @Override
     protected String describe(Phase phase) {
         return phase.system.equals(APP)
-                ? String.format("%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; app %s cores)",
-                        phase.entriesPerSec, phase.entries, phase.seconds, phase.writeItemsPerSec, phase.lagMsP50, phase.lagMsP99,
+                ? String.format(
+                        "%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; app %s cores)",
+                        phase.entriesPerSec,
+                        phase.entries,
+                        phase.seconds,
+                        phase.writeItemsPerSec,
+                        phase.lagMsP50,
+                        phase.lagMsP99,
                         phase.coresUsed.getOrDefault(APP, 0.0))
                 : String.format("%.0f items/s (%d in %.2f s)", phase.entriesPerSec, phase.entries, phase.seconds);
     }
@@ -230,10 +259,12 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
             Map<String, AttributeValue> key = key(phase.campaignId, EntryWriter.userId(phase.campaignId, i));
-            dynamo.updateItem(b -> b.tableName(EntryWriter.TABLE).key(key)
+            dynamo.updateItem(b -> b.tableName(EntryWriter.TABLE)
+                    .key(key)
                     .updateExpression("REMOVE needsReplication SET replicatedAt = :now")
                     .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Instant.now().toString()))));
+                    .expressionAttributeValues(
+                            Map.of(":now", AttributeValue.fromS(Instant.now().toString()))));
         }
         phase.sequentialUpdateItemPerSec = Stats.round(calls / Stats.seconds(System.nanoTime() - start), 0);
         // again, on the next items, while the writer writes N/4 more (unflagged) items of another campaign
@@ -252,18 +283,28 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         start = System.nanoTime();
         for (int i = calls; writing.get() && i < phase.entries; i++) {
             Map<String, AttributeValue> key = key(phase.campaignId, EntryWriter.userId(phase.campaignId, i));
-            dynamo.updateItem(b -> b.tableName(EntryWriter.TABLE).key(key)
+            dynamo.updateItem(b -> b.tableName(EntryWriter.TABLE)
+                    .key(key)
                     .updateExpression("REMOVE needsReplication SET replicatedAt = :now")
                     .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromS(Instant.now().toString()))));
+                    .expressionAttributeValues(
+                            Map.of(":now", AttributeValue.fromS(Instant.now().toString()))));
             updated++;
         }
         double seconds = Stats.seconds(System.nanoTime() - start);
         phase.sequentialUpdateItemPerSecDuringWrites = Stats.round(updated / seconds, 0);
         phase.writeItemsPerSecWithUpdates = Stats.round(burst.join().itemsPerSec(), 0);
-        log("round %d single thread, %d calls each: GetItem %.0f/s, UpdateItem %.0f/s; UpdateItem while %d more items are written: %.0f/s "
-                + "(%d calls; the writer meanwhile %.0f items/s)", phase.round, calls, phase.sequentialGetItemPerSec,
-                phase.sequentialUpdateItemPerSec, extra, phase.sequentialUpdateItemPerSecDuringWrites, updated, phase.writeItemsPerSecWithUpdates);
+        log(
+                "round %d single thread, %d calls each: GetItem %.0f/s, UpdateItem %.0f/s; UpdateItem while %d more items are written: %.0f/s "
+                        + "(%d calls; the writer meanwhile %.0f items/s)",
+                phase.round,
+                calls,
+                phase.sequentialGetItemPerSec,
+                phase.sequentialUpdateItemPerSec,
+                extra,
+                phase.sequentialUpdateItemPerSecDuringWrites,
+                updated,
+                phase.writeItemsPerSecWithUpdates);
     }
 
     private static Map<String, AttributeValue> key(String campaign, String user) {
@@ -293,8 +334,9 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
             awaitUnflagged(warmCampaign, round + " warm-up", diagnostics);
             phase.warmupEntries = options.warmup();
             phase.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
-            log("round %d warm-up: %d entries replicated in %.1f s (the reader also went through what the stream held before)", round,
-                    options.warmup(), phase.warmupSeconds);
+            log(
+                    "round %d warm-up: %d entries replicated in %.1f s (the reader also went through what the stream held before)",
+                    round, options.warmup(), phase.warmupSeconds);
             // the reader still has the warm-up's flag-clearing records to skip: a few polls
             Thread.sleep(3_000);
         }
@@ -323,7 +365,8 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         phase.unprocessedRetried = written.unprocessedRetried();
         verifyItems(phase, written);
         phase.appCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault(APP, Double.NaN) * detected * 1000 / n, 3);
-        phase.dynamodbCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
+        phase.dynamodbCpuMsPerEntry =
+                Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
         Thread.sleep(1_000); // a late duplicate upsert would show now
         upserts.poll();
         verifyUpserts(phase, upserts);
@@ -353,9 +396,13 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
          * ServerRunner and the jars of dynamodb/lib, not "DynamoDBLocal"; here it is told apart by its main class.
          */
         static double dynamodbCpuSeconds() {
-            return ProcessHandle.current().descendants()
-                    .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0])).contains("dynamodbv2.local.main.ServerRunner"))
-                    .mapToDouble(p -> p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9).sum();
+            return ProcessHandle.current()
+                    .descendants()
+                    .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0]))
+                            .contains("dynamodbv2.local.main.ServerRunner"))
+                    .mapToDouble(p ->
+                            p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9)
+                    .sum();
         }
 
         /**
@@ -376,9 +423,12 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
             }
             phase.benchJvmCoresByThreads = used.benchJvmCoresByThreads();
             phase.benchJvmCoresByThreads.put(WRITER_THREADS, Stats.round(written.writerCpuSeconds() / wall, 2));
-            double grouped = phase.benchJvmCoresByThreads.values().stream().mapToDouble(Double::doubleValue).sum();
-            phase.benchJvmCoresByThreads.put("rest (polling, GC, JIT)", Stats.round(Math.max(0,
-                    phase.coresUsed.getOrDefault("bench", 0.0) - grouped), 2));
+            double grouped = phase.benchJvmCoresByThreads.values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
+            phase.benchJvmCoresByThreads.put(
+                    "rest (polling, GC, JIT)",
+                    Stats.round(Math.max(0, phase.coresUsed.getOrDefault("bench", 0.0) - grouped), 2));
             return wall;
         }
     }
@@ -436,11 +486,15 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
             phase.firstHalfEntriesPerSec = Stats.round((n / 2) / ((half - written.firstSendEpochMs()) / 1000.0), 0);
             phase.secondHalfEntriesPerSec = Stats.round((n - n / 2) / ((last - half) / 1000.0), 0);
             phase.drainAfterWritesSeconds = Stats.round((last - written.lastAckEpochMs()) / 1000.0, 3);
-            long whileWriting = replicatedAt.stream().filter(t -> t <= written.lastAckEpochMs()).count();
+            long whileWriting = replicatedAt.stream()
+                    .filter(t -> t <= written.lastAckEpochMs())
+                    .count();
             phase.replicatedWhileWriting = whileWriting;
-            phase.entriesPerSecWhileWriting = Stats.round(whileWriting / ((written.lastAckEpochMs() - written.firstSendEpochMs()) / 1000.0), 0);
+            phase.entriesPerSecWhileWriting =
+                    Stats.round(whileWriting / ((written.lastAckEpochMs() - written.firstSendEpochMs()) / 1000.0), 0);
             phase.entriesPerSecAfterWrites = last > written.lastAckEpochMs()
-                    ? Stats.round((n - whileWriting) / ((last - written.lastAckEpochMs()) / 1000.0), 0) : null;
+                    ? Stats.round((n - whileWriting) / ((last - written.lastAckEpochMs()) / 1000.0), 0)
+                    : null;
         } else {
             phase.seconds = Double.NaN;
             phase.entriesPerSec = Double.NaN;
@@ -456,22 +510,30 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         phase.duplicateUpserts = upserts.duplicates();
         phase.failedEntryServiceCalls = upserts.failedCalls();
         phase.upsertCountGap = upserts.gap();
-        phase.entriesPerCall = upserts.calls() == 0 ? 0 : Stats.round((double) upserts.entriesUpserted() / upserts.calls(), 2);
-        long unexpected = upserts.upsertsByUser().keySet().stream().filter(user -> !user.startsWith(phase.campaignId + "-u")).count();
+        phase.entriesPerCall =
+                upserts.calls() == 0 ? 0 : Stats.round((double) upserts.entriesUpserted() / upserts.calls(), 2);
+        long unexpected = upserts.upsertsByUser().keySet().stream()
+                .filter(user -> !user.startsWith(phase.campaignId + "-u"))
+                .count();
         if (upserts.distinct() != n || unexpected > 0) {
-            phase.problems.add(upserts.distinct() + " distinct entries upserted for " + n + " written (" + unexpected + " unexpected)");
+            phase.problems.add(upserts.distinct() + " distinct entries upserted for " + n + " written (" + unexpected
+                    + " unexpected)");
         }
         if (upserts.duplicates() > 0) {
             phase.problems.add(upserts.duplicates() + " entries upserted more than once");
         }
         if (upserts.gap()) {
-            phase.problems.add("more than 10 000 entry-service requests between two polls: the upsert counts may miss some");
+            phase.problems.add(
+                    "more than 10 000 entry-service requests between two polls: the upsert counts may miss some");
         }
         Map<String, JsonNode> stored = entryService.entries(phase.campaignId);
         phase.storedInStandIn = (long) stored.size();
         Map<String, String> updatedAt = new HashMap<>();
         for (Map<String, AttributeValue> item : query(phase.campaignId)) {
-            updatedAt.put(item.get("globalUserId") == null ? "" : item.get("globalUserId").s(),
+            updatedAt.put(
+                    item.get("globalUserId") == null
+                            ? ""
+                            : item.get("globalUserId").s(),
                     item.get("updatedAt") == null ? null : item.get("updatedAt").s());
         }
         JsonNode fields;
@@ -480,9 +542,11 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        long wrong = stored.entrySet().stream().filter(e -> !fields.equals(e.getValue().get("fields"))
-                || e.getValue().path("score").asInt(-1) != EntryWriter.SCORE
-                || !e.getValue().path("updatedAt").asText("").equals(updatedAt.get(e.getKey()))).count();
+        long wrong = stored.entrySet().stream()
+                .filter(e -> !fields.equals(e.getValue().get("fields"))
+                        || e.getValue().path("score").asInt(-1) != EntryWriter.SCORE
+                        || !e.getValue().path("updatedAt").asText("").equals(updatedAt.get(e.getKey())))
+                .count();
         phase.storedWrong = wrong;
         if (stored.size() != n) {
             phase.problems.add(stored.size() + " entries stored in the stand-in for " + n);
@@ -500,7 +564,8 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
      * without progress. With {@code phase} given, samples saveEntriesQueue's visible and in-flight counts every second
      * into it.
      */
-    private void awaitUpserted(EntryUpserts upserts, int count, String what, Supplier<String> diagnostics, Phase phase) throws Exception {
+    private void awaitUpserted(EntryUpserts upserts, int count, String what, Supplier<String> diagnostics, Phase phase)
+            throws Exception {
         long[] polls = {0};
         LongSupplier upserted = () -> {
             if (phase != null && polls[0]++ % (1000 / POLL_MS) == 0) {
@@ -508,7 +573,11 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
             }
             return upserts.poll();
         };
-        awaitProgress(upserted, count, POLL_MS, now -> what + ": stuck at " + now + " of " + count + " entries upserted; " + diagnostics.get());
+        awaitProgress(
+                upserted,
+                count,
+                POLL_MS,
+                now -> what + ": stuck at " + now + " of " + count + " entries upserted; " + diagnostics.get());
     }
 
     /** Queries the campaign's flagged items every 250 ms until there are none. */
@@ -520,8 +589,8 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": " + flagged + " items still flagged " + STALL.toSeconds() + " s after every entry "
-                        + "reached the entry service; " + diagnostics.get());
+                throw new IllegalStateException(what + ": " + flagged + " items still flagged " + STALL.toSeconds()
+                        + " s after every entry " + "reached the entry service; " + diagnostics.get());
             }
             Thread.sleep(POLL_MS);
         }
@@ -532,11 +601,18 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         long count = 0;
         Map<String, AttributeValue> start = null;
         do {
-            QueryRequest.Builder request = QueryRequest.builder().tableName(EntryWriter.TABLE).consistentRead(true).select(Select.COUNT)
+            QueryRequest.Builder request = QueryRequest.builder()
+                    .tableName(EntryWriter.TABLE)
+                    .consistentRead(true)
+                    .select(Select.COUNT)
                     .keyConditionExpression("pk = :pk");
             if (onlyFlagged) {
                 request.filterExpression("needsReplication = :t")
-                        .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaign), ":t", AttributeValue.fromBool(true)));
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                AttributeValue.fromS("CAMPAIGN#" + campaign),
+                                ":t",
+                                AttributeValue.fromBool(true)));
             } else {
                 request.expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaign)));
             }
@@ -545,7 +621,10 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
             }
             QueryResponse response = dynamo.query(request.build());
             count += response.count();
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
         } while (start != null);
         return count;
     }
@@ -555,7 +634,9 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
-            QueryRequest.Builder request = QueryRequest.builder().tableName(EntryWriter.TABLE).consistentRead(true)
+            QueryRequest.Builder request = QueryRequest.builder()
+                    .tableName(EntryWriter.TABLE)
+                    .consistentRead(true)
                     .keyConditionExpression("pk = :pk")
                     .projectionExpression("globalUserId, needsReplication, replicatedAt, updatedAt")
                     .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaign)));
@@ -564,14 +645,21 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
             }
             QueryResponse response = dynamo.query(request.build());
             items.addAll(response.items());
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            start = response.hasLastEvaluatedKey()
+                            && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey()
+                    : null;
         } while (start != null);
         return items;
     }
 
     private void sampleQueue(Phase phase) {
-        Map<QueueAttributeName, String> attributes = stack.sqs().getQueueAttributes(b -> b.queueUrl(queueUrl()).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> attributes = stack.sqs()
+                .getQueueAttributes(b -> b.queueUrl(queueUrl())
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         int visible = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
         int inFlight = Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
         phase.queueMaxVisible = Math.max(phase.queueMaxVisible == null ? 0 : phase.queueMaxVisible, visible);
@@ -588,8 +676,14 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
     /** The shards of demand-table's stream now (DynamoDB Local). */
     private Object streamShards() {
         try {
-            String arn = dynamo.describeTable(b -> b.tableName(EntryWriter.TABLE)).table().latestStreamArn();
-            return stack.dynamoStreams().describeStream(b -> b.streamArn(arn)).streamDescription().shards().size();
+            String arn = dynamo.describeTable(b -> b.tableName(EntryWriter.TABLE))
+                    .table()
+                    .latestStreamArn();
+            return stack.dynamoStreams()
+                    .describeStream(b -> b.streamArn(arn))
+                    .streamDescription()
+                    .shards()
+                    .size();
         } catch (RuntimeException e) {
             return "unknown (" + e.getMessage() + ")";
         }
@@ -661,7 +755,9 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         out.put("saveEntriesBatches", batches);
         out.put("meanEntriesPerBatch", batches == 0 ? 0 : Stats.round((double) batched / batches, 2));
         // batches complete one after the other on the aggregator's thread: the mean time from one to the next
-        out.put("meanMsBetweenBatches", batches < 2 ? 0 : Stats.round((double) (lastBatchAt - firstBatchAt) / (batches - 1), 1));
+        out.put(
+                "meanMsBetweenBatches",
+                batches < 2 ? 0 : Stats.round((double) (lastBatchAt - firstBatchAt) / (batches - 1), 1));
         out.put("staleSkipped", stale);
         out.put("superseded", superseded);
         return out;
@@ -678,9 +774,16 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
     /** The app's settings this benchmark depends on, as this run sets them. */
     private Map<String, String> appConfig() {
         Map<String, String> config = new java.util.LinkedHashMap<>();
-        for (String key : List.of("replication.stream.poll-interval", "replication.stream.max-records-per-shard", "save-entries.batch-size",
-                "save-entries.batch-wait", "services.entry.rate-limit", "queue.concurrent-consumers", "queue.max-messages-per-poll",
-                "queue.worker-threads", "queue.max-unsettled")) {
+        for (String key : List.of(
+                "replication.stream.poll-interval",
+                "replication.stream.max-records-per-shard",
+                "save-entries.batch-size",
+                "save-entries.batch-wait",
+                "services.entry.rate-limit",
+                "queue.concurrent-consumers",
+                "queue.max-messages-per-poll",
+                "queue.worker-threads",
+                "queue.max-unsettled")) {
             config.put(key, appProperty(key, "?") + (appPropertyOverridden(key) ? " (BENCH_APP_JAVA_OPTS)" : ""));
         }
         return config;
@@ -725,49 +828,113 @@ final class ReplicationBench extends AppVersusBaseline<ReplicationBench.Phase, A
         // the raw write's single-thread calls
         putMedian(result, "sequentialGetItemPerSec", baseline, p -> p.sequentialGetItemPerSec, 0);
         putMedian(result, "sequentialUpdateItemPerSec", baseline, p -> p.sequentialUpdateItemPerSec, 0);
-        putMedian(result, "sequentialUpdateItemPerSecDuringWrites", baseline, p -> p.sequentialUpdateItemPerSecDuringWrites, 0);
+        putMedian(
+                result,
+                "sequentialUpdateItemPerSecDuringWrites",
+                baseline,
+                p -> p.sequentialUpdateItemPerSecDuringWrites,
+                0);
     }
 
     @Override
     public String table(Result<Phase> result) {
-        StringBuilder out = new StringBuilder(result.header("replication: demand-table -> enqueueEntries -> " + QUEUE
-                + " -> saveEntries -> entry service"));
-        out.append(String.format("%-6s %-9s %4s %9s %8s %9s %9s %9s %9s %8s %8s %9s %6s %4s  %s%n", "round", "system", "pos", "entries/s",
-                "seconds", "2nd half", "write/s", "lag p50", "lag p99", "calls", "e/call", "startup s", "RSS MB", "ok",
+        StringBuilder out = new StringBuilder(result.header(
+                "replication: demand-table -> enqueueEntries -> " + QUEUE + " -> saveEntries -> entry service"));
+        out.append(String.format(
+                "%-6s %-9s %4s %9s %8s %9s %9s %9s %9s %8s %8s %9s %6s %4s  %s%n",
+                "round",
+                "system",
+                "pos",
+                "entries/s",
+                "seconds",
+                "2nd half",
+                "write/s",
+                "lag p50",
+                "lag p99",
+                "calls",
+                "e/call",
+                "startup s",
+                "RSS MB",
+                "ok",
                 "cores by process; app by thread kind or harness by thread group; busy"));
         for (Phase p : result.phases) {
             boolean app = p.system.equals("app");
-            out.append(String.format("%-6d %-9s %4d %9.0f %8.2f %9s %9.0f %9s %9s %8s %8s %9s %6s %4s  %s %s busy=%.0f%%%n", p.round, p.system,
-                    p.position, p.entriesPerSec, p.seconds, app ? String.format("%.0f", p.secondHalfEntriesPerSec) : "-", p.writeItemsPerSec,
-                    app ? String.format("%.0f ms", p.lagMsP50) : "-", app ? String.format("%.0f ms", p.lagMsP99) : "-",
-                    app ? p.entryServiceCalls : "-", app ? p.entriesPerCall : "-",
+            out.append(String.format(
+                    "%-6d %-9s %4d %9.0f %8.2f %9s %9.0f %9s %9s %8s %8s %9s %6s %4s  %s %s busy=%.0f%%%n",
+                    p.round,
+                    p.system,
+                    p.position,
+                    p.entriesPerSec,
+                    p.seconds,
+                    app ? String.format("%.0f", p.secondHalfEntriesPerSec) : "-",
+                    p.writeItemsPerSec,
+                    app ? String.format("%.0f ms", p.lagMsP50) : "-",
+                    app ? String.format("%.0f ms", p.lagMsP99) : "-",
+                    app ? p.entryServiceCalls : "-",
+                    app ? p.entriesPerCall : "-",
                     app ? String.format("%.2f", p.startupSeconds) : "-",
-                    app ? String.format("%.0f/%.0f", p.rssIdleMb, p.rssAfterLoadMb) : "-", p.correct ? "yes" : "NO", p.coresUsed,
-                    app ? p.appCoresByThreadKind : p.benchJvmCoresByThreads, p.machineBusy * 100));
+                    app ? String.format("%.0f/%.0f", p.rssIdleMb, p.rssAfterLoadMb) : "-",
+                    p.correct ? "yes" : "NO",
+                    p.coresUsed,
+                    app ? p.appCoresByThreadKind : p.benchJvmCoresByThreads,
+                    p.machineBusy * 100));
             if (!app) {
-                out.append("       one thread, one call at a time: GetItem (consistent) ").append(p.sequentialGetItemPerSec)
-                        .append("/s, UpdateItem ").append(p.sequentialUpdateItemPerSec).append("/s; UpdateItem while the writer writes N/4 more: ")
-                        .append(p.sequentialUpdateItemPerSecDuringWrites).append("/s (writer ").append(p.writeItemsPerSecWithUpdates)
+                out.append("       one thread, one call at a time: GetItem (consistent) ")
+                        .append(p.sequentialGetItemPerSec)
+                        .append("/s, UpdateItem ")
+                        .append(p.sequentialUpdateItemPerSec)
+                        .append("/s; UpdateItem while the writer writes N/4 more: ")
+                        .append(p.sequentialUpdateItemPerSecDuringWrites)
+                        .append("/s (writer ")
+                        .append(p.writeItemsPerSecWithUpdates)
                         .append(" items/s)\n");
             }
             if (app) {
-                out.append("       reader/worker: ").append(p.readerAndWorker).append("; app CPU ").append(p.appCpuMsPerEntry)
-                        .append(" ms/entry, DynamoDB Local ").append(p.dynamodbCpuMsPerEntry).append(" ms/entry; replicated while the writer ran: ")
-                        .append(p.replicatedWhileWriting).append(" (").append(p.entriesPerSecWhileWriting).append("/s), after its last write: ")
-                        .append(p.entriesPerSecAfterWrites).append("/s for ").append(p.drainAfterWritesSeconds).append(" s; ").append(QUEUE)
-                        .append(" at most ").append(p.queueMaxVisible).append(" visible, ").append(p.queueMaxInFlight).append(" in flight\n");
+                out.append("       reader/worker: ")
+                        .append(p.readerAndWorker)
+                        .append("; app CPU ")
+                        .append(p.appCpuMsPerEntry)
+                        .append(" ms/entry, DynamoDB Local ")
+                        .append(p.dynamodbCpuMsPerEntry)
+                        .append(" ms/entry; replicated while the writer ran: ")
+                        .append(p.replicatedWhileWriting)
+                        .append(" (")
+                        .append(p.entriesPerSecWhileWriting)
+                        .append("/s), after its last write: ")
+                        .append(p.entriesPerSecAfterWrites)
+                        .append("/s for ")
+                        .append(p.drainAfterWritesSeconds)
+                        .append(" s; ")
+                        .append(QUEUE)
+                        .append(" at most ")
+                        .append(p.queueMaxVisible)
+                        .append(" visible, ")
+                        .append(p.queueMaxInFlight)
+                        .append(" in flight\n");
             }
         }
-        out.append("entries/s: raw-write = N / write time; app = N / (first write .. latest replicatedAt); lag = replicatedAt - updatedAt\n");
-        out.append("app settings: ").append(result.settings.get("appConfig")).append("; stream shards at the end: ")
-                .append(result.settings.get("streamShardsAtEnd")).append('\n');
+        out.append(
+                "entries/s: raw-write = N / write time; app = N / (first write .. latest replicatedAt); lag = replicatedAt - updatedAt\n");
+        out.append("app settings: ")
+                .append(result.settings.get("appConfig"))
+                .append("; stream shards at the end: ")
+                .append(result.settings.get("streamShardsAtEnd"))
+                .append('\n');
         out.append("medians:\n");
         result.medians.forEach((key, value) -> out.append(String.format("  %-30s %s%n", key, value)));
-        out.append("all phases correct (every entry upserted exactly once with what was written, none flagged, queue and DLQ empty): ")
-                .append(result.allCorrect).append('\n');
+        out.append(
+                        "all phases correct (every entry upserted exactly once with what was written, none flagged, queue and DLQ empty): ")
+                .append(result.allCorrect)
+                .append('\n');
         for (Phase phase : result.phases) {
             if (!phase.problems.isEmpty()) {
-                out.append("  round ").append(phase.round).append(' ').append(phase.system).append(": ").append(phase.problems).append('\n');
+                out.append("  round ")
+                        .append(phase.round)
+                        .append(' ')
+                        .append(phase.system)
+                        .append(": ")
+                        .append(phase.problems)
+                        .append('\n');
             }
         }
         return out.toString();

@@ -37,8 +37,8 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
     static final String NAME = "selection";
     static final int DEFAULT_RECORDS = 1_000_000;
     static final int DEFAULT_CAPACITY = 10_000;
-    static final String USAGE = "  selection:        [--n SCORING_RECORDS (default " + DEFAULT_RECORDS + ")] [--capacity WINNERS (default "
-            + DEFAULT_CAPACITY + ")]";
+    static final String USAGE = "  selection:        [--n SCORING_RECORDS (default " + DEFAULT_RECORDS
+            + ")] [--capacity WINNERS (default " + DEFAULT_CAPACITY + ")]";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String QUEUE = "saveSelectionQueue";
 
@@ -89,7 +89,9 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
 
     @Override
     public String table(Result result) {
-        return result.header("selection: enqueueMarketSelections on one market") + String.format("""
+        return result.header("selection: enqueueMarketSelections on one market")
+                + String.format(
+                        """
                 scoring records %,d, capacity %,d (entry-service pages of 1000: %d)
                 time from trigger to every selection on %s: %.2f s   (goal < 30 s)
                 floor, one plain reader of the same pages (no rate limit): %.2f s
@@ -97,9 +99,22 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
                 app RSS after / peak: %.0f / %.0f MB; app CPU during the run: %.1f s; start-up %.2f s
                 answer: %s
                 correct: %s %s
-                """, result.scoringRecords, result.capacity, result.pages, QUEUE, result.secondsToAllOnQueue, result.floorSecondsToReadAllPages,
-                result.peakHeapUsedMbSampled, result.heapPoolsPeakMb, result.rssAfterMb, result.peakRssMb, result.appCpuSeconds,
-                result.startupSeconds, result.answer, result.allCorrect, result.problems.isEmpty() ? "" : result.problems.toString());
+                """,
+                        result.scoringRecords,
+                        result.capacity,
+                        result.pages,
+                        QUEUE,
+                        result.secondsToAllOnQueue,
+                        result.floorSecondsToReadAllPages,
+                        result.peakHeapUsedMbSampled,
+                        result.heapPoolsPeakMb,
+                        result.rssAfterMb,
+                        result.peakRssMb,
+                        result.appCpuSeconds,
+                        result.startupSeconds,
+                        result.answer,
+                        result.allCorrect,
+                        result.problems.isEmpty() ? "" : result.problems.toString());
     }
 
     @Override
@@ -128,13 +143,15 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
             result.startupSeconds = Stats.round(app.awaitReady(Duration.ofSeconds(180)), 2);
             AtomicBoolean sampling = new AtomicBoolean(true);
             AtomicLong peakHeap = new AtomicLong();
-            Thread sampler = new Thread(() -> {
-                while (sampling.get()) {
-                    long used = jolokiaLong(app, "java.lang:type=Memory/HeapMemoryUsage/used");
-                    peakHeap.accumulateAndGet(used, Math::max);
-                    sleep(100);
-                }
-            }, "heap-sampler");
+            Thread sampler = new Thread(
+                    () -> {
+                        while (sampling.get()) {
+                            long used = jolokiaLong(app, "java.lang:type=Memory/HeapMemoryUsage/used");
+                            peakHeap.accumulateAndGet(used, Math::max);
+                            sleep(100);
+                        }
+                    },
+                    "heap-sampler");
             sampler.start();
             AppProcess.KernelCounters cpuBefore = app.kernelCounters();
             long start = System.nanoTime();
@@ -169,15 +186,21 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
 
     /** Reads every page like the app does, without rate limit; fills {@code expected} with the winners by a full sort. */
     private int readAllPages(BenchMarket market, int capacity, List<String> expected) throws Exception {
-        String base = stack.standIns().baseUrl("entry") + "/campaigns/" + market.campaignId() + "/markets/" + market.marketId()
-                + "/scoring-records?limit=1000";
+        String base = stack.standIns().baseUrl("entry") + "/campaigns/" + market.campaignId() + "/markets/"
+                + market.marketId() + "/scoring-records?limit=1000";
         List<String> users = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
-            String url = cursor == null ? base : base + "&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).header("x-api-key", "local").GET().build(),
+            String url = cursor == null
+                    ? base
+                    : base + "&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
+            HttpResponse<String> page = http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("x-api-key", "local")
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(page.body());
             for (JsonNode record : body.get("records")) {
@@ -186,7 +209,9 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
                     scores.add(record.get("score").asDouble());
                 }
             }
-            cursor = body.get("nextCursor").isNull() ? null : body.get("nextCursor").asText();
+            cursor = body.get("nextCursor").isNull()
+                    ? null
+                    : body.get("nextCursor").asText();
             pages++;
         } while (cursor != null);
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
@@ -194,12 +219,15 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
         long[] ties = new long[users.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
-            byte[] digest = sha256.digest((market.campaignId() + "\n" + market.marketId() + "\n" + market.dateId() + "\n" + users.get(i))
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] digest = sha256.digest(
+                    (market.campaignId() + "\n" + market.marketId() + "\n" + market.dateId() + "\n" + users.get(i))
+                            .getBytes(StandardCharsets.UTF_8));
             ties[i] = ByteBuffer.wrap(digest, 0, 8).getLong();
         }
-        Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -scores.get(i))
-                .thenComparing((a, b) -> Long.compareUnsigned(ties[a], ties[b])));
+        Arrays.sort(
+                order,
+                Comparator.<Integer>comparingDouble(i -> -scores.get(i))
+                        .thenComparing((a, b) -> Long.compareUnsigned(ties[a], ties[b])));
         for (int i = 0; i < Math.min(capacity, order.length); i++) {
             expected.add(users.get(order[i]));
         }
@@ -230,8 +258,10 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
                 result.problems.add("ranks are not 1.." + selections.size());
                 break;
             }
-            if (i < expected.size() && !expected.get(i).equals(selection.get("globalUserId").asText())) {
-                result.problems.add("rank " + (i + 1) + " is " + selection.get("globalUserId").asText() + ", the full sort says " + expected.get(i));
+            if (i < expected.size()
+                    && !expected.get(i).equals(selection.get("globalUserId").asText())) {
+                result.problems.add("rank " + (i + 1) + " is "
+                        + selection.get("globalUserId").asText() + ", the full sort says " + expected.get(i));
                 break;
             }
             codes.add(selection.get("code").asText());
@@ -239,7 +269,10 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
         if (codes.size() != selections.size()) {
             result.problems.add("codes are not distinct");
         }
-        int reserved = stack.standIns().code().reservedCodes(market.campaignId(), market.marketId()).size();
+        int reserved = stack.standIns()
+                .code()
+                .reservedCodes(market.campaignId(), market.marketId())
+                .size();
         if (reserved != capacity) {
             result.problems.add(reserved + " codes reserved, " + capacity + " expected");
         }
@@ -247,8 +280,13 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
 
     private long jolokiaLong(AppProcess app, String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.jolokiaPort() + "/jolokia/read/" + path))
-                    .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + app.jolokiaPort() + "/jolokia/read/" + path))
+                            .timeout(Duration.ofSeconds(2))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body()).path("value").asLong();
         } catch (Exception e) {
             return 0;
@@ -257,8 +295,12 @@ final class SelectionBench extends StackBenchmark<SelectionBench.Result> {
 
     /** The sum of each heap pool's peak use over the app's life (an upper bound of the heap's peak). */
     private long heapPoolsPeak(AppProcess app) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.jolokiaPort()
-                + "/jolokia/read/java.lang:type=MemoryPool,name=*/PeakUsage,Type")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.jolokiaPort()
+                                + "/jolokia/read/java.lang:type=MemoryPool,name=*/PeakUsage,Type"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         long sum = 0;
         for (JsonNode pool : JSON.readTree(response.body()).path("value")) {
             if ("HEAP".equals(pool.path("Type").asText())) {

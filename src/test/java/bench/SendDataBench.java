@@ -80,10 +80,14 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
         start(result, "", "messagesPerPhase", "warmupPerPhase");
         result.settings.put("consumerThreads", options.consumers());
         result.settings.put("fillerThreads", options.fillers());
-        result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_NAME=sendData, -Xmx512m, profile local, fresh process per app phase"
-                + extraAppOpts());
-        result.settings.put("baseline", "AWS SDK v2 ReceiveMessage(10, wait 1 s) -> Jackson -> KafkaProducer(acks=all, idempotent, linger 5 ms) "
-                + "-> wait acks -> DeleteMessageBatch, 2 threads, in the bench JVM");
+        result.settings.put(
+                "app",
+                "target/quarkus-app/quarkus-run.jar, APP_NAME=sendData, -Xmx512m, profile local, fresh process per app phase"
+                        + extraAppOpts());
+        result.settings.put(
+                "baseline",
+                "AWS SDK v2 ReceiveMessage(10, wait 1 s) -> Jackson -> KafkaProducer(acks=all, idempotent, linger 5 ms) "
+                        + "-> wait acks -> DeleteMessageBatch, 2 threads, in the bench JVM");
         // a ceiling pass warms this JVM up too, before the baseline's warm-up: without them round 1's baseline and
         // ceilings ran at a third of the later rounds' speed
         log("warming up the bench JVM (not counted)");
@@ -101,8 +105,9 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
 
     @Override
     protected String describe(Phase phase) {
-        return String.format("%.0f msg/s (%d msgs in %.2f s; fill %.0f msg/s)", phase.msgsPerSec, phase.messages, phase.seconds,
-                phase.fillMsgsPerSec);
+        return String.format(
+                "%.0f msg/s (%d msgs in %.2f s; fill %.0f msg/s)",
+                phase.msgsPerSec, phase.messages, phase.seconds, phase.fillMsgsPerSec);
     }
 
     private Ceiling ceiling(int round) throws Exception {
@@ -115,18 +120,26 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
         ceiling.fillOnlyMsgsPerSec = Stats.round(options.messages() / Stats.seconds(System.nanoTime() - start), 0);
         try (RawSqsToKafka drain = new RawSqsToKafka(sqs, ceilingUrl, null, null, options.consumers())) {
             long drainStart = System.nanoTime();
-            awaitProgress(drain::handled, options.messages(), 10,
+            awaitProgress(
+                    drain::handled,
+                    options.messages(),
+                    10,
                     seen -> "receive+delete of the ceiling queue stalled at " + seen + "; " + drain.firstFailure());
-            ceiling.receiveDeleteOnlyMsgsPerSec = Stats.round(options.messages() / Stats.seconds(System.nanoTime() - drainStart), 0);
+            ceiling.receiveDeleteOnlyMsgsPerSec =
+                    Stats.round(options.messages() / Stats.seconds(System.nanoTime() - drainStart), 0);
         }
-        log("%s ceiling: fill only %.0f msg/s, receive+delete only %.0f msg/s", round == 0 ? "warm-up" : "round " + round, ceiling.fillOnlyMsgsPerSec,
+        log(
+                "%s ceiling: fill only %.0f msg/s, receive+delete only %.0f msg/s",
+                round == 0 ? "warm-up" : "round " + round,
+                ceiling.fillOnlyMsgsPerSec,
                 ceiling.receiveDeleteOnlyMsgsPerSec);
         return ceiling;
     }
 
     @Override
     protected void measureBaseline(Phase phase) throws Exception {
-        try (RawSqsToKafka baseline = new RawSqsToKafka(sqs, queues.url(QUEUE), stack.kafkaBootstrapServers(), TOPIC, options.consumers())) {
+        try (RawSqsToKafka baseline =
+                new RawSqsToKafka(sqs, queues.url(QUEUE), stack.kafkaBootstrapServers(), TOPIC, options.consumers())) {
             measure(phase, null, baseline::diagnostics);
             phase.consumerFailures = baseline.failures();
             baseline.reportFailures(phase.problems);
@@ -138,9 +151,16 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
         phase.quarkusStartedInSeconds = app.quarkusStartedIn();
         phase.httpFirstAnswerSeconds = Stats.round(app.httpUpSeconds(), 2);
         phase.lastNotReadyAnswer = app.lastNotReady();
-        log("round %d app ready in %.2f s (Quarkus: started in %.3f s; health first answered at %.2f s; last not ready: %s),"
-                + " RSS %.0f MB, pid %d", phase.round, phase.startupSeconds, phase.quarkusStartedInSeconds, phase.httpFirstAnswerSeconds,
-                phase.lastNotReadyAnswer, phase.rssIdleMb, app.pid());
+        log(
+                "round %d app ready in %.2f s (Quarkus: started in %.3f s; health first answered at %.2f s; last not ready: %s),"
+                        + " RSS %.0f MB, pid %d",
+                phase.round,
+                phase.startupSeconds,
+                phase.quarkusStartedInSeconds,
+                phase.httpFirstAnswerSeconds,
+                phase.lastNotReadyAnswer,
+                phase.rssIdleMb,
+                app.pid());
     }
 
     @Override
@@ -162,7 +182,8 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
         int n = options.messages();
         List<RegistrationEvents.Event> events = RegistrationEvents.create(tag, n);
         Map<TopicPartition, Long> from = topic.endOffsets();
-        Timed timed = fillAndTime(filler, events, CpuWindow.open(app, null), () -> awaitLanded(from, n, tag, diagnostics));
+        Timed timed =
+                fillAndTime(filler, events, CpuWindow.open(app, null), () -> awaitLanded(from, n, tag, diagnostics));
 
         phase.messages = n;
         phase.seconds = Stats.round(timed.seconds(), 3);
@@ -172,9 +193,13 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
         phase.drainAfterFillSeconds = Stats.round(Stats.seconds(Math.max(0, timed.end() - timed.filled())), 3);
         phase.secondHalfMsgsPerSec = Stats.round(timed.secondHalfRate(n), 0);
         phase.cpu(timed.cpu());
-        double attributed = phase.coresUsed.values().stream().mapToDouble(Double::doubleValue).sum();
-        phase.coresUsed.put("unattributed", Stats.round(Math.max(0,
-                phase.machineBusy * Runtime.getRuntime().availableProcessors() - attributed), 2));
+        double attributed = phase.coresUsed.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        phase.coresUsed.put(
+                "unattributed",
+                Stats.round(
+                        Math.max(0, phase.machineBusy * Runtime.getRuntime().availableProcessors() - attributed), 2));
 
         awaitQueueEmpty(tag, diagnostics);
         Thread.sleep(1000);
@@ -197,27 +222,49 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
             phase.problems.add(check.ofOtherPhases() + " records of other phases in the range");
         }
         if (check.withoutKeyOrHeaders() > 0) {
-            phase.problems.add(check.withoutKeyOrHeaders() + " records without the campaign key or the correlationId/eventId headers");
+            phase.problems.add(check.withoutKeyOrHeaders()
+                    + " records without the campaign key or the correlationId/eventId headers");
         }
         checkQueuesEmpty(phase);
     }
 
     /** Waits until {@code count} records landed after {@code from}; returns {when half of them had, when all had}. */
-    private long[] awaitLanded(Map<TopicPartition, Long> from, long count, String what, Supplier<String> diagnostics) throws Exception {
+    private long[] awaitLanded(Map<TopicPartition, Long> from, long count, String what, Supplier<String> diagnostics)
+            throws Exception {
         long base = TopicRecords.total(from);
-        return awaitProgress(() -> TopicRecords.total(topic.endOffsets()) - base, count, 20,
-                landed -> what + ": stuck at " + landed + " of " + count + " records; " + queueDepths() + "; " + diagnostics.get());
+        return awaitProgress(
+                () -> TopicRecords.total(topic.endOffsets()) - base,
+                count,
+                20,
+                landed -> what + ": stuck at " + landed + " of " + count + " records; " + queueDepths() + "; "
+                        + diagnostics.get());
     }
 
     private void summarize() {
         putRatio(result, p -> p.msgsPerSec, "appMsgsPerSec", "baselineMsgsPerSec", "ratioAppToBaseline");
         for (String system : List.of(APP, baseline)) {
             putMedian(result, system + "SecondHalfMsgsPerSec", system, p -> p.secondHalfMsgsPerSec, 0);
-            putMedian(result, "fillMsgsPerSecDuring" + (system.equals(APP) ? "App" : "Baseline"), system, p -> p.fillMsgsPerSec, 0);
+            putMedian(
+                    result,
+                    "fillMsgsPerSecDuring" + (system.equals(APP) ? "App" : "Baseline"),
+                    system,
+                    p -> p.fillMsgsPerSec,
+                    0);
         }
-        result.medians.put("fillOnlyMsgsPerSec", Stats.round(Stats.median(result.ceilings.stream().map(c -> c.fillOnlyMsgsPerSec).toList()), 0));
-        result.medians.put("receiveDeleteOnlyMsgsPerSec",
-                Stats.round(Stats.median(result.ceilings.stream().map(c -> c.receiveDeleteOnlyMsgsPerSec).toList()), 0));
+        result.medians.put(
+                "fillOnlyMsgsPerSec",
+                Stats.round(
+                        Stats.median(result.ceilings.stream()
+                                .map(c -> c.fillOnlyMsgsPerSec)
+                                .toList()),
+                        0));
+        result.medians.put(
+                "receiveDeleteOnlyMsgsPerSec",
+                Stats.round(
+                        Stats.median(result.ceilings.stream()
+                                .map(c -> c.receiveDeleteOnlyMsgsPerSec)
+                                .toList()),
+                        0));
         putMedian(result, "appStartupToReadySeconds", APP, p -> p.startupSeconds, 2);
         putMedian(result, "appQuarkusStartedInSeconds", APP, p -> p.quarkusStartedInSeconds, 3);
         putMedian(result, "appRssIdleMb", APP, p -> p.rssIdleMb, 0);
@@ -228,31 +275,59 @@ final class SendDataBench extends AppVersusBaseline<SendDataBench.Phase, SendDat
     @Override
     public String table(Result result) {
         StringBuilder out = new StringBuilder(result.header("sendData: SQS " + QUEUE + " -> Kafka " + TOPIC));
-        out.append(String.format("%-6s %-9s %4s %8s %11s %8s %10s %9s %8s %4s  %s%n", "round", "system", "pos", "msgs/s",
-                "2nd half/s", "seconds", "fill msg/s", "startup s", "RSS MB", "ok", "cores used by process; machine busy"));
+        out.append(String.format(
+                "%-6s %-9s %4s %8s %11s %8s %10s %9s %8s %4s  %s%n",
+                "round",
+                "system",
+                "pos",
+                "msgs/s",
+                "2nd half/s",
+                "seconds",
+                "fill msg/s",
+                "startup s",
+                "RSS MB",
+                "ok",
+                "cores used by process; machine busy"));
         for (Phase phase : result.phases) {
-            out.append(String.format("%-6d %-9s %4d %8.0f %11.0f %8.2f %10.0f %9s %8s %4s  %s busy=%.0f%%%n", phase.round,
-                    phase.system, phase.position, phase.msgsPerSec, phase.secondHalfMsgsPerSec, phase.seconds, phase.fillMsgsPerSec,
+            out.append(String.format(
+                    "%-6d %-9s %4d %8.0f %11.0f %8.2f %10.0f %9s %8s %4s  %s busy=%.0f%%%n",
+                    phase.round,
+                    phase.system,
+                    phase.position,
+                    phase.msgsPerSec,
+                    phase.secondHalfMsgsPerSec,
+                    phase.seconds,
+                    phase.fillMsgsPerSec,
                     phase.startupSeconds == null ? "-" : String.format("%.2f", phase.startupSeconds),
                     phase.rssIdleMb == null ? "-" : String.format("%.0f/%.0f", phase.rssIdleMb, phase.rssAfterLoadMb),
-                    phase.correct ? "yes" : "NO", phase.coresUsed, phase.machineBusy * 100));
+                    phase.correct ? "yes" : "NO",
+                    phase.coresUsed,
+                    phase.machineBusy * 100));
         }
         out.append("RSS MB = idle right after ready / after the load (VmRSS of the app JVM)\n");
         for (Phase phase : result.phases) {
             if (phase.startupSeconds != null) {
-                out.append(String.format("round %d app start-up: ready %.2f s, Quarkus \"started in\" %.3f s, health first answered %.2f s, peak RSS %.0f MB%n",
-                        phase.round, phase.startupSeconds, phase.quarkusStartedInSeconds, phase.httpFirstAnswerSeconds, phase.peakRssMb));
+                out.append(String.format(
+                        "round %d app start-up: ready %.2f s, Quarkus \"started in\" %.3f s, health first answered %.2f s, peak RSS %.0f MB%n",
+                        phase.round,
+                        phase.startupSeconds,
+                        phase.quarkusStartedInSeconds,
+                        phase.httpFirstAnswerSeconds,
+                        phase.peakRssMb));
             }
         }
         for (Ceiling ceiling : result.ceilings) {
-            out.append(String.format("round %d ceiling (no Kafka): fill only %.0f msg/s, receive+delete only %.0f msg/s%n",
+            out.append(String.format(
+                    "round %d ceiling (no Kafka): fill only %.0f msg/s, receive+delete only %.0f msg/s%n",
                     ceiling.round, ceiling.fillOnlyMsgsPerSec, ceiling.receiveDeleteOnlyMsgsPerSec));
         }
         out.append("medians:\n");
         for (Map.Entry<String, Object> median : result.medians.entrySet()) {
             out.append(String.format("  %-30s %s%n", median.getKey(), median.getValue()));
         }
-        out.append("all phases correct (exactly N records, one per event, queue and DLQ empty): ").append(result.allCorrect).append('\n');
+        out.append("all phases correct (exactly N records, one per event, queue and DLQ empty): ")
+                .append(result.allCorrect)
+                .append('\n');
         return out.toString();
     }
 

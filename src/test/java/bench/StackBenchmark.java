@@ -19,6 +19,7 @@ abstract class StackBenchmark<R extends Benchmark.Result> implements Benchmark<R
     protected final Path root;
     /** target/bench: the results, the apps' logs (logs/) and JFR recordings (jfr/) */
     protected final Path outDir;
+
     protected final LocalStack stack;
 
     protected StackBenchmark(Options options, Path root, LocalStack stack) {
@@ -88,6 +89,5 @@ abstract class StackBenchmark<R extends Benchmark.Result> implements Benchmark<R
 
     /** Nothing to free by default: the stack's clients belong to the stack, the apps are closed by run(). */
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

@@ -7,8 +7,7 @@ import java.util.List;
 /** Small helpers for the numbers of a benchmark: median, rounding, formatting. */
 final class Stats {
 
-    private Stats() {
-    }
+    private Stats() {}
 
     static double median(List<Double> values) {
         List<Double> present = new ArrayList<>();

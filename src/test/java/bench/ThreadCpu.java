@@ -17,8 +17,7 @@ final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-    private ThreadCpu() {
-    }
+    private ThreadCpu() {}
 
     /** Thread id -> (group, CPU nanos) for the live threads whose group is not null. */
     static Map<Long, Map.Entry<String, Long>> snapshot(Function<String, String> group) {
@@ -37,8 +36,8 @@ final class ThreadCpu {
     }
 
     /** Cores used per group between two snapshots over {@code wallSeconds} (threads started in between count from 0). */
-    static Map<String, Double> coresUsed(Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after,
-                                         double wallSeconds) {
+    static Map<String, Double> coresUsed(
+            Map<Long, Map.Entry<String, Long>> before, Map<Long, Map.Entry<String, Long>> after, double wallSeconds) {
         Map<String, Double> used = new TreeMap<>();
         after.forEach((id, entry) -> {
             Map.Entry<String, Long> earlier = before.get(id);

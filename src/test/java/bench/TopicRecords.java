@@ -35,7 +35,9 @@ final class TopicRecords implements AutoCloseable {
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         consumer = new KafkaConsumer<>(config);
         List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        partitions = infos.stream()
+                .map(info -> new TopicPartition(topic, info.partition()))
+                .toList();
         consumer.assign(partitions);
     }
 
@@ -74,7 +76,8 @@ final class TopicRecords implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!remaining.isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read back the records of " + tag + "; still missing " + remaining);
+                throw new IllegalStateException(
+                        "could not read back the records of " + tag + "; still missing " + remaining);
             }
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                 TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -83,13 +86,18 @@ final class TopicRecords implements AutoCloseable {
                     continue;
                 }
                 records++;
-                String user = JSON.readTree(record.value()).path("data").path("globalUserId").asText();
+                String user = JSON.readTree(record.value())
+                        .path("data")
+                        .path("globalUserId")
+                        .asText();
                 if (user.startsWith(tag + "-")) {
                     events.add(user);
                 } else {
                     others++;
                 }
-                if (record.key() == null || !record.key().startsWith("campaign-") || !(("corr-" + user).equals(header(record, "correlationId")))
+                if (record.key() == null
+                        || !record.key().startsWith("campaign-")
+                        || !(("corr-" + user).equals(header(record, "correlationId")))
                         || header(record, "eventId") == null) {
                     incomplete++;
                 }

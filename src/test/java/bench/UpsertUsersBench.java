@@ -25,7 +25,8 @@ import standins.UserStandIn;
  * from the first send until all N are stored in the stand-in and the queue is empty (visible + in flight).
  * Then: exactly the N users stored, with their fields, nothing left on the queue or on its DLQ.
  */
-final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, AppVersusBaseline.Result<UpsertUsersBench.Phase>> {
+final class UpsertUsersBench
+        extends AppVersusBaseline<UpsertUsersBench.Phase, AppVersusBaseline.Result<UpsertUsersBench.Phase>> {
 
     static final String QUEUE = "upsertUsersQueue";
     static final String DLQ = "upsertUsersQueue-dlq";
@@ -49,6 +50,7 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
     static final class Phase extends AppVersusBaseline.Phase {
         /** the timed window (wall clock), to cut the app's JFR recording (BENCH_APP_JFR=1) to it: bench.JfrProfile */
         public long startedAtEpochMs;
+
         public long endedAtEpochMs;
         public int users;
         public double seconds;
@@ -63,6 +65,7 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
         public double cpuMsPerUser;
         /** the harness JVM's cores split by thread group */
         public Map<String, Double> benchJvmCoresByThreads;
+
         public long stored;
         public long missing;
         public long unexpected;
@@ -72,15 +75,22 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
 
     @Override
     public Result<Phase> run() throws Exception {
-        Result<Phase> result = start(new Result<>(), "; the user stand-in, the filler and the baseline run in the harness JVM", "usersPerPhase",
+        Result<Phase> result = start(
+                new Result<>(),
+                "; the user stand-in, the filler and the baseline run in the harness JVM",
+                "usersPerPhase",
                 "warmupPerPhase");
         result.settings.put("consumerThreads", options.consumers());
         result.settings.put("fillerThreads", options.fillers());
         result.settings.put("message", user("<id>"));
-        result.settings.put("app", "target/quarkus-app/quarkus-run.jar, APP_NAME=upsertUsers, -Xmx512m, profile local, fresh process per app phase"
-                + extraAppOpts());
-        result.settings.put("baseline", "AWS SDK v2 ReceiveMessage(10, wait 1 s) -> Jackson -> java.net.http POST /users/upsert-many "
-                + "(x-api-key) -> parse results -> DeleteMessageBatch of the UPSERTED, 2 threads, in the bench JVM");
+        result.settings.put(
+                "app",
+                "target/quarkus-app/quarkus-run.jar, APP_NAME=upsertUsers, -Xmx512m, profile local, fresh process per app phase"
+                        + extraAppOpts());
+        result.settings.put(
+                "baseline",
+                "AWS SDK v2 ReceiveMessage(10, wait 1 s) -> Jackson -> java.net.http POST /users/upsert-many "
+                        + "(x-api-key) -> parse results -> DeleteMessageBatch of the UPSERTED, 2 threads, in the bench JVM");
         result.settings.put("storedCount", stored.how());
         result.settings.put("appCeilingFromConfig", appCeiling());
         log("warming up the bench JVM (not counted)");
@@ -92,13 +102,20 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
 
     @Override
     protected String describe(Phase phase) {
-        return String.format("%.0f users/s (%d users in %.2f s, %d calls, %.1f users/call; app %s cores)", phase.usersPerSec, phase.users,
-                phase.seconds, phase.upsertCalls, phase.usersPerCall, phase.coresUsed.getOrDefault(APP, 0.0));
+        return String.format(
+                "%.0f users/s (%d users in %.2f s, %d calls, %.1f users/call; app %s cores)",
+                phase.usersPerSec,
+                phase.users,
+                phase.seconds,
+                phase.upsertCalls,
+                phase.usersPerCall,
+                phase.coresUsed.getOrDefault(APP, 0.0));
     }
 
     @Override
     protected void measureBaseline(Phase phase) throws Exception {
-        try (RawSqsToUserService baseline = new RawSqsToUserService(sqs, queues.url(QUEUE), userService.baseUrl(), API_KEY, options.consumers())) {
+        try (RawSqsToUserService baseline =
+                new RawSqsToUserService(sqs, queues.url(QUEUE), userService.baseUrl(), API_KEY, options.consumers())) {
             measure(phase, baseline::diagnostics, null);
             phase.baselineFailures = baseline.failures();
             baseline.reportFailures(phase.problems);
@@ -142,15 +159,21 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
         phase.fillMsgsPerSec = Stats.round(n / timed.fillSeconds(), 0);
         phase.cpu(timed.cpu());
         phase.benchJvmCoresByThreads = timed.cpu().benchJvmCoresByThreads();
-        double grouped = phase.benchJvmCoresByThreads.values().stream().mapToDouble(Double::doubleValue).sum();
-        double systemCores = phase.system.equals(APP) ? phase.coresUsed.getOrDefault(APP, Double.NaN)
+        double grouped = phase.benchJvmCoresByThreads.values().stream()
+                .mapToDouble(Double::doubleValue)
+                .sum();
+        double systemCores = phase.system.equals(APP)
+                ? phase.coresUsed.getOrDefault(APP, Double.NaN)
                 : phase.benchJvmCoresByThreads.getOrDefault(BASELINE_THREADS, Double.NaN);
         phase.cpuMsPerUser = Stats.round(systemCores * wall * 1000 / n, 3);
-        phase.benchJvmCoresByThreads.put("rest (filler, polling, GC, JIT)", Stats.round(Math.max(0,
-                phase.coresUsed.getOrDefault("bench", 0.0) - grouped), 2));
+        phase.benchJvmCoresByThreads.put(
+                "rest (filler, polling, GC, JIT)",
+                Stats.round(Math.max(0, phase.coresUsed.getOrDefault("bench", 0.0) - grouped), 2));
 
         Thread.sleep(1000);
-        phase.upsertCalls = userService.requests().stream().filter(r -> r.path().startsWith("/users/upsert-many")).count();
+        phase.upsertCalls = userService.requests().stream()
+                .filter(r -> r.path().startsWith("/users/upsert-many"))
+                .count();
         phase.usersPerCall = phase.upsertCalls == 0 ? 0 : Stats.round((double) n / phase.upsertCalls, 2);
         Map<String, JsonNode> storedUsers = userService.storedUsers();
         Set<String> expected = new HashSet<>();
@@ -158,12 +181,18 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
             expected.add(userId(tag, i));
         }
         phase.stored = storedUsers.size();
-        phase.missing = expected.stream().filter(id -> !storedUsers.containsKey(id)).count();
-        phase.unexpected = storedUsers.keySet().stream().filter(id -> !expected.contains(id)).count();
-        phase.wrongFields = storedUsers.entrySet().stream().filter(e -> expected.contains(e.getKey()))
-                .filter(e -> !e.getValue().equals(JSON.valueToTree(userNode(e.getKey())))).count();
+        phase.missing =
+                expected.stream().filter(id -> !storedUsers.containsKey(id)).count();
+        phase.unexpected = storedUsers.keySet().stream()
+                .filter(id -> !expected.contains(id))
+                .count();
+        phase.wrongFields = storedUsers.entrySet().stream()
+                .filter(e -> expected.contains(e.getKey()))
+                .filter(e -> !e.getValue().equals(JSON.valueToTree(userNode(e.getKey()))))
+                .count();
         if (phase.missing > 0 || phase.unexpected > 0 || phase.stored != n) {
-            phase.problems.add(phase.stored + " users stored for " + n + " messages (" + phase.missing + " missing, " + phase.unexpected + " unexpected)");
+            phase.problems.add(phase.stored + " users stored for " + n + " messages (" + phase.missing + " missing, "
+                    + phase.unexpected + " unexpected)");
         }
         if (phase.wrongFields > 0) {
             phase.problems.add(phase.wrongFields + " users stored with other fields than sent");
@@ -173,8 +202,12 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
 
     /** Waits until {@code count} users are stored; returns {when half were, when all were} (System.nanoTime). */
     private long[] awaitStored(int count, String what, Supplier<String> diagnostics) throws Exception {
-        return awaitProgress(stored::count, count, 5,
-                now -> what + ": stuck at " + now + " of " + count + " users stored; " + queueDepths() + "; " + diagnostics.get());
+        return awaitProgress(
+                stored::count,
+                count,
+                5,
+                now -> what + ": stuck at " + now + " of " + count + " users stored; " + queueDepths() + "; "
+                        + diagnostics.get());
     }
 
     static String userId(String tag, int n) {
@@ -190,7 +223,10 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
     }
 
     static String user(String id) {
-        ObjectNode user = JSON.createObjectNode().put("globalUserId", id).put("firstName", "Fan").put("countryCode", "US");
+        ObjectNode user = JSON.createObjectNode()
+                .put("globalUserId", id)
+                .put("firstName", "Fan")
+                .put("countryCode", "US");
         return user.toString();
     }
 
@@ -242,26 +278,64 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
 
     @Override
     public String table(Result<Phase> result) {
-        StringBuilder out = new StringBuilder(result.header("upsertUsers: SQS " + QUEUE + " -> user service POST /users/upsert-many"));
-        out.append(String.format("%-6s %-9s %4s %8s %11s %8s %10s %6s %7s %7s %9s %6s %4s  %s%n", "round", "system", "pos", "users/s",
-                "2nd half/s", "seconds", "fill msg/s", "calls", "u/call", "ms/user", "startup s", "RSS MB", "ok", "cores by process; harness JVM by threads; busy"));
+        StringBuilder out = new StringBuilder(
+                result.header("upsertUsers: SQS " + QUEUE + " -> user service POST /users/upsert-many"));
+        out.append(String.format(
+                "%-6s %-9s %4s %8s %11s %8s %10s %6s %7s %7s %9s %6s %4s  %s%n",
+                "round",
+                "system",
+                "pos",
+                "users/s",
+                "2nd half/s",
+                "seconds",
+                "fill msg/s",
+                "calls",
+                "u/call",
+                "ms/user",
+                "startup s",
+                "RSS MB",
+                "ok",
+                "cores by process; harness JVM by threads; busy"));
         for (Phase phase : result.phases) {
-            out.append(String.format("%-6d %-9s %4d %8.0f %11.0f %8.2f %10.0f %6d %7.2f %7.3f %9s %6s %4s  %s %s busy=%.0f%%%n", phase.round, phase.system,
-                    phase.position, phase.usersPerSec, phase.secondHalfUsersPerSec, phase.seconds, phase.fillMsgsPerSec, phase.upsertCalls,
-                    phase.usersPerCall, phase.cpuMsPerUser, phase.startupSeconds == null ? "-" : String.format("%.2f", phase.startupSeconds),
+            out.append(String.format(
+                    "%-6d %-9s %4d %8.0f %11.0f %8.2f %10.0f %6d %7.2f %7.3f %9s %6s %4s  %s %s busy=%.0f%%%n",
+                    phase.round,
+                    phase.system,
+                    phase.position,
+                    phase.usersPerSec,
+                    phase.secondHalfUsersPerSec,
+                    phase.seconds,
+                    phase.fillMsgsPerSec,
+                    phase.upsertCalls,
+                    phase.usersPerCall,
+                    phase.cpuMsPerUser,
+                    phase.startupSeconds == null ? "-" : String.format("%.2f", phase.startupSeconds),
                     phase.rssIdleMb == null ? "-" : String.format("%.0f/%.0f", phase.rssIdleMb, phase.rssAfterLoadMb),
-                    phase.correct ? "yes" : "NO", phase.coresUsed, phase.appCoresByThreadKind != null ? phase.appCoresByThreadKind
-                            : phase.benchJvmCoresByThreads, phase.machineBusy * 100));
+                    phase.correct ? "yes" : "NO",
+                    phase.coresUsed,
+                    phase.appCoresByThreadKind != null ? phase.appCoresByThreadKind : phase.benchJvmCoresByThreads,
+                    phase.machineBusy * 100));
         }
-        out.append("cores: by process; then the app JVM by thread kind (app phases) or the harness JVM by thread group (baseline phases)\n");
-        out.append("ms/user = CPU per user of the app JVM (app) or of the baseline's threads (baseline); app's own cap: ")
-                .append(result.settings.get("appCeilingFromConfig")).append('\n');
+        out.append(
+                "cores: by process; then the app JVM by thread kind (app phases) or the harness JVM by thread group (baseline phases)\n");
+        out.append(
+                        "ms/user = CPU per user of the app JVM (app) or of the baseline's threads (baseline); app's own cap: ")
+                .append(result.settings.get("appCeilingFromConfig"))
+                .append('\n');
         out.append("medians:\n");
         result.medians.forEach((key, value) -> out.append(String.format("  %-30s %s%n", key, value)));
-        out.append("all phases correct (exactly the N users stored with their fields, queue and DLQ empty): ").append(result.allCorrect).append('\n');
+        out.append("all phases correct (exactly the N users stored with their fields, queue and DLQ empty): ")
+                .append(result.allCorrect)
+                .append('\n');
         for (Phase phase : result.phases) {
             if (!phase.problems.isEmpty()) {
-                out.append("  round ").append(phase.round).append(' ').append(phase.system).append(": ").append(phase.problems).append('\n');
+                out.append("  round ")
+                        .append(phase.round)
+                        .append(' ')
+                        .append(phase.system)
+                        .append(": ")
+                        .append(phase.problems)
+                        .append('\n');
             }
         }
         return out.toString();
@@ -291,7 +365,9 @@ final class UpsertUsersBench extends AppVersusBaseline<UpsertUsersBench.Phase, A
         }
 
         String how() {
-            return map != null ? "size of UserStandIn.usersById (reflection), polled every 5 ms" : "UserStandIn.storedUsers().size(), polled every 5 ms";
+            return map != null
+                    ? "size of UserStandIn.usersById (reflection), polled every 5 ms"
+                    : "UserStandIn.storedUsers().size(), polled every 5 ms";
         }
     }
 }

@@ -1,7 +1,5 @@
 package deploy;
 
-import localstack.LocalPaths;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -41,6 +39,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import localstack.LocalPaths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import regworkers.platform.Worker;
@@ -72,7 +71,9 @@ class DeploymentManifestsTest {
     }
 
     /** Environment variables the app (or its image) documents that are not properties (SPEC §1, k8s/README.md). */
-    private static final Set<String> DOCUMENTED_ENV = Set.of("CONFIG_ENV", "LOG_LEVEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "APP_STACK", "APP_NAME");
+    private static final Set<String> DOCUMENTED_ENV =
+            Set.of("CONFIG_ENV", "LOG_LEVEL", "OTEL_EXPORTER_OTLP_ENDPOINT", "APP_STACK", "APP_NAME");
+
     private static final Set<String> CONFIG_ENVS = Set.of("local", "dev", "qa", "preprod", "prod");
     private static final Set<String> LOG_LEVELS = Set.of("DEBUG", "INFO", "WARN", "ERROR");
     private static final String CONFIG_MAP = "reg-workers-config";
@@ -82,7 +83,8 @@ class DeploymentManifestsTest {
     private static final Pattern COMMENTED_PROPERTY = Pattern.compile("^#\\s*([a-z][\\w.-]*)=");
     private static final Pattern PROFILE_PREFIX = Pattern.compile("^%[^.]+\\.");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
-    private static final Pattern QUEUE_URL = Pattern.compile("^https://sqs\\.([a-z0-9-]+)\\.amazonaws\\.com/(\\d{12})/([A-Za-z0-9_-]+)$");
+    private static final Pattern QUEUE_URL =
+            Pattern.compile("^https://sqs\\.([a-z0-9-]+)\\.amazonaws\\.com/(\\d{12})/([A-Za-z0-9_-]+)$");
     private static final Pattern TUNING_VALUE = Pattern.compile("^\\d+(\\.\\d+)?[a-z]*$");
 
     private static Path root;
@@ -113,7 +115,8 @@ class DeploymentManifestsTest {
         assertTrue(Files.isDirectory(k8s), "k8s/ is missing");
         docs = new ArrayList<>();
         try (Stream<Path> files = Files.walk(k8s)) {
-            for (Path file : files.filter(DeploymentManifestsTest::isYaml).sorted().toList()) {
+            for (Path file :
+                    files.filter(DeploymentManifestsTest::isYaml).sorted().toList()) {
                 docs.addAll(readYaml(file));
             }
         }
@@ -137,7 +140,8 @@ class DeploymentManifestsTest {
         infra = infraDocs.get(0).node();
     }
 
-    // ---------------------------------------------------------------------------------------------------- all documents
+    // ---------------------------------------------------------------------------------------------------- all
+    // documents
 
     @Test
     void everyDocumentHasApiVersionKindAndAUniqueName() {
@@ -148,7 +152,8 @@ class DeploymentManifestsTest {
             assertFalse(doc.node().path("apiVersion").asText().isBlank(), doc + ": apiVersion missing");
             assertFalse(doc.kind().isBlank(), doc + ": kind missing");
             assertFalse(doc.name().isBlank(), doc + ": metadata.name missing");
-            assertTrue(seen.add(root.relativize(doc.file().getParent()) + "/" + doc.kind() + "/" + doc.name()),
+            assertTrue(
+                    seen.add(root.relativize(doc.file().getParent()) + "/" + doc.kind() + "/" + doc.name()),
                     doc + ": a second " + doc.kind() + " with this name in the same directory");
         }
     }
@@ -156,14 +161,16 @@ class DeploymentManifestsTest {
     @Test
     void kustomizationsListExactlyTheirManifests() throws IOException {
         List<Doc> kustomizations = ofKind("Kustomization");
-        assertTrue(kustomizations.stream().anyMatch(k -> k.file().equals(root.resolve("k8s/base/kustomization.yaml"))),
+        assertTrue(
+                kustomizations.stream().anyMatch(k -> k.file().equals(root.resolve("k8s/base/kustomization.yaml"))),
                 "k8s/base/kustomization.yaml is missing");
         for (Doc k : kustomizations) {
             Path dir = k.file().getParent();
             Set<String> listed = new TreeSet<>();
             for (JsonNode r : k.node().path("resources")) {
                 Path target = dir.resolve(r.asText()).normalize();
-                assertTrue(Files.isRegularFile(target) || Files.isRegularFile(target.resolve("kustomization.yaml")),
+                assertTrue(
+                        Files.isRegularFile(target) || Files.isRegularFile(target.resolve("kustomization.yaml")),
                         k + ": resource " + r.asText() + " does not exist");
                 listed.add(r.asText());
             }
@@ -182,7 +189,9 @@ class DeploymentManifestsTest {
 
     @Test
     void oneDeploymentPerStackWithItsAppStack() throws IOException {
-        assertEquals(new TreeSet<>(STACKS.keySet()), stacksInWorkerEnum(),
+        assertEquals(
+                new TreeSet<>(STACKS.keySet()),
+                stacksInWorkerEnum(),
                 "the stacks of regworkers.platform.Worker and this test (and so k8s/) differ");
         Map<String, Doc> byName = deployments();
         assertEquals(STACKS.size(), byName.size(), "one Deployment per stack, no more: " + byName.keySet());
@@ -191,7 +200,10 @@ class DeploymentManifestsTest {
             assertNotNull(deployment, "no Deployment reg-workers-" + stack.getValue() + " for stack " + stack.getKey());
             JsonNode container = appContainer(deployment);
             assertEquals(Optional.of(stack.getKey()), env(container, "APP_STACK"), deployment + ": APP_STACK");
-            assertEquals(Optional.empty(), env(container, "APP_NAME"), deployment + ": APP_NAME and APP_STACK exclude each other");
+            assertEquals(
+                    Optional.empty(),
+                    env(container, "APP_NAME"),
+                    deployment + ": APP_NAME and APP_STACK exclude each other");
         }
     }
 
@@ -199,14 +211,21 @@ class DeploymentManifestsTest {
     void everyDeploymentRunsTheOneImage() {
         Set<String> kustomizeImages = new HashSet<>();
         for (Doc k : ofKind("Kustomization")) {
-            k.node().path("images").forEach(i -> kustomizeImages.add(i.path("name").asText()));
+            k.node()
+                    .path("images")
+                    .forEach(i -> kustomizeImages.add(i.path("name").asText()));
         }
         Set<String> images = new HashSet<>();
         for (Doc deployment : deployments().values()) {
             images.add(appContainer(deployment).path("image").asText());
         }
-        assertEquals(Set.of("reg-workers"), images, "every Deployment names the image reg-workers (kustomize sets registry and tag)");
-        assertTrue(kustomizeImages.contains("reg-workers"), "k8s/base/kustomization.yaml does not pin the reg-workers image");
+        assertEquals(
+                Set.of("reg-workers"),
+                images,
+                "every Deployment names the image reg-workers (kustomize sets registry and tag)");
+        assertTrue(
+                kustomizeImages.contains("reg-workers"),
+                "k8s/base/kustomization.yaml does not pin the reg-workers image");
     }
 
     @Test
@@ -217,8 +236,11 @@ class DeploymentManifestsTest {
             JsonNode container = appContainer(deployment);
             assertEquals(httpPort, namedPort(container, "http"), deployment + ": port http");
             for (JsonNode port : container.path("ports")) {
-                assertTrue(port.path("containerPort").asInt() != jolokiaPort && !"jolokia".equals(port.path("name").asText()),
-                        deployment + " exposes Jolokia's port " + jolokiaPort + ": it is loopback-only and off by default");
+                assertTrue(
+                        port.path("containerPort").asInt() != jolokiaPort
+                                && !"jolokia".equals(port.path("name").asText()),
+                        deployment + " exposes Jolokia's port " + jolokiaPort
+                                + ": it is loopback-only and off by default");
             }
             assertProbe(deployment, container, "livenessProbe", Set.of(LIVE), httpPort);
             assertProbe(deployment, container, "readinessProbe", Set.of(READY), httpPort);
@@ -239,25 +261,41 @@ class DeploymentManifestsTest {
 
     @Test
     void ingressIsDeniedByDefaultAndOnlyTheRestStacksTakeRequestsFromOutsideMonitoring() {
-        List<JsonNode> policies = ofKind("NetworkPolicy").stream().map(Doc::node).toList();
-        assertTrue(policies.stream().anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
-                && p.path("spec").path("policyTypes").toString().contains("Ingress") && !p.path("spec").has("ingress")),
+        List<JsonNode> policies =
+                ofKind("NetworkPolicy").stream().map(Doc::node).toList();
+        assertTrue(
+                policies.stream()
+                        .anyMatch(p -> p.path("spec").path("podSelector").isEmpty()
+                                && p.path("spec").path("policyTypes").toString().contains("Ingress")
+                                && !p.path("spec").has("ingress")),
                 "a default-deny ingress NetworkPolicy (empty podSelector, no ingress rule)");
         int httpPort = Integer.parseInt(property("quarkus.http.port"));
         for (JsonNode policy : policies) {
             for (JsonNode rule : policy.path("spec").path("ingress")) {
                 for (JsonNode port : rule.path("ports")) {
-                    assertEquals(httpPort, port.path("port").asInt(), policy.path("metadata").path("name").asText() + " opens another port");
+                    assertEquals(
+                            httpPort,
+                            port.path("port").asInt(),
+                            policy.path("metadata").path("name").asText() + " opens another port");
                 }
                 boolean onlyMonitoring = true;
                 for (JsonNode from : rule.path("from")) {
-                    onlyMonitoring &= "monitoring".equals(from.path("namespaceSelector").path("matchLabels").path("kubernetes.io/metadata.name").asText());
+                    onlyMonitoring &= "monitoring"
+                            .equals(from.path("namespaceSelector")
+                                    .path("matchLabels")
+                                    .path("kubernetes.io/metadata.name")
+                                    .asText());
                 }
                 if (!onlyMonitoring) {
                     String selector = policy.path("spec").path("podSelector").toString();
-                    assertTrue(selector.contains("registration") && selector.contains("selection") && !selector.contains("replication")
-                                    && !selector.contains("notification") && !selector.contains("dataPipeline"),
-                            policy.path("metadata").path("name").asText() + ": only the REST stacks take requests from outside: " + selector);
+                    assertTrue(
+                            selector.contains("registration")
+                                    && selector.contains("selection")
+                                    && !selector.contains("replication")
+                                    && !selector.contains("notification")
+                                    && !selector.contains("dataPipeline"),
+                            policy.path("metadata").path("name").asText()
+                                    + ": only the REST stacks take requests from outside: " + selector);
                 }
             }
         }
@@ -272,8 +310,10 @@ class DeploymentManifestsTest {
                 String limit = resources.path("limits").path(resource).asText();
                 assertFalse(request.isBlank(), deployment + ": no " + resource + " request");
                 assertFalse(limit.isBlank(), deployment + ": no " + resource + " limit");
-                assertTrue(quantity(request) > 0 && quantity(request) <= quantity(limit),
-                        deployment + ": " + resource + " request " + request + " must be positive and within the limit " + limit);
+                assertTrue(
+                        quantity(request) > 0 && quantity(request) <= quantity(limit),
+                        deployment + ": " + resource + " request " + request + " must be positive and within the limit "
+                                + limit);
             }
         }
     }
@@ -290,9 +330,14 @@ class DeploymentManifestsTest {
             JsonNode resources = container.path("resources");
             String request = resources.path("requests").path("memory").asText();
             String limit = resources.path("limits").path("memory").asText();
-            assertEquals(quantity(limit), quantity(request), deployment + ": memory request = limit (Guaranteed memory, no eviction first)");
-            List<String> flags = List.of(env(container, "JAVA_OPTS_APPEND").orElseThrow(
-                    () -> new AssertionError(deployment + ": no JAVA_OPTS_APPEND sizing the JVM")).strip().split("\\s+"));
+            assertEquals(
+                    quantity(limit),
+                    quantity(request),
+                    deployment + ": memory request = limit (Guaranteed memory, no eviction first)");
+            List<String> flags = List.of(env(container, "JAVA_OPTS_APPEND")
+                    .orElseThrow(() -> new AssertionError(deployment + ": no JAVA_OPTS_APPEND sizing the JVM"))
+                    .strip()
+                    .split("\\s+"));
             long heap = mebibytes(flag(flags, "-Xmx", deployment));
             long metaspace = mebibytes(flag(flags, "-XX:MaxMetaspaceSize=", deployment));
             long codeCache = mebibytes(flag(flags, "-XX:ReservedCodeCacheSize=", deployment));
@@ -300,25 +345,42 @@ class DeploymentManifestsTest {
             long stack = mebibytes(flag(flags, "-Xss", deployment));
             long total = heap + metaspace + codeCache + direct + MAX_THREADS * stack + JVM_OVERHEAD_MIB;
             long limitMib = (long) (quantity(limit) / (1024 * 1024));
-            assertTrue(total <= limitMib * 0.9, deployment + ": heap " + heap + " + metaspace " + metaspace + " + code cache " + codeCache
-                    + " + direct " + direct + " + " + MAX_THREADS + " threads x " + stack + " + JVM " + JVM_OVERHEAD_MIB + " = " + total
-                    + " MiB leaves less than 10 % of the " + limitMib + " MiB limit");
-            assertEquals(flag(flags, "-Xmx", deployment), flag(flags, "-Xms", deployment), deployment + ": the heap is committed at start");
-            List<String> collectors = flags.stream().filter(f -> f.matches("-XX:\\+Use\\w+GC")).toList();
-            assertEquals(List.of("-XX:+UseSerialGC"), collectors, deployment + ": one GC chosen explicitly; Serial for a one-CPU limit");
-            assertEquals(1.0, quantity(resources.path("limits").path("cpu").asText()), deployment + ": the GC choice assumes one CPU");
+            assertTrue(
+                    total <= limitMib * 0.9,
+                    deployment + ": heap " + heap + " + metaspace " + metaspace + " + code cache " + codeCache
+                            + " + direct " + direct + " + " + MAX_THREADS + " threads x " + stack + " + JVM "
+                            + JVM_OVERHEAD_MIB + " = " + total
+                            + " MiB leaves less than 10 % of the " + limitMib + " MiB limit");
+            assertEquals(
+                    flag(flags, "-Xmx", deployment),
+                    flag(flags, "-Xms", deployment),
+                    deployment + ": the heap is committed at start");
+            List<String> collectors =
+                    flags.stream().filter(f -> f.matches("-XX:\\+Use\\w+GC")).toList();
+            assertEquals(
+                    List.of("-XX:+UseSerialGC"),
+                    collectors,
+                    deployment + ": one GC chosen explicitly; Serial for a one-CPU limit");
+            assertEquals(
+                    1.0,
+                    quantity(resources.path("limits").path("cpu").asText()),
+                    deployment + ": the GC choice assumes one CPU");
         }
     }
 
     @Test
     void theProductionExampleOverlayPinsTheImageByDigest() {
-        Doc example = ofKind("Kustomization").stream().filter(k -> k.file().startsWith(root.resolve("k8s/overlays/production-example")))
-                .findFirst().orElseThrow(() -> new AssertionError("no k8s/overlays/production-example"));
+        Doc example = ofKind("Kustomization").stream()
+                .filter(k -> k.file().startsWith(root.resolve("k8s/overlays/production-example")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no k8s/overlays/production-example"));
         JsonNode images = example.node().path("images");
         assertEquals(1, images.size(), example + ": one image");
         JsonNode image = images.get(0);
         assertEquals("reg-workers", image.path("name").asText(), example + ": the image every Deployment names");
-        assertTrue(image.path("digest").asText().matches("sha256:[0-9a-f]{64}"), example + ": pinned by digest, was " + image);
+        assertTrue(
+                image.path("digest").asText().matches("sha256:[0-9a-f]{64}"),
+                example + ": pinned by digest, was " + image);
         assertTrue(image.path("newTag").isMissingNode(), example + ": a tag can move; a digest cannot");
     }
 
@@ -329,20 +391,27 @@ class DeploymentManifestsTest {
             JsonNode container = appContainer(deployment);
             JsonNode podSc = pod.path("securityContext");
             JsonNode sc = container.path("securityContext");
-            assertTrue(sc.path("runAsNonRoot").asBoolean(podSc.path("runAsNonRoot").asBoolean(false)), deployment + ": runAsNonRoot");
+            assertTrue(
+                    sc.path("runAsNonRoot").asBoolean(podSc.path("runAsNonRoot").asBoolean(false)),
+                    deployment + ": runAsNonRoot");
             int uid = sc.path("runAsUser").asInt(podSc.path("runAsUser").asInt(0));
             assertEquals(185, uid, deployment + ": runAsUser (the image's user)");
             assertTrue(sc.path("readOnlyRootFilesystem").asBoolean(false), deployment + ": readOnlyRootFilesystem");
-            assertTrue(sc.has("allowPrivilegeEscalation") && !sc.path("allowPrivilegeEscalation").asBoolean(),
+            assertTrue(
+                    sc.has("allowPrivilegeEscalation")
+                            && !sc.path("allowPrivilegeEscalation").asBoolean(),
                     deployment + ": allowPrivilegeEscalation must be false");
-            assertTrue(texts(sc.path("capabilities").path("drop")).contains("ALL"), deployment + ": capabilities.drop ALL");
+            assertTrue(
+                    texts(sc.path("capabilities").path("drop")).contains("ALL"),
+                    deployment + ": capabilities.drop ALL");
             String tmpVolume = null;
             for (JsonNode mount : container.path("volumeMounts")) {
                 if ("/tmp".equals(mount.path("mountPath").asText())) {
                     tmpVolume = mount.path("name").asText();
                 }
             }
-            assertNotNull(tmpVolume, deployment + ": /tmp must be a writable volume (the root filesystem is read-only)");
+            assertNotNull(
+                    tmpVolume, deployment + ": /tmp must be a writable volume (the root filesystem is read-only)");
             boolean emptyDir = false;
             for (JsonNode volume : pod.path("volumes")) {
                 emptyDir |= tmpVolume.equals(volume.path("name").asText()) && volume.has("emptyDir");
@@ -353,22 +422,31 @@ class DeploymentManifestsTest {
 
     @Test
     void everyDeploymentGetsTimeToShutDownGracefully() {
-        // on SIGTERM Quarkus first lets HTTP requests finish, then Camel stops; the queue drain runs inside Camel's stop
+        // on SIGTERM Quarkus first lets HTTP requests finish, then Camel stops; the queue drain runs inside Camel's
+        // stop
         long drain = seconds(property("queue.shutdown.drain-timeout"));
         long camelStop = seconds(property("camel.main.shutdown-timeout"));
-        assertTrue(drain < camelStop, "the queue drain (" + drain + "s) must end within Camel's shutdown timeout (" + camelStop + "s)");
+        assertTrue(
+                drain < camelStop,
+                "the queue drain (" + drain + "s) must end within Camel's shutdown timeout (" + camelStop + "s)");
         long shutdown = seconds(property("quarkus.shutdown.timeout")) + camelStop;
         for (Doc deployment : deployments().values()) {
             JsonNode pod = podSpec(deployment);
             assertTrue(pod.has("terminationGracePeriodSeconds"), deployment + ": terminationGracePeriodSeconds");
             long preStop = 0;
-            JsonNode command = appContainer(deployment).path("lifecycle").path("preStop").path("exec").path("command");
+            JsonNode command = appContainer(deployment)
+                    .path("lifecycle")
+                    .path("preStop")
+                    .path("exec")
+                    .path("command");
             if (command.size() == 2 && "sleep".equals(command.get(0).asText())) {
                 preStop = Long.parseLong(command.get(1).asText());
             }
             long grace = pod.path("terminationGracePeriodSeconds").asLong();
-            assertTrue(grace > preStop + shutdown, deployment + ": a grace of " + grace + "s does not cover the preStop sleep ("
-                    + preStop + "s) and the app's shutdown timeout (" + shutdown + "s)");
+            assertTrue(
+                    grace > preStop + shutdown,
+                    deployment + ": a grace of " + grace + "s does not cover the preStop sleep (" + preStop
+                            + "s) and the app's shutdown timeout (" + shutdown + "s)");
         }
     }
 
@@ -381,9 +459,12 @@ class DeploymentManifestsTest {
         for (Doc deployment : deployments().values()) {
             JsonNode template = deployment.node().path("spec").path("template");
             JsonNode annotations = template.path("metadata").path("annotations");
-            assertEquals("true", annotations.path("prometheus.io/scrape").asText(), deployment + ": prometheus.io/scrape");
-            assertEquals(metricsPath, annotations.path("prometheus.io/path").asText(), deployment + ": prometheus.io/path");
-            assertEquals(httpPort, annotations.path("prometheus.io/port").asText(), deployment + ": prometheus.io/port");
+            assertEquals(
+                    "true", annotations.path("prometheus.io/scrape").asText(), deployment + ": prometheus.io/scrape");
+            assertEquals(
+                    metricsPath, annotations.path("prometheus.io/path").asText(), deployment + ": prometheus.io/path");
+            assertEquals(
+                    httpPort, annotations.path("prometheus.io/port").asText(), deployment + ": prometheus.io/port");
 
             Set<String> configMaps = new HashSet<>();
             Set<String> secrets = new HashSet<>();
@@ -398,8 +479,12 @@ class DeploymentManifestsTest {
             assertEquals(Set.of(CONFIG_MAP), configMaps, deployment + ": envFrom configMapRef");
             String stack = stackOf(deployment);
             Set<String> expectedSecrets = stackSecretKeys(stack).isEmpty() ? Set.of() : Set.of(secretName(deployment));
-            assertEquals(expectedSecrets, secrets, deployment + ": envFrom secretRef (its own Secret, none if it needs no key)");
-            assertFalse(template.path("spec").path("enableServiceLinks").asBoolean(true),
+            assertEquals(
+                    expectedSecrets,
+                    secrets,
+                    deployment + ": envFrom secretRef (its own Secret, none if it needs no key)");
+            assertFalse(
+                    template.path("spec").path("enableServiceLinks").asBoolean(true),
                     deployment + ": enableServiceLinks must be false (service variables could shadow properties)");
             String sa = template.path("spec").path("serviceAccountName").asText();
             assertTrue(serviceAccounts.contains(sa), deployment + ": service account '" + sa + "' is not defined");
@@ -423,12 +508,19 @@ class DeploymentManifestsTest {
         Map<String, String> config = configMap();
         assertFalse(config.isEmpty(), "the ConfigMap is empty");
         List<String> unknown = config.keySet().stream()
-                .filter(key -> !envToProperty.containsKey(key) && !documented.contains(key)).sorted().toList();
-        assertEquals(List.of(), unknown, "ConfigMap keys that are no property of application.properties (env rule: upper-case, "
-                + "non-alphanumerics to '_') and no documented variable");
+                .filter(key -> !envToProperty.containsKey(key) && !documented.contains(key))
+                .sorted()
+                .toList();
+        assertEquals(
+                List.of(),
+                unknown,
+                "ConfigMap keys that are no property of application.properties (env rule: upper-case, "
+                        + "non-alphanumerics to '_') and no documented variable");
         for (String key : config.keySet()) {
-            assertFalse(key.matches(".*(SECRET|PASSWORD|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|PUBLIC_KEY).*"),
-                    key + " looks like a secret: it belongs in its stack's Secret (external-secret.yaml), not in the ConfigMap");
+            assertFalse(
+                    key.matches(".*(SECRET|PASSWORD|TOKEN|API_KEY|ACCESS_KEY|PRIVATE_KEY|PUBLIC_KEY).*"),
+                    key
+                            + " looks like a secret: it belongs in its stack's Secret (external-secret.yaml), not in the ConfigMap");
         }
         assertEquals("prod", config.get("CONFIG_ENV"), "the base deploys the prod profile");
         assertTrue(LOG_LEVELS.contains(config.get("LOG_LEVEL")), "LOG_LEVEL " + config.get("LOG_LEVEL"));
@@ -436,7 +528,9 @@ class DeploymentManifestsTest {
         assertFalse(config.getOrDefault("KAFKA_BROKERS", "").isBlank(), "KAFKA_BROKERS");
         assertFalse(config.getOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT", "").isBlank(), "OTEL_EXPORTER_OTLP_ENDPOINT");
         for (String service : serviceNames()) {
-            assertTrue(config.getOrDefault("SERVICES_" + envName(service) + "_URL", "").startsWith("http"),
+            assertTrue(
+                    config.getOrDefault("SERVICES_" + envName(service) + "_URL", "")
+                            .startsWith("http"),
                     "the ConfigMap has no URL for the " + service + " service");
         }
     }
@@ -453,22 +547,32 @@ class DeploymentManifestsTest {
         Set<String> configured = new TreeSet<>();
         for (Map.Entry<String, String> e : config.entrySet()) {
             String key = e.getKey();
-            if (!key.startsWith("QUEUE_") || key.equals("QUEUE_SEND_DATA_PREFIX") || TUNING_VALUE.matcher(e.getValue()).matches()) {
+            if (!key.startsWith("QUEUE_")
+                    || key.equals("QUEUE_SEND_DATA_PREFIX")
+                    || TUNING_VALUE.matcher(e.getValue()).matches()) {
                 continue;
             }
-            assertTrue(queues.contains(e.getValue()), key + "=" + e.getValue() + " is no queue of infra/infrastructure.yaml");
+            assertTrue(
+                    queues.contains(e.getValue()),
+                    key + "=" + e.getValue() + " is no queue of infra/infrastructure.yaml");
             configured.add(e.getValue());
         }
         List<String> sendDataQueues = sendDataQueues(config);
         for (String queue : sendDataQueues) {
-            assertTrue(queues.contains(queue), queue + " (QUEUE_SEND_DATA_PREFIX + DATA_TYPES) is no queue of infra/infrastructure.yaml");
+            assertTrue(
+                    queues.contains(queue),
+                    queue + " (QUEUE_SEND_DATA_PREFIX + DATA_TYPES) is no queue of infra/infrastructure.yaml");
         }
         configured.addAll(sendDataQueues);
-        assertEquals(new TreeSet<>(queues), configured, "the ConfigMap must name every queue of infra/infrastructure.yaml");
+        assertEquals(
+                new TreeSet<>(queues), configured, "the ConfigMap must name every queue of infra/infrastructure.yaml");
 
-        Set<String> configuredTopics = config.entrySet().stream().filter(e -> e.getKey().startsWith("TOPIC_"))
-                .map(Map.Entry::getValue).collect(Collectors.toCollection(TreeSet::new));
-        assertEquals(new TreeSet<>(topics), configuredTopics, "SNS topics: ConfigMap TOPIC_* vs infra/infrastructure.yaml");
+        Set<String> configuredTopics = config.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("TOPIC_"))
+                .map(Map.Entry::getValue)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertEquals(
+                new TreeSet<>(topics), configuredTopics, "SNS topics: ConfigMap TOPIC_* vs infra/infrastructure.yaml");
         assertTrue(tables.contains(config.get("DYNAMODB_TABLE")), "DYNAMODB_TABLE=" + config.get("DYNAMODB_TABLE"));
         assertTrue(kafkaTopics.contains(config.get("KAFKA_TOPIC")), "KAFKA_TOPIC=" + config.get("KAFKA_TOPIC"));
     }
@@ -477,11 +581,17 @@ class DeploymentManifestsTest {
     void theQueuesRedriveIsABackstopAboveTheConsumersOwnDeadLettering() {
         int redrive = infra.path("queues").path("maxReceiveCount").asInt();
         int contract = Integer.parseInt(property("queue.max-receive-count"));
-        assertTrue(redrive > contract + 3, "the queues' redrive (" + redrive + ") must stay well above queue.max-receive-count ("
-                + contract + "): messages released by restarts must not reach it before the contract gives its reason");
+        assertTrue(
+                redrive > contract + 3,
+                "the queues' redrive (" + redrive + ") must stay well above queue.max-receive-count (" + contract
+                        + "): messages released by restarts must not reach it before the contract gives its reason");
         long visibility = seconds(property("queue.visibility-timeout"));
-        assertEquals(visibility, infra.path("queues").path("visibilityTimeoutSeconds").asLong(), "visibility timeout: app vs infra");
-        assertTrue(seconds(property("queue.heartbeat-interval")) * 2 < visibility,
+        assertEquals(
+                visibility,
+                infra.path("queues").path("visibilityTimeoutSeconds").asLong(),
+                "visibility timeout: app vs infra");
+        assertTrue(
+                seconds(property("queue.heartbeat-interval")) * 2 < visibility,
                 "held messages must be made invisible again well before their visibility timeout ends");
     }
 
@@ -499,12 +609,16 @@ class DeploymentManifestsTest {
         for (Doc so : ofKind("ScaledObject")) {
             JsonNode spec = so.node().path("spec");
             String target = spec.path("scaleTargetRef").path("name").asText();
-            assertEquals("Deployment", spec.path("scaleTargetRef").path("kind").asText("Deployment"), so + ": scaleTargetRef.kind");
+            assertEquals(
+                    "Deployment",
+                    spec.path("scaleTargetRef").path("kind").asText("Deployment"),
+                    so + ": scaleTargetRef.kind");
             assertTrue(deployments.containsKey(target), so + " targets '" + target + "', which is no Deployment");
             assertTrue(byTarget.put(target, so) == null, target + " has two ScaledObjects");
             assertEquals(1, spec.path("minReplicaCount").asInt(-1), so + ": minReplicaCount");
             assertEquals(10, spec.path("maxReplicaCount").asInt(-1), so + ": maxReplicaCount");
-            String stack = env(appContainer(deployments.get(target)), "APP_STACK").orElseThrow();
+            String stack =
+                    env(appContainer(deployments.get(target)), "APP_STACK").orElseThrow();
 
             Set<String> queues = new TreeSet<>();
             for (JsonNode trigger : spec.path("triggers")) {
@@ -513,30 +627,57 @@ class DeploymentManifestsTest {
                 }
                 JsonNode meta = trigger.path("metadata");
                 Matcher url = QUEUE_URL.matcher(meta.path("queueURL").asText());
-                assertTrue(url.matches(), so + ": queueURL " + meta.path("queueURL").asText());
-                assertEquals(config.get("AWS_REGION"), meta.path("awsRegion").asText(), so + ": awsRegion is the ConfigMap's AWS_REGION");
+                assertTrue(
+                        url.matches(),
+                        so + ": queueURL " + meta.path("queueURL").asText());
+                assertEquals(
+                        config.get("AWS_REGION"),
+                        meta.path("awsRegion").asText(),
+                        so + ": awsRegion is the ConfigMap's AWS_REGION");
                 assertEquals(config.get("AWS_REGION"), url.group(1), so + ": the queue URL's region");
                 assertEquals("50", meta.path("queueLength").asText(), so + ": queueLength");
-                assertTrue(infraQueues.contains(url.group(3)), so + ": " + url.group(3) + " is no queue of infra/infrastructure.yaml");
+                assertTrue(
+                        infraQueues.contains(url.group(3)),
+                        so + ": " + url.group(3) + " is no queue of infra/infrastructure.yaml");
                 queues.add(url.group(3));
                 String previous = scaledBy.put(url.group(3), so.name());
                 assertTrue(previous == null, url.group(3) + " scales both " + previous + " and " + so.name());
                 String auth = trigger.path("authenticationRef").path("name").asText();
-                assertTrue(triggerAuths.containsKey(auth), so + ": authenticationRef '" + auth + "' is no TriggerAuthentication");
-                assertEquals("aws", triggerAuths.get(auth).node().path("spec").path("podIdentity").path("provider").asText(),
+                assertTrue(
+                        triggerAuths.containsKey(auth),
+                        so + ": authenticationRef '" + auth + "' is no TriggerAuthentication");
+                assertEquals(
+                        "aws",
+                        triggerAuths
+                                .get(auth)
+                                .node()
+                                .path("spec")
+                                .path("podIdentity")
+                                .path("provider")
+                                .asText(),
                         auth + ": podIdentity.provider");
             }
-            assertEquals(new TreeSet<>(stackQueues(stack, config)), queues, so + ": the queues stack " + stack + " consumes");
+            assertEquals(
+                    new TreeSet<>(stackQueues(stack, config)),
+                    queues,
+                    so + ": the queues stack " + stack + " consumes");
             if ("registration".equals(stack)) {
                 boolean cpu = false;
                 for (JsonNode trigger : spec.path("triggers")) {
-                    cpu |= "cpu".equals(trigger.path("type").asText()) && trigger.path("metadata").has("value");
+                    cpu |= "cpu".equals(trigger.path("type").asText())
+                            && trigger.path("metadata").has("value");
                 }
                 assertTrue(cpu, so + ": the REST stack also scales on CPU");
             }
         }
-        assertEquals(new TreeSet<>(deployments.keySet()), new TreeSet<>(byTarget.keySet()), "every stack has a ScaledObject");
-        assertEquals(new TreeSet<>(infraQueues), new TreeSet<>(scaledBy.keySet()), "every queue drives the scaling of its stack");
+        assertEquals(
+                new TreeSet<>(deployments.keySet()),
+                new TreeSet<>(byTarget.keySet()),
+                "every stack has a ScaledObject");
+        assertEquals(
+                new TreeSet<>(infraQueues),
+                new TreeSet<>(scaledBy.keySet()),
+                "every queue drives the scaling of its stack");
     }
 
     @Test
@@ -548,8 +689,10 @@ class DeploymentManifestsTest {
             assertEquals(1, spec.path("minAvailable").asInt(-1), pdb + ": minAvailable");
             List<String> matched = deployments.values().stream()
                     .filter(d -> selects(spec.path("selector").path("matchLabels"), podLabels(d)))
-                    .map(Doc::name).toList();
-            assertEquals(1, matched.size(), pdb + " must select the pods of exactly one Deployment, selects " + matched);
+                    .map(Doc::name)
+                    .toList();
+            assertEquals(
+                    1, matched.size(), pdb + " must select the pods of exactly one Deployment, selects " + matched);
             assertTrue(covered.add(matched.get(0)), matched.get(0) + " has two PodDisruptionBudgets");
         }
         assertEquals(new TreeSet<>(deployments.keySet()), covered, "every Deployment has a PodDisruptionBudget");
@@ -561,29 +704,44 @@ class DeploymentManifestsTest {
             JsonNode spec = deployment.node().path("spec");
             assertFalse(spec.path("selector").path("matchLabels").isEmpty(), deployment + ": selector.matchLabels");
             JsonNode matchLabels = spec.path("selector").path("matchLabels");
-            assertTrue(selects(matchLabels, podLabels(deployment)), deployment + ": the selector does not match the pod template's labels");
-            long others = deployments().values().stream().filter(d -> d != deployment)
-                    .filter(d -> selects(matchLabels, podLabels(d))).count();
+            assertTrue(
+                    selects(matchLabels, podLabels(deployment)),
+                    deployment + ": the selector does not match the pod template's labels");
+            long others = deployments().values().stream()
+                    .filter(d -> d != deployment)
+                    .filter(d -> selects(matchLabels, podLabels(d)))
+                    .count();
             assertEquals(0, others, deployment + ": its selector also matches another stack's pods");
         }
     }
 
-    // ---------------------------------------------------------------------------------------------------- Service, Ingress
+    // ---------------------------------------------------------------------------------------------------- Service,
+    // Ingress
 
     @Test
     void theServiceAndIngressReachTheRegistrationStack() {
-        Doc service = ofKind("Service").stream().filter(s -> s.name().equals("reg-workers-registration")).findFirst()
+        Doc service = ofKind("Service").stream()
+                .filter(s -> s.name().equals("reg-workers-registration"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Service reg-workers-registration"));
         JsonNode spec = service.node().path("spec");
         assertEquals("ClusterIP", spec.path("type").asText("ClusterIP"), service + ": type");
         Doc registration = deployments().get("reg-workers-registration");
-        assertTrue(selects(spec.path("selector"), podLabels(registration)), service + ": its selector does not match the registration pods");
-        assertEquals(1, deployments().values().stream().filter(d -> selects(spec.path("selector"), podLabels(d))).count(),
+        assertTrue(
+                selects(spec.path("selector"), podLabels(registration)),
+                service + ": its selector does not match the registration pods");
+        assertEquals(
+                1,
+                deployments().values().stream()
+                        .filter(d -> selects(spec.path("selector"), podLabels(d)))
+                        .count(),
                 service + " must select the registration pods only");
         JsonNode port = spec.path("ports").get(0);
         assertNotNull(port, service + ": no port");
         assertEquals(80, port.path("port").asInt(), service + ": port");
-        assertEquals(Integer.parseInt(property("quarkus.http.port")), namedPort(appContainer(registration), port.path("targetPort").asText()),
+        assertEquals(
+                Integer.parseInt(property("quarkus.http.port")),
+                namedPort(appContainer(registration), port.path("targetPort").asText()),
                 service + ": targetPort must be the container's http port");
 
         boolean routed = false;
@@ -594,14 +752,20 @@ class DeploymentManifestsTest {
                     if (!"/checkEligibility".equals(path.path("path").asText())) {
                         continue;
                     }
-                    assertEquals(service.name(), backend.path("name").asText(), ingress + ": /checkEligibility backend");
+                    assertEquals(
+                            service.name(), backend.path("name").asText(), ingress + ": /checkEligibility backend");
                     JsonNode backendPort = backend.path("port");
                     boolean portExists = false;
                     for (JsonNode p : spec.path("ports")) {
-                        portExists |= backendPort.has("name") ? p.path("name").asText().equals(backendPort.path("name").asText())
-                                : p.path("port").asInt() == backendPort.path("number").asInt();
+                        portExists |= backendPort.has("name")
+                                ? p.path("name")
+                                        .asText()
+                                        .equals(backendPort.path("name").asText())
+                                : p.path("port").asInt()
+                                        == backendPort.path("number").asInt();
                     }
-                    assertTrue(portExists, ingress + ": backend port " + backendPort + " is no port of " + service.name());
+                    assertTrue(
+                            portExists, ingress + ": backend port " + backendPort + " is no port of " + service.name());
                     routed = true;
                 }
             }
@@ -609,24 +773,36 @@ class DeploymentManifestsTest {
         assertTrue(routed, "no Ingress routes /checkEligibility");
     }
 
-    // ---------------------------------------------------------------------------------------------------- identity, RBAC
+    // ---------------------------------------------------------------------------------------------------- identity,
+    // RBAC
 
     @Test
     void eachStackHasItsOwnServiceAccountAndIamRoleAndNoPodNeedsKubernetesApiAccess() {
         List<Doc> accounts = ofKind("ServiceAccount");
-        assertEquals(deployments().keySet(), accounts.stream().map(Doc::name).collect(Collectors.toCollection(TreeSet::new)),
+        assertEquals(
+                deployments().keySet(),
+                accounts.stream().map(Doc::name).collect(Collectors.toCollection(TreeSet::new)),
                 "one ServiceAccount per Deployment, named like it");
         Set<String> roles = new HashSet<>();
         for (Doc sa : accounts) {
-            String role = sa.node().path("metadata").path("annotations").path("eks.amazonaws.com/role-arn").asText();
-            assertTrue(role.matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+"), sa + ": IRSA role annotation eks.amazonaws.com/role-arn");
+            String role = sa.node()
+                    .path("metadata")
+                    .path("annotations")
+                    .path("eks.amazonaws.com/role-arn")
+                    .asText();
+            assertTrue(
+                    role.matches("arn:aws:iam::\\d{12}:role/[\\w+=,.@/-]+"),
+                    sa + ": IRSA role annotation eks.amazonaws.com/role-arn");
             assertTrue(roles.add(role), sa + ": shares its IAM role " + role + " with another stack");
-            assertFalse(sa.node().path("automountServiceAccountToken").asBoolean(true), sa + " lets pods mount its token");
+            assertFalse(
+                    sa.node().path("automountServiceAccountToken").asBoolean(true), sa + " lets pods mount its token");
         }
         // leader leases (enqueueEntries, getMarketsToNotify) live in DynamoDB: no Role, no mounted token
         assertTrue(ofKind("Role").isEmpty() && ofKind("RoleBinding").isEmpty(), "no Kubernetes RBAC is needed");
-        deployments().forEach((name, deployment) -> assertFalse(podSpec(deployment).path("automountServiceAccountToken").asBoolean(true),
-                name + " mounts the service-account token"));
+        deployments()
+                .forEach((name, deployment) -> assertFalse(
+                        podSpec(deployment).path("automountServiceAccountToken").asBoolean(true),
+                        name + " mounts the service-account token"));
     }
 
     // ---------------------------------------------------------------------------------------------------- secrets
@@ -636,11 +812,17 @@ class DeploymentManifestsTest {
         Map<String, Set<String>> fetched = new TreeMap<>();
         for (Doc external : ofKind("ExternalSecret")) {
             JsonNode es = external.node().path("spec");
-            assertEquals("ClusterSecretStore", es.path("secretStoreRef").path("kind").asText(), external + ": store kind");
-            assertEquals("aws-secrets-manager", es.path("secretStoreRef").path("name").asText(), external + ": store");
+            assertEquals(
+                    "ClusterSecretStore", es.path("secretStoreRef").path("kind").asText(), external + ": store kind");
+            assertEquals(
+                    "aws-secrets-manager",
+                    es.path("secretStoreRef").path("name").asText(),
+                    external + ": store");
             Set<String> keys = new TreeSet<>();
             es.path("data").forEach(d -> keys.add(d.path("secretKey").asText()));
-            assertNull(fetched.put(es.path("target").path("name").asText(), keys), external + ": a second ExternalSecret for its target");
+            assertNull(
+                    fetched.put(es.path("target").path("name").asText(), keys),
+                    external + ": a second ExternalSecret for its target");
         }
         Map<String, Set<String>> expected = new TreeMap<>();
         for (Doc deployment : deployments().values()) {
@@ -649,22 +831,38 @@ class DeploymentManifestsTest {
                 expected.put(secretName(deployment), keys);
             }
         }
-        assertEquals(expected, fetched, "each stack's Secret holds exactly the keys its workers use (the API keys of the services"
-                + " they call, the JWT key of checkEligibility, the selection trigger's key)");
+        assertEquals(
+                expected,
+                fetched,
+                "each stack's Secret holds exactly the keys its workers use (the API keys of the services"
+                        + " they call, the JWT key of checkEligibility, the selection trigger's key)");
 
         List<Doc> secrets = ofKind("Secret");
         assertFalse(secrets.isEmpty(), "no Secret manifest listing the keys");
         Map<String, Set<String>> listed = new TreeMap<>();
         for (Doc secret : secrets) {
             Map<String, String> values = new LinkedHashMap<>();
-            secret.node().path("stringData").properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
-            secret.node().path("data").properties().forEach(e -> values.put(e.getKey(),
-                    new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)));
+            secret.node()
+                    .path("stringData")
+                    .properties()
+                    .forEach(e -> values.put(e.getKey(), e.getValue().asText()));
+            secret.node()
+                    .path("data")
+                    .properties()
+                    .forEach(e -> values.put(
+                            e.getKey(),
+                            new String(Base64.getDecoder().decode(e.getValue().asText()), StandardCharsets.UTF_8)));
             listed.put(secret.name(), new TreeSet<>(values.keySet()));
-            values.forEach((key, value) -> assertTrue(isPlaceholder(value),
-                    secret + ": " + key + " must be a placeholder (PLACEHOLDER…, REPLACE_ME…, CHANGE_ME… or <…>), never a real value"));
+            values.forEach(
+                    (key, value) -> assertTrue(
+                            isPlaceholder(value),
+                            secret + ": " + key
+                                    + " must be a placeholder (PLACEHOLDER…, REPLACE_ME…, CHANGE_ME… or <…>), never a real value"));
         }
-        assertEquals(expected, listed, "the plain Secrets of the overlay list the same Secrets and keys as the ExternalSecrets");
+        assertEquals(
+                expected,
+                listed,
+                "the plain Secrets of the overlay list the same Secrets and keys as the ExternalSecrets");
     }
 
     @Test
@@ -673,7 +871,8 @@ class DeploymentManifestsTest {
         assertTrue(isPlaceholder("<campaign service api key>"));
         assertFalse(isPlaceholder("3f9a1c0b7d2e4f6a8b0c1d2e3f4a5b6c"));
         assertFalse(isPlaceholder("PLACEHOLDER-3f9a1c0b7d2e4f6a8b0c1d2e3f4a5b6c"));
-        assertFalse(isPlaceholder("-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"));
+        assertFalse(isPlaceholder(
+                "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"));
         assertFalse(isPlaceholder(""));
     }
 
@@ -682,7 +881,9 @@ class DeploymentManifestsTest {
     @Test
     void theDockerfileRunsTheAppAsNonRootWithTheJvmSettings() throws IOException {
         Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
-        String user = dockerfile.last("USER").orElseThrow(() -> new AssertionError("Dockerfile: no USER (the image would run as root)"));
+        String user = dockerfile
+                .last("USER")
+                .orElseThrow(() -> new AssertionError("Dockerfile: no USER (the image would run as root)"));
         String uid = user.split(":")[0].strip();
         assertFalse(uid.equals("root") || uid.equals("0"), "Dockerfile: USER " + user + " is root");
         assertEquals("185", uid, "Dockerfile: USER must be the uid the Deployments run as");
@@ -691,21 +892,27 @@ class DeploymentManifestsTest {
         assertTrue(exposed.contains(property("quarkus.http.port")), "Dockerfile: EXPOSE the HTTP port");
         assertFalse(exposed.contains(property("jolokia.port")), "Dockerfile: Jolokia is loopback-only, never exposed");
         String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
-        for (String flag : List.of("-XX:MaxRAMPercentage=", "-XX:+ExitOnOutOfMemoryError",
+        for (String flag : List.of(
+                "-XX:MaxRAMPercentage=",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager")) {
             assertTrue(javaOpts.contains(flag), "Dockerfile: JAVA_OPTS lacks " + flag);
         }
-        Set<String> dockerignore = Files.readAllLines(root.resolve(".dockerignore")).stream().map(String::strip)
-                .filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<String> dockerignore = Files.readAllLines(root.resolve(".dockerignore")).stream()
+                .map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         assertEquals("*", dockerignore.iterator().next(), ".dockerignore must exclude everything first");
         for (String copy : dockerfile.all("COPY")) {
             List<String> parts = new ArrayList<>(List.of(copy.split("\\s+")));
             parts.removeIf(p -> p.startsWith("--"));
             for (String source : parts.subList(0, parts.size() - 1)) {
-                assertTrue(source.startsWith("target/quarkus-app/") || source.startsWith("docker/"),
+                assertTrue(
+                        source.startsWith("target/quarkus-app/") || source.startsWith("docker/"),
                         "Dockerfile: COPY " + source + " is outside target/quarkus-app/ and docker/");
                 String top = source.startsWith("docker/") ? "docker" : "target/quarkus-app";
-                assertTrue(dockerignore.contains("!" + top) || dockerignore.contains("!" + top + "/"),
+                assertTrue(
+                        dockerignore.contains("!" + top) || dockerignore.contains("!" + top + "/"),
                         ".dockerignore does not let " + top + " into the build context");
             }
         }
@@ -724,13 +931,18 @@ class DeploymentManifestsTest {
             assertTrue(prod.contains(flag), "JAVA_OPTS flag " + flag + " must reach the JVM as one argument: " + prod);
         }
         int jar = prod.indexOf("-jar");
-        assertTrue(jar >= 0 && prod.get(jar + 1).endsWith("/quarkus-run.jar"), "the JVM must run quarkus-run.jar: " + prod);
-        assertTrue(prod.indexOf("-Dquarkus.profile=prod") < jar, "the profile must be a JVM option, before -jar: " + prod);
+        assertTrue(
+                jar >= 0 && prod.get(jar + 1).endsWith("/quarkus-run.jar"),
+                "the JVM must run quarkus-run.jar: " + prod);
+        assertTrue(
+                prod.indexOf("-Dquarkus.profile=prod") < jar, "the profile must be a JVM option, before -jar: " + prod);
 
         for (String env : CONFIG_ENVS) {
             List<String> args = runEntrypoint(script, env, javaOpts).args();
             assertTrue(args.contains("-Dquarkus.profile=" + env), "CONFIG_ENV=" + env + " -> " + args);
-            assertFalse(args.contains("-Dquarkus.profile=prod") && !env.equals("prod"), "CONFIG_ENV=" + env + " -> " + args);
+            assertFalse(
+                    args.contains("-Dquarkus.profile=prod") && !env.equals("prod"),
+                    "CONFIG_ENV=" + env + " -> " + args);
         }
         Run bogus = runEntrypoint(script, "production", javaOpts);
         assertNotEquals(0, bogus.exitCode(), "an unknown CONFIG_ENV must stop the container, not fall back silently");
@@ -739,14 +951,16 @@ class DeploymentManifestsTest {
 
     // ---------------------------------------------------------------------------------------------------- helpers
 
-    record Run(int exitCode, boolean javaStarted, List<String> args) {
-    }
+    record Run(int exitCode, boolean javaStarted, List<String> args) {}
 
     private static Run runEntrypoint(Path script, String configEnv, String javaOpts) throws Exception {
         Path bin = Files.createTempDirectory("fake-java");
         Path argsFile = bin.resolve("args");
         Path java = bin.resolve("java");
-        Files.writeString(java, "#!/bin/sh\n: > \"" + argsFile + "\"\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> \"" + argsFile + "\"; done\n");
+        Files.writeString(
+                java,
+                "#!/bin/sh\n: > \"" + argsFile + "\"\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> \"" + argsFile
+                        + "\"; done\n");
         assertTrue(java.toFile().setExecutable(true), "cannot make the fake java executable");
         ProcessBuilder pb = new ProcessBuilder("/bin/sh", script.toString()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
@@ -786,14 +1000,18 @@ class DeploymentManifestsTest {
                 current.setLength(0);
                 if (!joined.isEmpty()) {
                     String[] parts = joined.split("\\s+", 2);
-                    instructions.add(new String[] {parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""});
+                    instructions.add(
+                            new String[] {parts[0].toUpperCase(Locale.ROOT), parts.length > 1 ? parts[1].strip() : ""});
                 }
             }
             return new Dockerfile(instructions);
         }
 
         List<String> all(String instruction) {
-            return instructions.stream().filter(i -> i[0].equals(instruction)).map(i -> i[1]).toList();
+            return instructions.stream()
+                    .filter(i -> i[0].equals(instruction))
+                    .map(i -> i[1])
+                    .toList();
         }
 
         Optional<String> last(String instruction) {
@@ -805,7 +1023,8 @@ class DeploymentManifestsTest {
         Map<String, String> env() {
             Map<String, String> env = new LinkedHashMap<>();
             for (String line : all("ENV")) {
-                Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S*)").matcher(line);
+                Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S*)")
+                        .matcher(line);
                 while (m.find()) {
                     env.put(m.group(1), m.group(3) != null ? m.group(3) : m.group(2));
                 }
@@ -819,7 +1038,9 @@ class DeploymentManifestsTest {
             assertTrue(entrypoint.startsWith("["), "Dockerfile: ENTRYPOINT in exec form, so the JVM gets SIGTERM");
             List<String> command = new ArrayList<>();
             new ObjectMapper().readTree(entrypoint).forEach(n -> command.add(n.asText()));
-            String inImage = command.stream().filter(c -> c.endsWith(".sh")).findFirst()
+            String inImage = command.stream()
+                    .filter(c -> c.endsWith(".sh"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("Dockerfile: the ENTRYPOINT runs no script: " + command));
             for (String copy : all("COPY")) {
                 List<String> parts = new ArrayList<>(List.of(copy.split("\\s+")));
@@ -839,9 +1060,12 @@ class DeploymentManifestsTest {
         if (value == null || value.isBlank() || value.contains("-----BEGIN")) {
             return false;
         }
-        boolean marked = value.matches("(?i)(PLACEHOLDER|REPLACE[_-]?ME|CHANGE[_-]?ME)([ ._:/-][\\w ._:/-]*)?") || value.matches("<[^<>]+>");
+        boolean marked = value.matches("(?i)(PLACEHOLDER|REPLACE[_-]?ME|CHANGE[_-]?ME)([ ._:/-][\\w ._:/-]*)?")
+                || value.matches("<[^<>]+>");
         boolean keyLike = Pattern.compile("[A-Za-z0-9+/=]{20,}").matcher(value).find()
-                || Pattern.compile("(?=[A-Za-z]*\\d)(?=\\d*[A-Za-z])[A-Za-z0-9]{16,}").matcher(value).find();
+                || Pattern.compile("(?=[A-Za-z]*\\d)(?=\\d*[A-Za-z])[A-Za-z0-9]{16,}")
+                        .matcher(value)
+                        .find();
         return marked && !keyLike;
     }
 
@@ -855,7 +1079,7 @@ class DeploymentManifestsTest {
         ObjectMapper mapper = new ObjectMapper(factory);
         List<Doc> result = new ArrayList<>();
         try (YAMLParser parser = factory.createParser(file.toFile());
-             MappingIterator<JsonNode> values = mapper.readValues(parser, JsonNode.class)) {
+                MappingIterator<JsonNode> values = mapper.readValues(parser, JsonNode.class)) {
             int index = 0;
             while (values.hasNextValue()) {
                 JsonNode node = values.nextValue();
@@ -924,7 +1148,9 @@ class DeploymentManifestsTest {
     private static void assertProbe(Doc deployment, JsonNode container, String probe, Set<String> paths, int httpPort) {
         JsonNode get = container.path(probe).path("httpGet");
         assertTrue(get.isObject(), deployment + ": no " + probe + " httpGet");
-        assertTrue(paths.contains(get.path("path").asText()), deployment + ": " + probe + " path " + get.path("path").asText());
+        assertTrue(
+                paths.contains(get.path("path").asText()),
+                deployment + ": " + probe + " path " + get.path("path").asText());
         JsonNode port = get.path("port");
         int resolved = port.isInt() ? port.asInt() : namedPort(container, port.asText());
         assertEquals(httpPort, resolved, deployment + ": " + probe + " must hit the HTTP port");
@@ -952,7 +1178,9 @@ class DeploymentManifestsTest {
     }
 
     private static Map<String, String> configMap() {
-        List<Doc> maps = ofKind("ConfigMap").stream().filter(d -> d.name().equals(CONFIG_MAP)).toList();
+        List<Doc> maps = ofKind("ConfigMap").stream()
+                .filter(d -> d.name().equals(CONFIG_MAP))
+                .toList();
         assertEquals(1, maps.size(), "one ConfigMap " + CONFIG_MAP);
         Map<String, String> data = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : iterable(maps.get(0).node().path("data"))) {
@@ -964,7 +1192,8 @@ class DeploymentManifestsTest {
 
     /** The SPEC §1 stack id a Deployment runs (its APP_STACK). */
     private static String stackOf(Doc deployment) {
-        return env(appContainer(deployment), "APP_STACK").orElseThrow(() -> new AssertionError(deployment + ": no APP_STACK"));
+        return env(appContainer(deployment), "APP_STACK")
+                .orElseThrow(() -> new AssertionError(deployment + ": no APP_STACK"));
     }
 
     private static String secretName(Doc deployment) {
@@ -997,7 +1226,10 @@ class DeploymentManifestsTest {
     }
 
     private static String flag(List<String> flags, String prefix, Doc deployment) {
-        List<String> values = flags.stream().filter(f -> f.startsWith(prefix)).map(f -> f.substring(prefix.length())).toList();
+        List<String> values = flags.stream()
+                .filter(f -> f.startsWith(prefix))
+                .map(f -> f.substring(prefix.length()))
+                .toList();
         assertEquals(1, values.size(), deployment + ": JAVA_OPTS_APPEND sets " + prefix + " once, was " + flags);
         return values.get(0);
     }
@@ -1019,7 +1251,11 @@ class DeploymentManifestsTest {
         String types = config.get("DATA_TYPES");
         assertNotNull(prefix, "the ConfigMap has no QUEUE_SEND_DATA_PREFIX");
         assertNotNull(types, "the ConfigMap has no DATA_TYPES");
-        return Stream.of(types.split(",")).map(String::strip).filter(t -> !t.isEmpty()).map(t -> prefix + t).toList();
+        return Stream.of(types.split(","))
+                .map(String::strip)
+                .filter(t -> !t.isEmpty())
+                .map(t -> prefix + t)
+                .toList();
     }
 
     private static List<String> stackQueues(String stack, Map<String, String> config) {
@@ -1114,17 +1350,18 @@ class DeploymentManifestsTest {
             fail("not a quantity: " + q);
         }
         double n = Double.parseDouble(m.group(1));
-        return n * switch (m.group(2)) {
-            case "" -> 1d;
-            case "m" -> 1e-3;
-            case "k" -> 1e3;
-            case "M" -> 1e6;
-            case "G" -> 1e9;
-            case "Ki" -> 1024d;
-            case "Mi" -> 1024d * 1024;
-            case "Gi" -> 1024d * 1024 * 1024;
-            case "Ti" -> 1024d * 1024 * 1024 * 1024;
-            default -> throw new AssertionError("unknown quantity suffix in " + q);
-        };
+        return n
+                * switch (m.group(2)) {
+                    case "" -> 1d;
+                    case "m" -> 1e-3;
+                    case "k" -> 1e3;
+                    case "M" -> 1e6;
+                    case "G" -> 1e9;
+                    case "Ki" -> 1024d;
+                    case "Mi" -> 1024d * 1024;
+                    case "Gi" -> 1024d * 1024 * 1024;
+                    case "Ti" -> 1024d * 1024 * 1024 * 1024;
+                    default -> throw new AssertionError("unknown quantity suffix in " + q);
+                };
     }
 }

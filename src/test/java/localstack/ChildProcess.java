@@ -29,7 +29,8 @@ final class ChildProcess implements AutoCloseable {
             Path logFile = logDir.resolve(name + ".log");
             List<String> wrapped = new ArrayList<>();
             wrapped.add("bash");
-            wrapped.add(LocalPaths.projectRoot().resolve("local/child-watchdog.sh").toString());
+            wrapped.add(
+                    LocalPaths.projectRoot().resolve("local/child-watchdog.sh").toString());
             wrapped.addAll(command);
             Process process = new ProcessBuilder(wrapped)
                     .directory(workDir.toFile())

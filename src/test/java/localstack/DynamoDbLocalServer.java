@@ -16,10 +16,18 @@ final class DynamoDbLocalServer extends LocalServer {
 
     @Override
     protected List<String> command() {
-        return List.of(LocalPaths.javaExecutable().toString(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-cp", classpathOf(LocalPaths.serversDir().resolve("dynamodb/lib")),
+        return List.of(
+                LocalPaths.javaExecutable().toString(),
+                "-Xmx512m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                classpathOf(LocalPaths.serversDir().resolve("dynamodb/lib")),
                 "com.amazonaws.services.dynamodbv2.local.main.ServerRunner",
-                "-inMemory", "-sharedDb", "-port", String.valueOf(port), "-disableTelemetry");
+                "-inMemory",
+                "-sharedDb",
+                "-port",
+                String.valueOf(port),
+                "-disableTelemetry");
     }
 
     String endpoint() {

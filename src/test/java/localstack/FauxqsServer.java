@@ -13,7 +13,8 @@ import java.util.List;
  */
 final class FauxqsServer extends LocalServer {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
 
     private final boolean queryProtocol;
 
@@ -29,8 +30,8 @@ final class FauxqsServer extends LocalServer {
 
     @Override
     protected List<String> command() {
-        List<String> command = new java.util.ArrayList<>(List.of("node", LocalPaths.serversDir().resolve("fauxqs/start.mjs").toString(),
-                String.valueOf(port)));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                "node", LocalPaths.serversDir().resolve("fauxqs/start.mjs").toString(), String.valueOf(port)));
         if (queryProtocol) {
             command.add("--query-protocol");
         }
@@ -40,7 +41,9 @@ final class FauxqsServer extends LocalServer {
     @Override
     protected boolean isReady() {
         try {
-            HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health")).timeout(Duration.ofSeconds(1)).build();
+            HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+                    .timeout(Duration.ofSeconds(1))
+                    .build();
             return HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (Exception e) {
             return false;

@@ -40,7 +40,14 @@ final class KafkaServer extends LocalServer {
             return;
         }
         writeServerProperties();
-        runToCompletion(List.of("kafka.tools.StorageTool", "format", "-t", CLUSTER_ID, "-c", serverProperties().toString(), "--ignore-formatted"));
+        runToCompletion(List.of(
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                CLUSTER_ID,
+                "-c",
+                serverProperties().toString(),
+                "--ignore-formatted"));
         formatted = true;
     }
 
@@ -74,10 +81,14 @@ final class KafkaServer extends LocalServer {
     }
 
     private List<String> javaCommand() {
-        List<String> command = new ArrayList<>(List.of(LocalPaths.javaExecutable().toString(),
-                "-Xms256m", "-Xmx512m", "-XX:+UseG1GC",
+        List<String> command = new ArrayList<>(List.of(
+                LocalPaths.javaExecutable().toString(),
+                "-Xms256m",
+                "-Xmx512m",
+                "-XX:+UseG1GC",
                 "-Dlog4j2.configurationFile=" + LocalPaths.projectRoot().resolve("local/kafka-log4j2.properties"),
-                "-cp", classpathOf(LocalPaths.serversDir().resolve("kafka/lib"))));
+                "-cp",
+                classpathOf(LocalPaths.serversDir().resolve("kafka/lib"))));
         return command;
     }
 
@@ -85,10 +96,14 @@ final class KafkaServer extends LocalServer {
         List<String> command = javaCommand();
         command.addAll(mainAndArgs);
         try {
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("format.log").toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(workDir.resolve("format.log").toFile())
+                    .start();
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("kafka storage format failed: " + Files.readString(workDir.resolve("format.log")));
+                throw new IllegalStateException(
+                        "kafka storage format failed: " + Files.readString(workDir.resolve("format.log")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -103,7 +118,8 @@ final class KafkaServer extends LocalServer {
     }
 
     private void writeServerProperties() {
-        String properties = String.join("\n",
+        String properties = String.join(
+                "\n",
                 "process.roles=broker,controller",
                 "node.id=1",
                 "controller.quorum.voters=1@127.0.0.1:" + controllerPort,

@@ -9,8 +9,7 @@ import java.nio.file.Path;
 /** Where the project, the installed local servers and their working files are. */
 public final class LocalPaths {
 
-    private LocalPaths() {
-    }
+    private LocalPaths() {}
 
     public static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();

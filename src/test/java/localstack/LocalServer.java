@@ -25,8 +25,7 @@ abstract class LocalServer implements AutoCloseable {
     protected abstract List<String> command();
 
     /** Runs before every start, e.g. to format a data directory once. */
-    protected void prepare() {
-    }
+    protected void prepare() {}
 
     protected Duration startTimeout() {
         return Duration.ofSeconds(60);
@@ -38,7 +37,8 @@ abstract class LocalServer implements AutoCloseable {
 
     public synchronized LocalServer start() {
         prepare();
-        process = ChildProcess.start(name(), workDir, LocalPaths.projectRoot().resolve("target/local-stack/logs"), command());
+        process = ChildProcess.start(
+                name(), workDir, LocalPaths.projectRoot().resolve("target/local-stack/logs"), command());
         process.awaitReady(startTimeout(), this::isReady);
         return this;
     }

@@ -58,10 +58,11 @@ public final class LocalStack implements AutoCloseable {
         kafka = new KafkaServer(ports.kafka());
         redis = new RedisServer(ports.redis());
         CompletableFuture.allOf(
-                CompletableFuture.runAsync(fauxqs::start),
-                CompletableFuture.runAsync(dynamodb::start),
-                CompletableFuture.runAsync(kafka::start),
-                CompletableFuture.runAsync(redis::start)).join();
+                        CompletableFuture.runAsync(fauxqs::start),
+                        CompletableFuture.runAsync(dynamodb::start),
+                        CompletableFuture.runAsync(kafka::start),
+                        CompletableFuture.runAsync(redis::start))
+                .join();
         standIns = StandIns.start(ports.firstStandIn());
         infrastructure.applyQueuesAndTopics(sqs(), sns());
         infrastructure.applyTables(dynamo());
@@ -107,9 +108,14 @@ public final class LocalStack implements AutoCloseable {
     public void subscribeTestQueue(String topic, String queue) {
         createTestQueue(queue);
         String topicArn = sns().createTopic(b -> b.name(topic)).topicArn();
-        String queueArn = sqs().getQueueAttributes(b -> b.queueUrl(sqs().getQueueUrl(q -> q.queueName(queue)).queueUrl())
-                .attributeNamesWithStrings("QueueArn")).attributesAsStrings().get("QueueArn");
-        sns().subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
+        String queueArn = sqs().getQueueAttributes(b -> b.queueUrl(
+                                sqs().getQueueUrl(q -> q.queueName(queue)).queueUrl())
+                        .attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings()
+                .get("QueueArn");
+        sns().subscribe(b -> b.topicArn(topicArn)
+                .protocol("sqs")
+                .endpoint(queueArn)
                 .attributes(java.util.Map.of("RawMessageDelivery", "true")));
     }
 
@@ -139,7 +145,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** The local servers a fault can freeze (SIGSTOP) and thaw. */
-    public enum Server { SQS_SNS, DYNAMODB, KAFKA, REDIS }
+    public enum Server {
+        SQS_SNS,
+        DYNAMODB,
+        KAFKA,
+        REDIS
+    }
 
     /** Freezes a server as a hung host would be: its port stays open, nothing answers. */
     public void freeze(Server server) {
@@ -162,24 +173,33 @@ public final class LocalStack implements AutoCloseable {
     /** One client per kind for the stack's life (each call used to build one: a long run ran out of sockets). */
     public synchronized SqsClient sqs() {
         if (sqs == null) {
-            sqs = remember(SqsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                    .endpointOverride(URI.create(fauxqs.endpoint())).build());
+            sqs = remember(SqsClient.builder()
+                    .region(Region.of(REGION))
+                    .credentialsProvider(credentials())
+                    .endpointOverride(URI.create(fauxqs.endpoint()))
+                    .build());
         }
         return sqs;
     }
 
     public synchronized SnsClient sns() {
         if (sns == null) {
-            sns = remember(SnsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                    .endpointOverride(URI.create(fauxqs.endpoint())).build());
+            sns = remember(SnsClient.builder()
+                    .region(Region.of(REGION))
+                    .credentialsProvider(credentials())
+                    .endpointOverride(URI.create(fauxqs.endpoint()))
+                    .build());
         }
         return sns;
     }
 
     public synchronized DynamoDbClient dynamo() {
         if (dynamo == null) {
-            dynamo = remember(DynamoDbClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                    .endpointOverride(URI.create(dynamodb.endpoint())).build());
+            dynamo = remember(DynamoDbClient.builder()
+                    .region(Region.of(REGION))
+                    .credentialsProvider(credentials())
+                    .endpointOverride(URI.create(dynamodb.endpoint()))
+                    .build());
         }
         return dynamo;
     }
@@ -187,8 +207,11 @@ public final class LocalStack implements AutoCloseable {
     /** The streams of DynamoDB Local's tables (served on its DynamoDB endpoint). */
     public synchronized DynamoDbStreamsClient dynamoStreams() {
         if (dynamoStreams == null) {
-            dynamoStreams = remember(DynamoDbStreamsClient.builder().region(Region.of(REGION)).credentialsProvider(credentials())
-                    .endpointOverride(URI.create(dynamodb.endpoint())).build());
+            dynamoStreams = remember(DynamoDbStreamsClient.builder()
+                    .region(Region.of(REGION))
+                    .credentialsProvider(credentials())
+                    .endpointOverride(URI.create(dynamodb.endpoint()))
+                    .build());
         }
         return dynamoStreams;
     }
@@ -223,10 +246,11 @@ public final class LocalStack implements AutoCloseable {
         dynamoStreams = null;
         standIns.close();
         CompletableFuture.allOf(
-                CompletableFuture.runAsync(fauxqs::close),
-                CompletableFuture.runAsync(dynamodb::close),
-                CompletableFuture.runAsync(kafka::close),
-                CompletableFuture.runAsync(redis::close)).join();
+                        CompletableFuture.runAsync(fauxqs::close),
+                        CompletableFuture.runAsync(dynamodb::close),
+                        CompletableFuture.runAsync(kafka::close),
+                        CompletableFuture.runAsync(redis::close))
+                .join();
     }
 
     /**
@@ -256,14 +280,19 @@ public final class LocalStack implements AutoCloseable {
         List<software.amazon.awssdk.services.dynamodb.model.WriteRequest> writes = new ArrayList<>();
         for (int i = 0; i < DemoData.SELECTION_ENTRANTS; i++) {
             int index = i;
-            writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder().putRequest(
-                    p -> p.item(DemoData.selectionEntrant(index))).build());
+            writes.add(software.amazon.awssdk.services.dynamodb.model.WriteRequest.builder()
+                    .putRequest(p -> p.item(DemoData.selectionEntrant(index)))
+                    .build());
             if (writes.size() == 25 || i == DemoData.SELECTION_ENTRANTS - 1) {
                 var batch = Map.of("demand-table", List.copyOf(writes));
-                var unprocessed = stack.dynamo().batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
+                var unprocessed = stack.dynamo()
+                        .batchWriteItem(b -> b.requestItems(batch))
+                        .unprocessedItems();
                 while (unprocessed != null && !unprocessed.isEmpty()) {
                     var retry = unprocessed;
-                    unprocessed = stack.dynamo().batchWriteItem(b -> b.requestItems(retry)).unprocessedItems();
+                    unprocessed = stack.dynamo()
+                            .batchWriteItem(b -> b.requestItems(retry))
+                            .unprocessedItems();
                 }
                 writes.clear();
             }
@@ -273,8 +302,10 @@ public final class LocalStack implements AutoCloseable {
                 && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
-        System.out.printf("demo: %d entrants of %s registered in demand-table, %d replicated to the entry service%n",
-                DemoData.SELECTION_ENTRANTS, DemoData.SELECTION_CAMPAIGN_ID,
+        System.out.printf(
+                "demo: %d entrants of %s registered in demand-table, %d replicated to the entry service%n",
+                DemoData.SELECTION_ENTRANTS,
+                DemoData.SELECTION_CAMPAIGN_ID,
                 stack.standIns().entry().entries(DemoData.SELECTION_CAMPAIGN_ID).size());
     }
 
@@ -287,8 +318,8 @@ public final class LocalStack implements AutoCloseable {
         // what the downstream notification sender would receive (README "Notification")
         stack.subscribeTestQueue("notifications", DEMO_NOTIFICATIONS_QUEUE);
 
-        List<String> command = new ArrayList<>(List.of(LocalPaths.javaExecutable().toString(), "-Xmx512m",
-                "-Dquarkus.profile=local"));
+        List<String> command =
+                new ArrayList<>(List.of(LocalPaths.javaExecutable().toString(), "-Xmx512m", "-Dquarkus.profile=local"));
         stack.appConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(appJar.toAbsolutePath().toString());
@@ -299,7 +330,8 @@ public final class LocalStack implements AutoCloseable {
         awaitHealthy("http://127.0.0.1:8080/q/health/ready", appProcess);
         registerSelectionEntrants(stack);
 
-        System.out.printf("""
+        System.out.printf(
+                """
 
                 ==== reg-workers is running locally (up in %.1f s) ====
                 REST / invoke        http://127.0.0.1:8080/workers/{name}/invoke
@@ -314,9 +346,15 @@ public final class LocalStack implements AutoCloseable {
                 logs of the servers  target/local-stack/logs/
                 Ctrl-C stops everything.
                 """,
-                (System.nanoTime() - started) / 1e9, stack.awsEndpoint(), stack.awsEndpoint(), REGION,
-                stack.dynamodb.endpoint(), stack.kafkaBootstrapServers(), stack.kafkaBootstrapServers(),
-                stack.redis.url(), stack.standInUrls());
+                (System.nanoTime() - started) / 1e9,
+                stack.awsEndpoint(),
+                stack.awsEndpoint(),
+                REGION,
+                stack.dynamodb.endpoint(),
+                stack.kafkaBootstrapServers(),
+                stack.kafkaBootstrapServers(),
+                stack.redis.url(),
+                stack.standInUrls());
         System.exit(appProcess.waitFor());
     }
 
@@ -335,7 +373,10 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException("the app exited with " + app.exitValue());
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

@@ -22,20 +22,32 @@ final class RedisServer extends LocalServer {
 
     @Override
     protected List<String> command() {
-        return List.of(binary().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "no");
+        return List.of(
+                binary().toString(),
+                "--port",
+                String.valueOf(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "no");
     }
 
     private Path binary() {
         String resource = "aarch64".equals(System.getProperty("os.arch"))
-                ? "redis-server-6.2.7-linux-arm64" : "redis-server-6.2.6-v5-linux-amd64";
+                ? "redis-server-6.2.7-linux-arm64"
+                : "redis-server-6.2.6-v5-linux-amd64";
         Path target = LocalPaths.serversDir().resolve("redis").resolve(resource);
         if (Files.isExecutable(target)) {
             return target;
         }
         try (InputStream in = RedisServer.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("redis binary " + resource + " is not on the test classpath (embedded-redis)");
+                throw new IllegalStateException(
+                        "redis binary " + resource + " is not on the test classpath (embedded-redis)");
             }
             Files.createDirectories(target.getParent());
             Path partial = Files.createTempFile(target.getParent(), resource, ".part");

@@ -22,34 +22,49 @@ final class OpsFiles {
     static final Path RULES_TEST = LocalPaths.projectRoot().resolve("ops/prometheus/reg-workers-rules-test.yaml");
     static final Path DASHBOARD = LocalPaths.projectRoot().resolve("ops/grafana/reg-workers-dashboard.json");
 
-    private static final Set<String> PROMQL_WORDS = Set.of("by", "without", "and", "or", "unless", "on", "ignoring", "group_left",
-            "group_right", "offset", "bool", "inf", "nan");
+    private static final Set<String> PROMQL_WORDS = Set.of(
+            "by",
+            "without",
+            "and",
+            "or",
+            "unless",
+            "on",
+            "ignoring",
+            "group_left",
+            "group_right",
+            "offset",
+            "bool",
+            "inf",
+            "nan");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
-    private OpsFiles() {
-    }
+    private OpsFiles() {}
 
     static List<String> dashboardExpressions() throws IOException {
         List<String> expressions = new ArrayList<>();
         for (JsonNode panel : new ObjectMapper().readTree(DASHBOARD.toFile()).path("panels")) {
-            panel.path("targets").forEach(target -> expressions.add(target.path("expr").asText()));
+            panel.path("targets")
+                    .forEach(target -> expressions.add(target.path("expr").asText()));
         }
         return expressions;
     }
 
     static List<String> ruleExpressions() throws IOException {
         List<String> expressions = new ArrayList<>();
-        for (JsonNode group : new ObjectMapper(new YAMLFactory()).readTree(RULES.toFile()).path("groups")) {
-            group.path("rules").forEach(rule -> expressions.add(rule.path("expr").asText()));
+        for (JsonNode group :
+                new ObjectMapper(new YAMLFactory()).readTree(RULES.toFile()).path("groups")) {
+            group.path("rules")
+                    .forEach(rule -> expressions.add(rule.path("expr").asText()));
         }
         return expressions;
     }
 
     /** The metric names an expression reads: identifiers that are neither functions, keywords, labels nor durations. */
     static Set<String> metricNames(String expression) {
-        String bare = expression.replaceAll("\"[^\"]*\"", "\"\"")        // label values
-                .replaceAll("\\{[^}]*}", "")                             // label matchers
-                .replaceAll("\\[[^]]*]", "")                             // ranges
+        String bare = expression
+                .replaceAll("\"[^\"]*\"", "\"\"") // label values
+                .replaceAll("\\{[^}]*}", "") // label matchers
+                .replaceAll("\\[[^]]*]", "") // ranges
                 .replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", ""); // grouping labels
         Set<String> names = new LinkedHashSet<>();
         Matcher identifier = IDENTIFIER.matcher(bare);

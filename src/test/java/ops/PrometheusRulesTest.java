@@ -44,8 +44,11 @@ class PrometheusRulesTest {
         assertFalse(expressions.isEmpty(), "the dashboard has no queries");
         StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         for (int i = 0; i < expressions.size(); i++) {
-            rules.append("      - record: dashboard:query_").append(i).append("\n        expr: '")
-                    .append(expressions.get(i).replace("'", "''")).append("'\n");
+            rules.append("      - record: dashboard:query_")
+                    .append(i)
+                    .append("\n        expr: '")
+                    .append(expressions.get(i).replace("'", "''"))
+                    .append("'\n");
         }
         Path file = Files.createTempFile("dashboard-queries", ".yaml");
         try {
@@ -57,8 +60,7 @@ class PrometheusRulesTest {
         }
     }
 
-    private record Result(int exit, String output) {
-    }
+    private record Result(int exit, String output) {}
 
     private static Result promtool(String... arguments) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of("promtool"));

@@ -1,13 +1,14 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Stand-in of the campaign service: seeded campaigns (with their markets) and invites. */
 public final class CampaignStandIn extends StandInServer {
@@ -18,14 +19,26 @@ public final class CampaignStandIn extends StandInServer {
 
     public CampaignStandIn(Path contractsDir, String apiKey) {
         super("campaign", contractsDir, apiKey);
-        on("GET", "/campaigns/by-slug/{slug}", request -> StandInResponse.ok(
-                campaignBySlug(request.pathParameter("slug")).orElseThrow(CampaignStandIn::campaignNotFound)));
-        on("GET", "/campaigns/{campaignId}", request -> StandInResponse.ok(
-                campaign(request.pathParameter("campaignId")).orElseThrow(CampaignStandIn::campaignNotFound)));
-        on("GET", "/campaigns/{campaignId}/markets/{marketId}", request -> StandInResponse.ok(
-                market(request.pathParameter("campaignId"), request.pathParameter("marketId"))));
-        on("GET", "/campaigns/{campaignId}/invites/{globalUserId}", request -> StandInResponse.ok(
-                invite(request.pathParameter("campaignId"), request.pathParameter("globalUserId"))));
+        on(
+                "GET",
+                "/campaigns/by-slug/{slug}",
+                request -> StandInResponse.ok(
+                        campaignBySlug(request.pathParameter("slug")).orElseThrow(CampaignStandIn::campaignNotFound)));
+        on(
+                "GET",
+                "/campaigns/{campaignId}",
+                request -> StandInResponse.ok(
+                        campaign(request.pathParameter("campaignId")).orElseThrow(CampaignStandIn::campaignNotFound)));
+        on(
+                "GET",
+                "/campaigns/{campaignId}/markets/{marketId}",
+                request -> StandInResponse.ok(
+                        market(request.pathParameter("campaignId"), request.pathParameter("marketId"))));
+        on(
+                "GET",
+                "/campaigns/{campaignId}/invites/{globalUserId}",
+                request -> StandInResponse.ok(
+                        invite(request.pathParameter("campaignId"), request.pathParameter("globalUserId"))));
         onAdmin("POST", "/_admin/campaigns", request -> {
             seedCampaign(request.requiredBody());
             return StandInResponse.ok(request.body());
@@ -54,7 +67,8 @@ public final class CampaignStandIn extends StandInServer {
     }
 
     public void seedInvite(String campaignId, String globalUserId) {
-        invitesByCampaign.computeIfAbsent(campaignId, id -> new ConcurrentHashMap<>())
+        invitesByCampaign
+                .computeIfAbsent(campaignId, id -> new ConcurrentHashMap<>())
                 .putIfAbsent(globalUserId, Instant.now());
     }
 

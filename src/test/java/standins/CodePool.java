@@ -56,7 +56,8 @@ final class CodePool {
 
     /** Marks all the codes assigned; or, when some are not reserved from this pool, marks none and returns those. */
     synchronized List<String> markAssigned(Collection<String> codes) {
-        List<String> notReserved = codes.stream().filter(code -> reservedNumber(code) < 0).toList();
+        List<String> notReserved =
+                codes.stream().filter(code -> reservedNumber(code) < 0).toList();
         if (notReserved.isEmpty()) {
             codes.forEach(code -> assigned.set(reservedNumber(code)));
         }

@@ -1,7 +1,5 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,11 +8,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 /** Stand-in of the code service: a finite code pool per market, idempotent reservations, assigned marks. */
 public final class CodeStandIn extends StandInServer {
 
-    private record Reservation(MarketKey market, List<String> codes) {
-    }
+    private record Reservation(MarketKey market, List<String> codes) {}
 
     private final Map<MarketKey, CodePool> pools = new ConcurrentHashMap<>();
     private final Map<String, Reservation> reservations = new ConcurrentHashMap<>();
@@ -27,8 +27,11 @@ public final class CodeStandIn extends StandInServer {
             seedCodePool(request.text("campaignId"), request.text("marketId"), request.integer("count"));
             return StandInResponse.ok(poolState(request.text("campaignId"), request.text("marketId")));
         });
-        onAdmin("GET", "/_admin/code-pools/{campaignId}/{marketId}", request -> StandInResponse.ok(
-                poolState(request.pathParameter("campaignId"), request.pathParameter("marketId"))));
+        onAdmin(
+                "GET",
+                "/_admin/code-pools/{campaignId}/{marketId}",
+                request -> StandInResponse.ok(
+                        poolState(request.pathParameter("campaignId"), request.pathParameter("marketId"))));
     }
 
     /** Adds {@code count} codes {@code C-{marketId}-{n}} to the market's pool (numbering continues). */
@@ -64,10 +67,11 @@ public final class CodeStandIn extends StandInServer {
         MarketKey market = new MarketKey(request.pathParameter("campaignId"), request.pathParameter("marketId"));
         String reservationId = request.body().get("reservationId").asText();
         int count = request.body().get("count").asInt();
-        Reservation reservation = reservations.computeIfAbsent(reservationId,
-                id -> new Reservation(market, pool(market).reserve(count)));
+        Reservation reservation = reservations.computeIfAbsent(
+                reservationId, id -> new Reservation(market, pool(market).reserve(count)));
         if (!reservation.market().equals(market)) {
-            ObjectNode detail = Json.object().put("reservationId", reservationId)
+            ObjectNode detail = Json.object()
+                    .put("reservationId", reservationId)
                     .put("campaignId", reservation.market().campaignId())
                     .put("marketId", reservation.market().marketId());
             throw HttpError.conflict("reservationId is already used for another market", detail);
@@ -79,7 +83,8 @@ public final class CodeStandIn extends StandInServer {
 
     private StandInResponse markAssigned(StandInRequest request) {
         JsonNode body = request.body();
-        MarketKey market = new MarketKey(body.get("campaignId").asText(), body.get("marketId").asText());
+        MarketKey market = new MarketKey(
+                body.get("campaignId").asText(), body.get("marketId").asText());
         Set<String> codes = new LinkedHashSet<>();
         body.get("codes").forEach(code -> codes.add(code.asText()));
         List<String> notReserved = pool(market).markAssigned(codes);

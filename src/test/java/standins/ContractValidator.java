@@ -1,5 +1,17 @@
 package standins;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,17 +25,6 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.networknt.schema.oas.OpenApi31;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One OpenAPI 3.1 contract, loaded from YAML, that validates request and response bodies (and query
@@ -45,19 +46,19 @@ public final class ContractValidator {
     private final Map<String, JsonSchema> schemaCache = new ConcurrentHashMap<>();
 
     /** An operation of the contract with its path-level and operation-level parameters resolved. */
-    public record Operation(String method, PathTemplate path, String operationId, JsonNode definition,
-                            List<JsonNode> parameters) {
-    }
+    public record Operation(
+            String method, PathTemplate path, String operationId, JsonNode definition, List<JsonNode> parameters) {}
 
     private ContractValidator(Path file) {
         this.document = parseYaml(read(file), file);
         // Served from memory by the loader below; the .invalid host guarantees nothing is ever fetched.
         this.schemasIri = "https://contracts.invalid/" + file.getFileName() + ".schemas.json";
         String schemas = schemaDocument(document);
-        this.schemaFactory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
-                .metaSchema(OpenApi31.getInstance())
-                .defaultMetaSchemaIri(OpenApi31.getInstance().getIri())
-                .schemaLoaders(loaders -> loaders.schemas(Map.of(schemasIri, schemas))));
+        this.schemaFactory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V202012,
+                builder -> builder.metaSchema(OpenApi31.getInstance())
+                        .defaultMetaSchemaIri(OpenApi31.getInstance().getIri())
+                        .schemaLoaders(loaders -> loaders.schemas(Map.of(schemasIri, schemas))));
         this.schemaConfig = SchemaValidatorsConfig.builder()
                 .formatAssertionsEnabled(true)
                 .pathType(PathType.JSON_PATH)
@@ -86,8 +87,8 @@ public final class ContractValidator {
     }
 
     public Operation operation(String method, String path) {
-        return findOperation(method, path).orElseThrow(() -> new IllegalArgumentException(
-                title() + " has no operation " + method + " " + path));
+        return findOperation(method, path)
+                .orElseThrow(() -> new IllegalArgumentException(title() + " has no operation " + method + " " + path));
     }
 
     /** The violations of a request's query parameters and body; empty when it honours the contract. */
@@ -112,8 +113,10 @@ public final class ContractValidator {
     public List<String> validateResponse(String method, String path, int status, JsonNode body) {
         Operation operation = operation(method, path);
         JsonNode responses = operation.definition().path("responses");
-        JsonNode response = resolve(responses.has(String.valueOf(status))
-                ? responses.get(String.valueOf(status)) : responses.path("default"));
+        JsonNode response = resolve(
+                responses.has(String.valueOf(status))
+                        ? responses.get(String.valueOf(status))
+                        : responses.path("default"));
         if (response.isMissingNode()) {
             return List.of("status " + status + " is not documented for " + operation.operationId());
         }
@@ -147,7 +150,8 @@ public final class ContractValidator {
                 continue;
             }
             JsonNode parameterSchema = parameter.path("schema");
-            JsonSchema schema = schemaCache.computeIfAbsent(operation.operationId() + "?" + name,
+            JsonSchema schema = schemaCache.computeIfAbsent(
+                    operation.operationId() + "?" + name,
                     key -> schemaFactory.getSchema(parameterSchema, schemaConfig));
             for (ValidationMessage message : schema.validate(typed(value, parameterSchema))) {
                 violations.add("query parameter " + name + ": " + message.getError());
@@ -179,13 +183,19 @@ public final class ContractValidator {
     }
 
     private List<String> validateAgainst(String componentRef, JsonNode instance) {
-        JsonSchema schema = schemaCache.computeIfAbsent(componentRef, ref -> schemaFactory.getSchema(
-                SchemaLocation.of(schemasIri + ref.replace(COMPONENT_SCHEMAS, DEFS)), schemaConfig));
-        return schema.validate(instance).stream().map(ValidationMessage::getMessage).sorted().toList();
+        JsonSchema schema = schemaCache.computeIfAbsent(
+                componentRef,
+                ref -> schemaFactory.getSchema(
+                        SchemaLocation.of(schemasIri + ref.replace(COMPONENT_SCHEMAS, DEFS)), schemaConfig));
+        return schema.validate(instance).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
     }
 
     private String bodySchemaRef(JsonNode bodyOwner, Operation operation) {
-        JsonNode ref = bodyOwner.path("content").path(JSON_MEDIA_TYPE).path("schema").path("$ref");
+        JsonNode ref =
+                bodyOwner.path("content").path(JSON_MEDIA_TYPE).path("schema").path("$ref");
         if (!ref.isTextual() || !ref.asText().startsWith(COMPONENT_SCHEMAS)) {
             throw new IllegalStateException(title() + ": every body of " + operation.operationId()
                     + " must $ref a schema under components/schemas");
@@ -196,7 +206,9 @@ public final class ContractValidator {
     /** Follows a local $ref (to components/responses, components/parameters, ...) to its target. */
     private JsonNode resolve(JsonNode node) {
         JsonNode ref = node.path("$ref");
-        return ref.isTextual() && ref.asText().startsWith("#") ? document.at(ref.asText().substring(1)) : node;
+        return ref.isTextual() && ref.asText().startsWith("#")
+                ? document.at(ref.asText().substring(1))
+                : node;
     }
 
     /**
@@ -219,8 +231,12 @@ public final class ContractValidator {
                 }
                 List<JsonNode> parameters = new ArrayList<>(pathParameters);
                 parameters.addAll(resolveAll(member.getValue().path("parameters")));
-                found.add(new Operation(member.getKey().toUpperCase(Locale.ROOT), new PathTemplate(pathItem.getKey()),
-                        member.getValue().path("operationId").asText(), member.getValue(), List.copyOf(parameters)));
+                found.add(new Operation(
+                        member.getKey().toUpperCase(Locale.ROOT),
+                        new PathTemplate(pathItem.getKey()),
+                        member.getValue().path("operationId").asText(),
+                        member.getValue(),
+                        List.copyOf(parameters)));
             }
         }
         return List.copyOf(found);
@@ -233,7 +249,8 @@ public final class ContractValidator {
     }
 
     private static boolean isHttpMethod(String key) {
-        return List.of("get", "put", "post", "delete", "patch", "head", "options").contains(key);
+        return List.of("get", "put", "post", "delete", "patch", "head", "options")
+                .contains(key);
     }
 
     private static String read(Path file) {

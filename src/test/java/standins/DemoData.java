@@ -1,10 +1,11 @@
 package standins;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The demo campaign of the local run, matching the examples of the seed API document. */
 public final class DemoData {
@@ -17,6 +18,7 @@ public final class DemoData {
     public static final int CODES_PER_MARKET = 1000;
     /** The seed's enqueueMarketSelections example: {"campaignId":"campaign-123","dateId":"2024-03-01","marketId":"market-456"}. */
     public static final String SELECTION_CAMPAIGN_ID = "campaign-123";
+
     public static final String SELECTION_MARKET = "market-456";
     public static final int SELECTION_CAPACITY = 100;
     public static final int SELECTION_ENTRANTS = 2_000;
@@ -37,8 +39,7 @@ public final class DemoData {
              "fields":{"email":"fan@example.com","markets":["market-123","market-456"],"ticket_count":2,"opt_in":true},
              "linkedCampaignId":null}""";
 
-    private DemoData() {
-    }
+    private DemoData() {}
 
     /** For the tests: the selection example's entrants exist only as the entry service's scoring records. */
     public static void seed(StandIns standIns) {
@@ -56,7 +57,8 @@ public final class DemoData {
     public static void seedLocalRun(StandIns standIns) {
         seedCampaigns(standIns);
         ObjectNode selection = selectionCampaign(Instant.now());
-        ((ObjectNode) selection.get("markets").get(0)).put("notifyAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        ((ObjectNode) selection.get("markets").get(0))
+                .put("notifyAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         standIns.campaign().seedCampaign(selection);
     }
 
@@ -73,7 +75,8 @@ public final class DemoData {
      * Entrant {@code index} of the selection example as the registration service writes it to demand-table: chose
      * the market, scored (1 in 50 unscored, as retryScore has yet to score them), flagged for replication.
      */
-    public static java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> selectionEntrant(int index) {
+    public static java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> selectionEntrant(
+            int index) {
         var item = new java.util.LinkedHashMap<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>();
         String user = "fan-" + index;
         item.put("pk", av("CAMPAIGN#" + SELECTION_CAMPAIGN_ID));
@@ -82,7 +85,10 @@ public final class DemoData {
         item.put("globalUserId", av(user));
         item.put("fields", av("{\"markets\":[\"" + SELECTION_MARKET + "\"],\"ticket_count\":2}"));
         if (index % 50 != 0) {
-            item.put("score", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(Integer.toString(100 + (index * 7919) % 900)));
+            item.put(
+                    "score",
+                    software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromN(
+                            Integer.toString(100 + (index * 7919) % 900)));
         }
         item.put("needsReplication", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromBool(true));
         item.put("createdAt", av("2024-01-10T12:00:00Z"));
@@ -97,12 +103,19 @@ public final class DemoData {
     /** The campaign of the seed's selection example: registration closed yesterday, one market of 100 winners. */
     public static ObjectNode selectionCampaign(Instant now) {
         Instant today = now.truncatedTo(ChronoUnit.SECONDS);
-        ObjectNode campaign = campaign(now).put("id", SELECTION_CAMPAIGN_ID).put("slug", "selection-example-2024")
-                .put("name", "Selection Example").put("status", "CLOSED");
+        ObjectNode campaign = campaign(now)
+                .put("id", SELECTION_CAMPAIGN_ID)
+                .put("slug", "selection-example-2024")
+                .put("name", "Selection Example")
+                .put("status", "CLOSED");
         campaign.putObject("registration")
                 .put("opensAt", today.minus(Duration.ofDays(30)).toString())
                 .put("closesAt", today.minus(Duration.ofDays(1)).toString());
-        campaign.putArray("markets").addObject().put("id", SELECTION_MARKET).put("name", "Chicago").put("capacity", SELECTION_CAPACITY);
+        campaign.putArray("markets")
+                .addObject()
+                .put("id", SELECTION_MARKET)
+                .put("name", "Chicago")
+                .put("capacity", SELECTION_CAPACITY);
         return campaign;
     }
 
@@ -120,14 +133,22 @@ public final class DemoData {
         campaign.putObject("gate").put("inviteOnly", false).put("idvRequired", false);
         campaign.putNull("linkedCampaignId");
         ArrayNode markets = campaign.putArray("markets");
-        markets.addObject().put("id", MARKET_A).put("name", "Los Angeles").put("capacity", 500)
+        markets.addObject()
+                .put("id", MARKET_A)
+                .put("name", "Los Angeles")
+                .put("capacity", 500)
                 .put("notifyAt", today.plus(Duration.ofDays(2)).toString());
         markets.addObject().put("id", MARKET_B).put("name", "New York").put("capacity", 300);
         ArrayNode preferences = campaign.putArray("preferences");
         preferences.addObject().put("id", "email").put("type", "string").put("required", true);
         preferences.addObject().put("id", "markets").put("type", "markets").put("required", true);
-        preferences.addObject().put("id", "ticket_count").put("type", "integer").put("required", true)
-                .put("min", 1).put("max", 4);
+        preferences
+                .addObject()
+                .put("id", "ticket_count")
+                .put("type", "integer")
+                .put("required", true)
+                .put("min", 1)
+                .put("max", 4);
         preferences.addObject().put("id", "opt_in").put("type", "boolean").put("required", false);
         return campaign;
     }

@@ -1,8 +1,5 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +11,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Stand-in of the entry service: entries per campaign, scoring records per market (seeded ones plus the
@@ -34,12 +35,21 @@ public final class EntryStandIn extends StandInServer {
         on("POST", "/campaigns/{campaignId}/markets/{marketId}/assignments", this::assignCodes);
         on("PUT", "/campaigns/{campaignId}/stats", this::upsertStats);
         onAdmin("POST", "/_admin/scoring-records", this::seedScoringRecords);
-        onAdmin("GET", "/_admin/entries/{campaignId}", request -> StandInResponse.ok(
-                Map.of("entries", entries(request.pathParameter("campaignId")).values())));
-        onAdmin("GET", "/_admin/assignments/{campaignId}/{marketId}", request -> StandInResponse.ok(
-                assignments(request.pathParameter("campaignId"), request.pathParameter("marketId"))));
-        onAdmin("GET", "/_admin/stats/{campaignId}", request -> StandInResponse.ok(
-                stats(request.pathParameter("campaignId")).orElseThrow(() -> HttpError.notFound("no stats"))));
+        onAdmin(
+                "GET",
+                "/_admin/entries/{campaignId}",
+                request -> StandInResponse.ok(Map.of(
+                        "entries", entries(request.pathParameter("campaignId")).values())));
+        onAdmin(
+                "GET",
+                "/_admin/assignments/{campaignId}/{marketId}",
+                request -> StandInResponse.ok(
+                        assignments(request.pathParameter("campaignId"), request.pathParameter("marketId"))));
+        onAdmin(
+                "GET",
+                "/_admin/stats/{campaignId}",
+                request -> StandInResponse.ok(
+                        stats(request.pathParameter("campaignId")).orElseThrow(() -> HttpError.notFound("no stats"))));
     }
 
     /** Adds {@code count} synthetic scoring records to a market; see {@link MarketScoringRecords#addSynthetic}. */
@@ -103,8 +113,8 @@ public final class EntryStandIn extends StandInServer {
         String campaignId = request.pathParameter("campaignId");
         String marketId = request.pathParameter("marketId");
         int limit = Integer.parseInt(request.query().getOrDefault("limit", "1000"));
-        MarketScoringRecords records = seededRecords.getOrDefault(new MarketKey(campaignId, marketId),
-                new MarketScoringRecords(marketId));
+        MarketScoringRecords records =
+                seededRecords.getOrDefault(new MarketKey(campaignId, marketId), new MarketScoringRecords(marketId));
         return StandInResponse.ok(records.page(limit, request.query().get("cursor"), storedEntries(campaignId)));
     }
 
@@ -113,8 +123,9 @@ public final class EntryStandIn extends StandInServer {
         JsonNode entries = request.body().get("entries");
         for (JsonNode entry : entries) {
             if (!campaignId.equals(entry.get("campaignId").asText())) {
-                throw HttpError.badRequest("entry of " + entry.get("globalUserId").asText()
-                        + " belongs to campaign " + entry.get("campaignId").asText() + ", not " + campaignId);
+                throw HttpError.badRequest(
+                        "entry of " + entry.get("globalUserId").asText() + " belongs to campaign "
+                                + entry.get("campaignId").asText() + ", not " + campaignId);
             }
         }
         entries.forEach(this::store);
@@ -142,7 +153,11 @@ public final class EntryStandIn extends StandInServer {
             if (existingCode == null || existingCode.equals(code)) {
                 assignedCount++;
             } else {
-                conflicts.addObject().put("globalUserId", globalUserId).put("code", code).put("existingCode", existingCode);
+                conflicts
+                        .addObject()
+                        .put("globalUserId", globalUserId)
+                        .put("code", code)
+                        .put("existingCode", existingCode);
             }
         }
         ObjectNode result = Json.object().put("assignedCount", assignedCount);
@@ -166,9 +181,14 @@ public final class EntryStandIn extends StandInServer {
         if (records.isArray()) {
             seedScoringRecords(campaignId, marketId, parseRecords(records));
         } else {
-            seedScoringRecords(campaignId, marketId, request.integer("count"), request.requiredBody().path("seed").asLong(0));
+            seedScoringRecords(
+                    campaignId,
+                    marketId,
+                    request.integer("count"),
+                    request.requiredBody().path("seed").asLong(0));
         }
-        return StandInResponse.ok(Json.object().put("seededCount", scoringRecords(campaignId, marketId).seededCount()));
+        return StandInResponse.ok(Json.object()
+                .put("seededCount", scoringRecords(campaignId, marketId).seededCount()));
     }
 
     private static List<ScoringRecord> parseRecords(JsonNode records) {
@@ -185,7 +205,9 @@ public final class EntryStandIn extends StandInServer {
     }
 
     private void store(JsonNode entry) {
-        entriesByCampaign.computeIfAbsent(entry.get("campaignId").asText(), id -> new ConcurrentSkipListMap<>()).put(entry.get("globalUserId").asText(), (ObjectNode) entry.deepCopy());
+        entriesByCampaign
+                .computeIfAbsent(entry.get("campaignId").asText(), id -> new ConcurrentSkipListMap<>())
+                .put(entry.get("globalUserId").asText(), (ObjectNode) entry.deepCopy());
     }
 
     private NavigableMap<String, ObjectNode> storedEntries(String campaignId) {
@@ -193,6 +215,7 @@ public final class EntryStandIn extends StandInServer {
     }
 
     private MarketScoringRecords scoringRecords(String campaignId, String marketId) {
-        return seededRecords.computeIfAbsent(new MarketKey(campaignId, marketId), key -> new MarketScoringRecords(marketId));
+        return seededRecords.computeIfAbsent(
+                new MarketKey(campaignId, marketId), key -> new MarketScoringRecords(marketId));
     }
 }

@@ -10,7 +10,8 @@ package standins;
  * @param failStatus      answer this status to every request (401 for rotated credentials, say); 0 = none
  * @param maintenancePage answer every request 200 with an HTML page instead of the contract's JSON
  */
-public record Faults(long latencyMs, double errorRate, double throttleRate, boolean down, int failStatus, boolean maintenancePage) {
+public record Faults(
+        long latencyMs, double errorRate, double throttleRate, boolean down, int failStatus, boolean maintenancePage) {
 
     public static final Faults NONE = new Faults(0, 0, 0, false, 0, false);
 

@@ -1,8 +1,9 @@
 package standins;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 
 /** Ends a request with an error answer {@code {error, detail?}}. */
 public final class HttpError extends RuntimeException {

@@ -1,5 +1,4 @@
 package standins;
 
 /** Identifies one market of one campaign. */
-record MarketKey(String campaignId, String marketId) {
-}
+record MarketKey(String campaignId, String marketId) {}

@@ -1,14 +1,15 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NavigableMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The scoring records of one market: the seeded records first, then every stored entry of the campaign
@@ -38,7 +39,8 @@ final class MarketScoringRecords {
         double[] scores = new double[records.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = records.get(i).globalUserId();
-            scores[i] = records.get(i).score() == null ? Double.NaN : records.get(i).score();
+            scores[i] =
+                    records.get(i).score() == null ? Double.NaN : records.get(i).score();
         }
         append(new ExplicitSegment(ids, scores));
     }
@@ -69,14 +71,20 @@ final class MarketScoringRecords {
             position = Position.entriesAfter("");
         }
         Iterator<? extends JsonNode> entries = campaignEntries.tailMap(position.afterUserId(), false).values().stream()
-                .filter(this::choseThisMarket).iterator();
+                .filter(this::choseThisMarket)
+                .iterator();
         String lastUserId = position.afterUserId();
         while (records.size() < limit && entries.hasNext()) {
             JsonNode entry = entries.next();
             lastUserId = entry.path("globalUserId").asText();
-            addRecord(records, lastUserId, entry.path("score").isNumber() ? entry.path("score").asDouble() : Double.NaN);
+            addRecord(
+                    records,
+                    lastUserId,
+                    entry.path("score").isNumber() ? entry.path("score").asDouble() : Double.NaN);
         }
-        return page.put("nextCursor", entries.hasNext() ? Position.entriesAfter(lastUserId).encode() : null);
+        return page.put(
+                "nextCursor",
+                entries.hasNext() ? Position.entriesAfter(lastUserId).encode() : null);
     }
 
     private boolean choseThisMarket(JsonNode entry) {

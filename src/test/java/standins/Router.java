@@ -13,11 +13,9 @@ final class Router {
         StandInResponse handle(StandInRequest request);
     }
 
-    record Route(String method, PathTemplate path, Handler handler) {
-    }
+    record Route(String method, PathTemplate path, Handler handler) {}
 
-    record Match(Route route, Map<String, String> pathParameters) {
-    }
+    record Match(Route route, Map<String, String> pathParameters) {}
 
     private final List<Route> routes = new CopyOnWriteArrayList<>();
 

@@ -23,7 +23,10 @@ public final class ScoringStandIn extends StandInServer {
             if (!request.requiredBody().path("score").isNumber()) {
                 throw HttpError.badRequest("score must be a number");
             }
-            overrideScore(request.text("campaignId"), request.text("globalUserId"), request.body().get("score").asDouble());
+            overrideScore(
+                    request.text("campaignId"),
+                    request.text("globalUserId"),
+                    request.body().get("score").asDouble());
             return StandInResponse.noContent();
         });
     }

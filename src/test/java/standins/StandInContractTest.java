@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +18,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,10 +32,10 @@ class StandInContractTest {
     private static final String MARKET = DemoData.MARKET_A;
 
     private static StandIns standIns;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private record Answer(int status, JsonNode body, HttpHeaders headers) {
-    }
+    private record Answer(int status, JsonNode body, HttpHeaders headers) {}
 
     @BeforeAll
     static void startStandIns() {
@@ -58,7 +59,8 @@ class StandInContractTest {
         assertOk("campaign", "GET", "/campaigns/" + CAMPAIGN, null);
         Answer market = assertOk("campaign", "GET", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET, null);
         assertEquals(500, market.body().get("capacity").asInt());
-        Answer invite = assertOk("campaign", "GET", "/campaigns/" + CAMPAIGN + "/invites/" + DemoData.INVITED_USER, null);
+        Answer invite =
+                assertOk("campaign", "GET", "/campaigns/" + CAMPAIGN + "/invites/" + DemoData.INVITED_USER, null);
         assertEquals(DemoData.INVITED_USER, invite.body().get("globalUserId").asText());
 
         assertAnswers(404, "campaign", "GET", "/campaigns/by-slug/no-such-campaign", null);
@@ -68,12 +70,17 @@ class StandInContractTest {
 
     @Test
     void entryOperationsAnswerWithinTheContract() {
-        Answer upsert = assertOk("entry", "PUT", "/campaigns/" + CAMPAIGN + "/entries", Map.of("entries", List.of(
-                entry("fan-1", 850.0), entry("fan-2", null))));
+        Answer upsert = assertOk(
+                "entry",
+                "PUT",
+                "/campaigns/" + CAMPAIGN + "/entries",
+                Map.of("entries", List.of(entry("fan-1", 850.0), entry("fan-2", null))));
         assertEquals(2, upsert.body().get("upsertedCount").asInt());
-        assertEquals(Set.of("fan-1", "fan-2"), standIns.entry().entries(CAMPAIGN).keySet());
+        assertEquals(
+                Set.of("fan-1", "fan-2"), standIns.entry().entries(CAMPAIGN).keySet());
 
-        Answer page = assertOk("entry", "GET", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/scoring-records?limit=10", null);
+        Answer page = assertOk(
+                "entry", "GET", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/scoring-records?limit=10", null);
         assertEquals(2, page.body().get("records").size());
         assertTrue(page.body().get("records").get(1).get("score").isNull());
 
@@ -81,11 +88,23 @@ class StandInContractTest {
         assertAnswers(204, "entry", "DELETE", "/campaigns/" + CAMPAIGN + "/entries/fan-2", null);
         assertEquals(Set.of("fan-1"), standIns.entry().entries(CAMPAIGN).keySet());
 
-        Answer stats = assertOk("entry", "PUT", "/campaigns/" + CAMPAIGN + "/stats", Map.of(
-                "totalRegistrations", 1, "winnerCount", 1, "status", "FINISHED",
-                "markets", List.of(Map.of("marketId", MARKET, "registrations", 1, "winners", 1, "selected", true))));
+        Answer stats = assertOk(
+                "entry",
+                "PUT",
+                "/campaigns/" + CAMPAIGN + "/stats",
+                Map.of(
+                        "totalRegistrations",
+                        1,
+                        "winnerCount",
+                        1,
+                        "status",
+                        "FINISHED",
+                        "markets",
+                        List.of(Map.of("marketId", MARKET, "registrations", 1, "winners", 1, "selected", true))));
         assertEquals(CAMPAIGN, stats.body().get("campaignId").asText());
-        assertEquals("FINISHED", standIns.entry().stats(CAMPAIGN).orElseThrow().get("status").asText());
+        assertEquals(
+                "FINISHED",
+                standIns.entry().stats(CAMPAIGN).orElseThrow().get("status").asText());
     }
 
     @Test
@@ -106,19 +125,37 @@ class StandInContractTest {
 
     @Test
     void userAndScoringOperationsAnswerWithinTheContract() {
-        assertOk("user", "POST", "/users/upsert-many", Map.of("users", List.of(Map.of("globalUserId", "fan-1", "email", "fan@example.com"))));
+        assertOk(
+                "user",
+                "POST",
+                "/users/upsert-many",
+                Map.of("users", List.of(Map.of("globalUserId", "fan-1", "email", "fan@example.com"))));
         Answer score = assertOk("scoring", "POST", "/scores", Map.of("campaignId", CAMPAIGN, "globalUserId", "fan-1"));
-        Answer sameScore = assertOk("scoring", "POST", "/scores", Map.of("campaignId", CAMPAIGN, "globalUserId", "fan-1", "fields", Map.of()));
-        assertEquals(score.body().get("score").asDouble(), sameScore.body().get("score").asDouble());
+        Answer sameScore = assertOk(
+                "scoring",
+                "POST",
+                "/scores",
+                Map.of("campaignId", CAMPAIGN, "globalUserId", "fan-1", "fields", Map.of()));
+        assertEquals(
+                score.body().get("score").asDouble(),
+                sameScore.body().get("score").asDouble());
 
         standIns.scoring().overrideScore(CAMPAIGN, "fan-1", 12.5);
-        assertEquals(12.5, assertOk("scoring", "POST", "/scores", Map.of("campaignId", CAMPAIGN, "globalUserId", "fan-1"))
-                .body().get("score").asDouble());
+        assertEquals(
+                12.5,
+                assertOk("scoring", "POST", "/scores", Map.of("campaignId", CAMPAIGN, "globalUserId", "fan-1"))
+                        .body()
+                        .get("score")
+                        .asDouble());
     }
 
     @Test
     void requestsThatBreakTheContractAreRejectedNamingTheViolation() {
-        Answer missingField = assertAnswers(400, "entry", "PUT", "/campaigns/" + CAMPAIGN + "/entries",
+        Answer missingField = assertAnswers(
+                400,
+                "entry",
+                "PUT",
+                "/campaigns/" + CAMPAIGN + "/entries",
                 Map.of("entries", List.of(Map.of("campaignId", CAMPAIGN, "fields", Map.of()))));
         assertViolationMentions(missingField, "globalUserId");
 
@@ -126,31 +163,67 @@ class StandInContractTest {
         for (int i = 0; i < 101; i++) {
             tooManyUsers.add(Map.of("globalUserId", "fan-" + i));
         }
-        assertViolationMentions(assertAnswers(400, "user", "POST", "/users/upsert-many", Map.of("users", tooManyUsers)), "users");
+        assertViolationMentions(
+                assertAnswers(400, "user", "POST", "/users/upsert-many", Map.of("users", tooManyUsers)), "users");
 
-        assertViolationMentions(assertAnswers(400, "user", "POST", "/users/upsert-many",
-                Map.of("users", List.of(Map.of("globalUserId", "fan-1", "isLoggedIn", "true")))), "isLoggedIn");
-        assertViolationMentions(assertAnswers(400, "code", "POST", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/reservations",
-                Map.of("count", 0, "reservationId", "r-1")), "count");
-        assertViolationMentions(assertAnswers(400, "entry", "GET",
-                "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/scoring-records?limit=1001", null), "limit");
-        assertViolationMentions(assertAnswers(400, "entry", "PUT", "/campaigns/" + CAMPAIGN + "/stats",
-                Map.of("totalRegistrations", 1, "winnerCount", 0, "status", "SELECTING")), "status");
-        assertViolationMentions(assertAnswers(400, "scoring", "POST", "/scores", Map.of("campaignId", CAMPAIGN)), "globalUserId");
+        assertViolationMentions(
+                assertAnswers(
+                        400,
+                        "user",
+                        "POST",
+                        "/users/upsert-many",
+                        Map.of("users", List.of(Map.of("globalUserId", "fan-1", "isLoggedIn", "true")))),
+                "isLoggedIn");
+        assertViolationMentions(
+                assertAnswers(
+                        400,
+                        "code",
+                        "POST",
+                        "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/reservations",
+                        Map.of("count", 0, "reservationId", "r-1")),
+                "count");
+        assertViolationMentions(
+                assertAnswers(
+                        400,
+                        "entry",
+                        "GET",
+                        "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/scoring-records?limit=1001",
+                        null),
+                "limit");
+        assertViolationMentions(
+                assertAnswers(
+                        400,
+                        "entry",
+                        "PUT",
+                        "/campaigns/" + CAMPAIGN + "/stats",
+                        Map.of("totalRegistrations", 1, "winnerCount", 0, "status", "SELECTING")),
+                "status");
+        assertViolationMentions(
+                assertAnswers(400, "scoring", "POST", "/scores", Map.of("campaignId", CAMPAIGN)), "globalUserId");
         assertTrue(standIns.user().storedUsers().isEmpty());
     }
 
     @Test
     void everyOperationDocumentsTheApiKeyThrottlingAndUnavailability() {
         for (String service : StandIns.SERVICES) {
-            for (ContractValidator.Operation operation : standIns.server(service).contract().operations()) {
+            for (ContractValidator.Operation operation :
+                    standIns.server(service).contract().operations()) {
                 String name = service + " " + operation.operationId();
-                assertTrue(operation.parameters().stream().anyMatch(parameter -> "header".equals(parameter.path("in").asText())
-                        && "x-api-key".equals(parameter.path("name").asText())), name + " lacks x-api-key");
+                assertTrue(
+                        operation.parameters().stream()
+                                .anyMatch(parameter -> "header"
+                                                .equals(parameter.path("in").asText())
+                                        && "x-api-key"
+                                                .equals(parameter.path("name").asText())),
+                        name + " lacks x-api-key");
                 JsonNode responses = operation.definition().path("responses");
-                assertTrue(responses.has("401") && responses.has("429") && responses.has("503"), name + " lacks 401/429/503");
-                if (operation.definition().has("requestBody") || operation.parameters().stream()
-                        .anyMatch(parameter -> "query".equals(parameter.path("in").asText()))) {
+                assertTrue(
+                        responses.has("401") && responses.has("429") && responses.has("503"),
+                        name + " lacks 401/429/503");
+                if (operation.definition().has("requestBody")
+                        || operation.parameters().stream()
+                                .anyMatch(parameter ->
+                                        "query".equals(parameter.path("in").asText()))) {
                     assertTrue(responses.has("400"), name + " lacks 400");
                 }
             }
@@ -162,10 +235,13 @@ class StandInContractTest {
         ContractValidator campaignContract = standIns.campaign().contract();
         JsonNode marketWithoutCapacity = Json.object().put("id", MARKET).put("name", "Los Angeles");
 
-        List<String> violations = campaignContract.validateResponse("GET", "/campaigns/c/markets/m", 200, marketWithoutCapacity);
+        List<String> violations =
+                campaignContract.validateResponse("GET", "/campaigns/c/markets/m", 200, marketWithoutCapacity);
 
         assertTrue(violations.stream().anyMatch(violation -> violation.contains("capacity")), violations.toString());
-        assertFalse(campaignContract.validateResponse("GET", "/campaigns/c", 418, null).isEmpty());
+        assertFalse(campaignContract
+                .validateResponse("GET", "/campaigns/c", 418, null)
+                .isEmpty());
     }
 
     @Test
@@ -183,15 +259,19 @@ class StandInContractTest {
 
     @Test
     void faultsSetOverHttpTakeTheServiceDownUntilReset() {
-        assertEquals(200, send("user", "PUT", "/_admin/faults", Map.of("down", true)).status());
+        assertEquals(
+                200, send("user", "PUT", "/_admin/faults", Map.of("down", true)).status());
 
-        assertAnswers(503, "user", "POST", "/users/upsert-many", Map.of("users", List.of(Map.of("globalUserId", "fan-1"))));
+        assertAnswers(
+                503, "user", "POST", "/users/upsert-many", Map.of("users", List.of(Map.of("globalUserId", "fan-1"))));
         assertAnswers(503, "user", "POST", "/no/such/operation", null);
         assertTrue(standIns.user().faults().down());
 
         assertEquals(204, send("user", "POST", "/_admin/reset", null).status());
         assertOk("user", "POST", "/users/upsert-many", Map.of("users", List.of(Map.of("globalUserId", "fan-1"))));
-        assertEquals(400, send("user", "PUT", "/_admin/faults", Map.of("errorRate", 1.5)).status());
+        assertEquals(
+                400,
+                send("user", "PUT", "/_admin/faults", Map.of("errorRate", 1.5)).status());
     }
 
     @Test
@@ -227,21 +307,41 @@ class StandInContractTest {
         assertEquals(first.body().get("codes"), second.body().get("codes"));
         assertEquals(DemoData.CODES_PER_MARKET - 4, standIns.code().availableCodes(CAMPAIGN, MARKET));
         assertEquals(4, standIns.code().reservedCodes(CAMPAIGN, MARKET).size());
-        assertAnswers(409, "code", "POST", "/campaigns/" + CAMPAIGN + "/markets/" + DemoData.MARKET_B + "/reservations",
+        assertAnswers(
+                409,
+                "code",
+                "POST",
+                "/campaigns/" + CAMPAIGN + "/markets/" + DemoData.MARKET_B + "/reservations",
                 Map.of("count", 4, "reservationId", "run-1"));
     }
 
     @Test
     void markingReservedCodesIsIdempotentAndUnreservedCodesConflict() {
-        assertOk("code", "POST", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/reservations",
+        assertOk(
+                "code",
+                "POST",
+                "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/reservations",
                 Map.of("count", 2, "reservationId", "run-1"));
         String reserved = "C-" + MARKET + "-1";
 
-        assertEquals(1, assertOk("code", "POST", "/codes/assigned", markCodes(reserved)).body().get("markedCount").asInt());
-        assertEquals(1, assertOk("code", "POST", "/codes/assigned", markCodes(reserved)).body().get("markedCount").asInt());
-        Answer conflict = assertAnswers(409, "code", "POST", "/codes/assigned", markCodes("C-" + MARKET + "-2", "C-" + MARKET + "-3"));
+        assertEquals(
+                1,
+                assertOk("code", "POST", "/codes/assigned", markCodes(reserved))
+                        .body()
+                        .get("markedCount")
+                        .asInt());
+        assertEquals(
+                1,
+                assertOk("code", "POST", "/codes/assigned", markCodes(reserved))
+                        .body()
+                        .get("markedCount")
+                        .asInt());
+        Answer conflict = assertAnswers(
+                409, "code", "POST", "/codes/assigned", markCodes("C-" + MARKET + "-2", "C-" + MARKET + "-3"));
 
-        assertEquals("C-" + MARKET + "-3", conflict.body().get("detail").get("codes").get(0).asText());
+        assertEquals(
+                "C-" + MARKET + "-3",
+                conflict.body().get("detail").get("codes").get(0).asText());
         assertEquals(List.of(reserved), standIns.code().assignedCodes(CAMPAIGN, MARKET));
     }
 
@@ -249,16 +349,27 @@ class StandInContractTest {
     void upsertManyReportsConfiguredUsersAsFailedAndStoresTheRest() {
         standIns.user().failUsers("fan-2");
 
-        Answer answer = assertOk("user", "POST", "/users/upsert-many", Map.of("users", List.of(
-                Map.of("globalUserId", "fan-1", "firstName", "Jane"),
-                Map.of("globalUserId", "fan-2", "firstName", "John"),
-                Map.of("globalUserId", "fan-3"))));
+        Answer answer = assertOk(
+                "user",
+                "POST",
+                "/users/upsert-many",
+                Map.of(
+                        "users",
+                        List.of(
+                                Map.of("globalUserId", "fan-1", "firstName", "Jane"),
+                                Map.of("globalUserId", "fan-2", "firstName", "John"),
+                                Map.of("globalUserId", "fan-3"))));
 
         List<String> statuses = new ArrayList<>();
-        answer.body().get("results").forEach(result -> statuses.add(result.get("globalUserId").asText() + "=" + result.get("status").asText()));
+        answer.body()
+                .get("results")
+                .forEach(result -> statuses.add(result.get("globalUserId").asText() + "="
+                        + result.get("status").asText()));
         assertEquals(List.of("fan-1=UPSERTED", "fan-2=FAILED", "fan-3=UPSERTED"), statuses);
         assertEquals(Set.of("fan-1", "fan-3"), standIns.user().storedUsers().keySet());
-        assertEquals("Jane", standIns.user().storedUsers().get("fan-1").get("firstName").asText());
+        assertEquals(
+                "Jane",
+                standIns.user().storedUsers().get("fan-1").get("firstName").asText());
     }
 
     @Test
@@ -271,9 +382,14 @@ class StandInContractTest {
         String cursor = null;
         do {
             Answer page = assertOk("entry", "GET", cursor == null ? firstPage : firstPage + "&cursor=" + cursor, null);
-            page.body().get("records").forEach(record -> assertTrue(seen.add(record.get("globalUserId").asText())));
+            page.body()
+                    .get("records")
+                    .forEach(record ->
+                            assertTrue(seen.add(record.get("globalUserId").asText())));
             pageSizes.add(page.body().get("records").size());
-            cursor = page.body().get("nextCursor").isNull() ? null : page.body().get("nextCursor").asText();
+            cursor = page.body().get("nextCursor").isNull()
+                    ? null
+                    : page.body().get("nextCursor").asText();
         } while (cursor != null && pageSizes.size() < 10);
 
         assertEquals(List.of(1000, 1000, 500), pageSizes);
@@ -284,7 +400,8 @@ class StandInContractTest {
     void syntheticScoringRecordsHoldAMillionRecords() {
         standIns.entry().seedScoringRecords(CAMPAIGN, MARKET, 1_000_000, 7);
 
-        Answer page = assertOk("entry", "GET", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/scoring-records?limit=1000", null);
+        Answer page = assertOk(
+                "entry", "GET", "/campaigns/" + CAMPAIGN + "/markets/" + MARKET + "/scoring-records?limit=1000", null);
 
         assertEquals(1000, page.body().get("records").size());
         assertFalse(page.body().get("nextCursor").isNull());
@@ -312,17 +429,24 @@ class StandInContractTest {
             assertEquals(401, post(url, body, null).status());
             assertEquals(401, post(url, body, "wrong").status());
             assertEquals(200, post(url, body, "s3cret").status());
-            assertEquals(204, post(keyed.baseUrl("scoring") + "/_admin/reset", "", null).status());
+            assertEquals(
+                    204,
+                    post(keyed.baseUrl("scoring") + "/_admin/reset", "", null).status());
         }
     }
 
     private static Map<String, Object> entry(String globalUserId, Double score) {
         Map<String, Object> entry = new HashMap<>(Map.of(
-                "globalUserId", globalUserId,
-                "campaignId", CAMPAIGN,
-                "fields", Map.of("email", globalUserId + "@example.com", "markets", List.of(MARKET), "ticket_count", 2),
-                "markets", List.of(MARKET),
-                "createdAt", "2024-01-15T10:30:00Z"));
+                "globalUserId",
+                globalUserId,
+                "campaignId",
+                CAMPAIGN,
+                "fields",
+                Map.of("email", globalUserId + "@example.com", "markets", List.of(MARKET), "ticket_count", 2),
+                "markets",
+                List.of(MARKET),
+                "createdAt",
+                "2024-01-15T10:30:00Z"));
         entry.put("score", score);
         return entry;
     }
@@ -339,7 +463,9 @@ class StandInContractTest {
 
     private static Answer assertOk(String service, String method, String path, Object body) {
         Answer answer = send(service, method, path, body);
-        assertTrue(answer.status() / 100 == 2, () -> method + " " + path + " answered " + answer.status() + " " + answer.body());
+        assertTrue(
+                answer.status() / 100 == 2,
+                () -> method + " " + path + " answered " + answer.status() + " " + answer.body());
         assertConforms(service, method, path, answer);
         return answer;
     }
@@ -355,7 +481,8 @@ class StandInContractTest {
         ContractValidator contract = standIns.server(service).contract();
         String pathWithoutQuery = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
         if (contract.findOperation(method, pathWithoutQuery).isPresent()) {
-            List<String> violations = contract.validateResponse(method, pathWithoutQuery, answer.status(), answer.body());
+            List<String> violations =
+                    contract.validateResponse(method, pathWithoutQuery, answer.status(), answer.body());
             assertTrue(violations.isEmpty(), () -> method + " " + path + " answer breaks the contract: " + violations);
         }
     }
@@ -371,7 +498,8 @@ class StandInContractTest {
 
     private static Answer send(String service, String method, String path, Object body) {
         HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body));
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(Json.write(body));
         return exchange(HttpRequest.newBuilder(URI.create(standIns.baseUrl(service) + path))
                 .method(method, publisher)
                 .header("Content-Type", "application/json")
@@ -379,7 +507,8 @@ class StandInContractTest {
     }
 
     private static Answer post(String url, String body, String apiKey) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(body));
         if (apiKey != null) {
             request.header("x-api-key", apiKey);
         }

@@ -1,7 +1,8 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /** A request as a stand-in handler sees it: path parameters resolved, query decoded, body parsed. */
 record StandInRequest(Map<String, String> pathParameters, Map<String, String> query, JsonNode body) {

@@ -1,8 +1,9 @@
 package standins;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Map;
 
 /** What a stand-in answers: a status, an optional JSON body and extra headers. */
 record StandInResponse(int status, JsonNode body, Map<String, String> headers) {

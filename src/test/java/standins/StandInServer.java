@@ -1,9 +1,5 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +21,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 
 /**
  * An in-memory, contract-checked stand-in of one downstream HTTP service. Subclasses declare their
@@ -195,8 +196,8 @@ public abstract class StandInServer implements AutoCloseable {
         }
     }
 
-    private StandInResponse handleServiceRequest(HttpExchange exchange, String method, String path, String query,
-                                                 String body) {
+    private StandInResponse handleServiceRequest(
+            HttpExchange exchange, String method, String path, String query, String body) {
         Faults current = faults;
         if (current.down()) {
             return StandInResponse.error(503, service + " service is down", null);
@@ -221,9 +222,10 @@ public abstract class StandInServer implements AutoCloseable {
 
     private StandInResponse handle(Router router, String method, String path, String query, String rawBody) {
         try {
-            Router.Match match = router.find(method, path).orElseThrow(() -> router.knowsPath(path)
-                    ? new HttpError(405, method + " is not allowed on " + path, null)
-                    : HttpError.notFound("no operation " + method + " " + path));
+            Router.Match match = router.find(method, path)
+                    .orElseThrow(() -> router.knowsPath(path)
+                            ? new HttpError(405, method + " is not allowed on " + path, null)
+                            : HttpError.notFound("no operation " + method + " " + path));
             Map<String, String> parameters = parseQuery(query);
             JsonNode body = rawBody.isEmpty() ? null : parseBody(rawBody);
             if (router == routes) {
@@ -281,8 +283,8 @@ public abstract class StandInServer implements AutoCloseable {
             int equals = pair.indexOf('=');
             String name = equals < 0 ? pair : pair.substring(0, equals);
             String value = equals < 0 ? "" : pair.substring(equals + 1);
-            parameters.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
-                    URLDecoder.decode(value, StandardCharsets.UTF_8));
+            parameters.putIfAbsent(
+                    URLDecoder.decode(name, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
         }
         return parameters;
     }
@@ -321,7 +323,9 @@ public abstract class StandInServer implements AutoCloseable {
             return;
         }
         boolean html = response.body().isTextual();
-        byte[] bytes = html ? response.body().asText().getBytes(StandardCharsets.UTF_8) : Json.MAPPER.writeValueAsBytes(response.body());
+        byte[] bytes = html
+                ? response.body().asText().getBytes(StandardCharsets.UTF_8)
+                : Json.MAPPER.writeValueAsBytes(response.body());
         exchange.getResponseHeaders().set("Content-Type", html ? "text/html" : "application/json");
         exchange.sendResponseHeaders(response.status(), bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {

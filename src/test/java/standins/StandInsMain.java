@@ -8,8 +8,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class StandInsMain {
 
-    private StandInsMain() {
-    }
+    private StandInsMain() {}
 
     public static void main(String[] args) throws InterruptedException {
         int firstPort = args.length > 0 ? Integer.parseInt(args[0]) : 18081;

@@ -1,8 +1,5 @@
 package standins;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
@@ -10,6 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** Stand-in of the user service: users by globalUserId, and users it is told to report as FAILED. */
 public final class UserStandIn extends StandInServer {
@@ -29,7 +30,10 @@ public final class UserStandIn extends StandInServer {
             ids.forEach(id -> failingUserIds.add(id.asText()));
             return StandInResponse.ok(Map.of("globalUserIds", failingUserIds));
         });
-        onAdmin("GET", "/_admin/users", request -> StandInResponse.ok(Map.of("users", storedUsers().values())));
+        onAdmin(
+                "GET",
+                "/_admin/users",
+                request -> StandInResponse.ok(Map.of("users", storedUsers().values())));
     }
 
     /** From now on these users come back FAILED (and are not stored) until {@link #reset()}. */
@@ -78,7 +82,10 @@ public final class UserStandIn extends StandInServer {
                 result.put("status", "FAILED").put("error", "user service could not store this user");
             } else {
                 // Upsert merges: fields the request leaves out keep their stored value.
-                usersById.merge(globalUserId, (ObjectNode) user.deepCopy(), (stored, update) -> stored.deepCopy().setAll(update));
+                usersById.merge(
+                        globalUserId,
+                        (ObjectNode) user.deepCopy(),
+                        (stored, update) -> stored.deepCopy().setAll(update));
                 result.put("status", "UPSERTED");
             }
         }

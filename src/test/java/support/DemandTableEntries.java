@@ -21,12 +21,12 @@ public final class DemandTableEntries {
 
     /** Puts the entry of {@code user} in {@code campaign}; returns the item as written. */
     public Map<String, AttributeValue> put(String campaign, String user, boolean needsReplication) {
-        return put(campaign, user, needsReplication, item -> { });
+        return put(campaign, user, needsReplication, item -> {});
     }
 
     /** Like {@link #put(String, String, boolean)}, with the item changed by {@code adjust} before it is written. */
-    public Map<String, AttributeValue> put(String campaign, String user, boolean needsReplication,
-            Consumer<Map<String, AttributeValue>> adjust) {
+    public Map<String, AttributeValue> put(
+            String campaign, String user, boolean needsReplication, Consumer<Map<String, AttributeValue>> adjust) {
         String now = Instant.now().toString();
         Map<String, AttributeValue> item = new LinkedHashMap<>(key(campaign, user));
         item.put("globalUserId", AttributeValue.fromS(user));
@@ -36,8 +36,12 @@ public final class DemandTableEntries {
         if (needsReplication) {
             item.put("needsReplication", AttributeValue.fromBool(true));
         }
-        item.put("verdicts", AttributeValue.fromM(Map.of("market-123", AttributeValue.fromM(Map.of(
-                "status", AttributeValue.fromS("PENDING"), "code", AttributeValue.fromNul(true))))));
+        item.put(
+                "verdicts",
+                AttributeValue.fromM(Map.of(
+                        "market-123",
+                        AttributeValue.fromM(Map.of(
+                                "status", AttributeValue.fromS("PENDING"), "code", AttributeValue.fromNul(true))))));
         item.put("createdAt", AttributeValue.fromS(now));
         item.put("updatedAt", AttributeValue.fromS(now));
         adjust.accept(item);
@@ -47,7 +51,8 @@ public final class DemandTableEntries {
 
     /** The item now (a consistent read); empty when there is none. */
     public Map<String, AttributeValue> item(String campaign, String user) {
-        return dynamo.getItem(b -> b.tableName(TABLE).consistentRead(true).key(key(campaign, user))).item();
+        return dynamo.getItem(b -> b.tableName(TABLE).consistentRead(true).key(key(campaign, user)))
+                .item();
     }
 
     public void delete(String campaign, String user) {

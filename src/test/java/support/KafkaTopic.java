@@ -32,7 +32,8 @@ public final class KafkaTopic implements AutoCloseable {
     }
 
     /** Polls until {@code count} records match, or the timeout passes; returns the matching records. */
-    public List<ConsumerRecord<String, String>> await(Predicate<ConsumerRecord<String, String>> matching, int count, Duration timeout) {
+    public List<ConsumerRecord<String, String>> await(
+            Predicate<ConsumerRecord<String, String>> matching, int count, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && seen.stream().filter(matching).count() < count) {
             consumer.poll(Duration.ofMillis(500)).forEach(seen::add);
@@ -41,7 +42,8 @@ public final class KafkaTopic implements AutoCloseable {
     }
 
     /** Everything that arrives within {@code window}. */
-    public List<ConsumerRecord<String, String>> collect(Predicate<ConsumerRecord<String, String>> matching, Duration window) {
+    public List<ConsumerRecord<String, String>> collect(
+            Predicate<ConsumerRecord<String, String>> matching, Duration window) {
         long deadline = System.nanoTime() + window.toNanos();
         while (System.nanoTime() < deadline) {
             consumer.poll(Duration.ofMillis(300)).forEach(seen::add);

@@ -27,8 +27,14 @@ public final class Queues {
 
     public String send(String queue, String body, Map<String, String> attributes) {
         Map<String, MessageAttributeValue> values = new java.util.HashMap<>();
-        attributes.forEach((k, v) -> values.put(k, MessageAttributeValue.builder().dataType("String").stringValue(v).build()));
-        return sqs.sendMessage(b -> b.queueUrl(url(queue)).messageBody(body).messageAttributes(values)).messageId();
+        attributes.forEach((k, v) -> values.put(
+                k,
+                MessageAttributeValue.builder()
+                        .dataType("String")
+                        .stringValue(v)
+                        .build()));
+        return sqs.sendMessage(b -> b.queueUrl(url(queue)).messageBody(body).messageAttributes(values))
+                .messageId();
     }
 
     public String send(String queue, String body) {
@@ -41,8 +47,12 @@ public final class Queues {
         long deadline = System.nanoTime() + window.toNanos();
         String url = url(queue);
         while (System.nanoTime() < deadline) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(1)
+                            .messageAttributeNames("All")
+                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                    .messages();
             for (Message message : batch) {
                 drained.add(message);
                 sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
@@ -53,8 +63,11 @@ public final class Queues {
 
     /** Messages visible plus in flight. */
     public int depth(String queue) {
-        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url(queue)).attributeNames(
-                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url(queue))
+                        .attributeNames(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
         return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }

@@ -27,8 +27,7 @@ public class RecordedSpans implements SpanProcessor {
     private final Deque<SpanData> ended = new ArrayDeque<>();
 
     @Override
-    public void onStart(Context parentContext, ReadWriteSpan span) {
-    }
+    public void onStart(Context parentContext, ReadWriteSpan span) {}
 
     @Override
     public boolean isStartRequired() {

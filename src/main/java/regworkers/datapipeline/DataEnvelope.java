@@ -9,7 +9,9 @@ public record DataEnvelope(String id, String type, JsonNode data) {
 
     public static DataEnvelope read(ObjectMapper json, String body, DataConfig config) {
         ObjectNode envelope = DataEvent.readObject(json, body, config);
-        return new DataEnvelope(envelope.path("id").asText(null), DataEvent.knownType(envelope.get("type"), config.types()),
+        return new DataEnvelope(
+                envelope.path("id").asText(null),
+                DataEvent.knownType(envelope.get("type"), config.types()),
                 envelope.path("data"));
     }
 }

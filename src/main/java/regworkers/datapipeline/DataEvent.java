@@ -27,7 +27,8 @@ public record DataEvent(String type, ObjectNode data) {
             throw new PermanentFailure(JsonMessage.MALFORMED_JSON, "the message body is empty");
         }
         checkSize(body, config);
-        return JsonMessage.read(json, body, JsonMessage.MALFORMED_JSON, "{type, data}").node();
+        return JsonMessage.read(json, body, JsonMessage.MALFORMED_JSON, "{type, data}")
+                .node();
     }
 
     static String knownType(JsonNode type, List<String> types) {
@@ -35,7 +36,8 @@ public record DataEvent(String type, ObjectNode data) {
             throw new PermanentFailure("MISSING_FIELD", "field 'type' must be a string, one of " + types);
         }
         if (!types.contains(type.asText())) {
-            throw new PermanentFailure("UNKNOWN_TYPE", "unknown data type '" + type.asText() + "'; known types: " + types);
+            throw new PermanentFailure(
+                    "UNKNOWN_TYPE", "unknown data type '" + type.asText() + "'; known types: " + types);
         }
         return type.asText();
     }
@@ -43,7 +45,9 @@ public record DataEvent(String type, ObjectNode data) {
     static void checkSize(String payload, DataConfig config) {
         int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > config.maxPayloadBytes()) {
-            throw new PermanentFailure("PAYLOAD_TOO_LARGE", "payload of " + bytes + " bytes exceeds the limit of " + config.maxPayloadBytes());
+            throw new PermanentFailure(
+                    "PAYLOAD_TOO_LARGE",
+                    "payload of " + bytes + " bytes exceeds the limit of " + config.maxPayloadBytes());
         }
     }
 }

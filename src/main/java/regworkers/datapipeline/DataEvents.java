@@ -37,10 +37,12 @@ public class DataEvents {
     public static final String ENVELOPE = "regworkers.dataEnvelope";
     /** Exchange property: the envelope id. */
     public static final String EVENT_ID = "regworkers.eventId";
+
     public static final String SOURCE = "reg-workers";
 
     @Inject
     DataConfig config;
+
     @Inject
     ObjectMapper json;
 
@@ -51,7 +53,8 @@ public class DataEvents {
         JsonNode data = event.data();
         QueueMessage message = QueueMessage.of(exchange);
         String id = message != null
-                ? UUID.nameUUIDFromBytes(("processData:" + message.messageId()).getBytes(StandardCharsets.UTF_8)).toString()
+                ? UUID.nameUUIDFromBytes(("processData:" + message.messageId()).getBytes(StandardCharsets.UTF_8))
+                        .toString()
                 : UUID.randomUUID().toString();
         Instant occurredAt = message != null ? Instant.ofEpochMilli(message.sentTimestamp()) : Instant.now();
 
@@ -77,7 +80,9 @@ public class DataEvents {
         DataEnvelope envelope = DataEnvelope.read(json, body, config);
         String queueType = exchange.getProperty(QUEUE_TYPE, String.class);
         if (queueType != null && !queueType.equals(envelope.type())) {
-            throw new PermanentFailure("UNKNOWN_TYPE", "envelope of type '" + envelope.type() + "' on the queue of type '" + queueType + "'");
+            throw new PermanentFailure(
+                    "UNKNOWN_TYPE",
+                    "envelope of type '" + envelope.type() + "' on the queue of type '" + queueType + "'");
         }
         exchange.setProperty(ENVELOPE, envelope);
         exchange.setProperty(DATA_TYPE, envelope.type());
@@ -95,7 +100,8 @@ public class DataEvents {
     }
 
     public String kafkaKey(Exchange exchange) {
-        JsonNode campaignId = exchange.getProperty(ENVELOPE, DataEnvelope.class).data().path("campaignId");
+        JsonNode campaignId =
+                exchange.getProperty(ENVELOPE, DataEnvelope.class).data().path("campaignId");
         if (!campaignId.isTextual() || campaignId.asText().isBlank()) {
             throw new PermanentFailure("MISSING_FIELD", "field 'data.campaignId' is required: it is the Kafka key");
         }
@@ -106,5 +112,4 @@ public class DataEvents {
     public List<String> dataTypes() {
         return config.types();
     }
-
 }

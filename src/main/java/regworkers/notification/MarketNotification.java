@@ -15,7 +15,12 @@ public final class MarketNotification {
     int sent;
     private final boolean alreadyNotified;
 
-    MarketNotification(MarketSelectionRequest market, String owner, int parts, JsonNode campaign, NotificationTargets.Progress progress) {
+    MarketNotification(
+            MarketSelectionRequest market,
+            String owner,
+            int parts,
+            JsonNode campaign,
+            NotificationTargets.Progress progress) {
         this.market = market;
         this.owner = owner;
         this.parts = parts;

@@ -20,11 +20,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
+import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
-import regworkers.platform.markets.MarketSelectionRequest;
 
 /**
  * getMarketsToNotify: of the selected markets not yet notified, those whose {@code notifyAt} (campaign service) has
@@ -41,8 +41,10 @@ public class MarketsToNotify {
 
     @Inject
     NotificationTargets targets;
+
     @Inject
     ServiceClient services;
+
     @Inject
     ObjectMapper json;
 
@@ -76,8 +78,11 @@ public class MarketsToNotify {
     }
 
     public String message(MarketSelectionRequest market) {
-        return json.createObjectNode().put("campaignId", market.campaignId()).put("marketId", market.marketId())
-                .put("dateId", market.dateId()).toString();
+        return json.createObjectNode()
+                .put("campaignId", market.campaignId())
+                .put("marketId", market.marketId())
+                .put("dateId", market.dateId())
+                .toString();
     }
 
     public String report(Exchange exchange) {
@@ -89,9 +94,12 @@ public class MarketsToNotify {
     }
 
     private Optional<JsonNode> campaign(String campaignId) throws JsonProcessingException {
-        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
+        ServiceResponse response =
+                services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
         if (response.isNotFound()) {
-            LOG.warn("A market to notify belongs to a campaign the campaign service does not know", Map.of("campaignId", campaignId));
+            LOG.warn(
+                    "A market to notify belongs to a campaign the campaign service does not know",
+                    Map.of("campaignId", campaignId));
             return Optional.empty();
         }
         return Optional.of(response.requireSuccess().json(json));
@@ -102,7 +110,8 @@ public class MarketsToNotify {
             return null;
         }
         for (JsonNode market : campaign.path("markets")) {
-            if (marketId.equals(market.path("id").asText()) && market.path("notifyAt").isTextual()) {
+            if (marketId.equals(market.path("id").asText())
+                    && market.path("notifyAt").isTextual()) {
                 try {
                     return Instant.parse(market.get("notifyAt").asText());
                 } catch (DateTimeParseException e) {

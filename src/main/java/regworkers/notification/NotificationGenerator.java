@@ -19,20 +19,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import regworkers.platform.TopicConfig;
 import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
+import regworkers.platform.TopicConfig;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
+import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.RecordedWinners;
+import regworkers.platform.markets.Selection;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
-import regworkers.platform.markets.MarketSelectionRequest;
-import regworkers.platform.markets.RecordedWinners;
-import regworkers.platform.markets.Selection;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -53,21 +53,26 @@ public class NotificationGenerator {
 
     private static final WorkerLog LOG = WorkerLog.of(NotificationGenerator.class);
 
-
     static final int PUBLISH_BATCH = 10;
 
     @Inject
     TopicConfig topics;
+
     @Inject
     NotificationConfig config;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     NotificationTargets targets;
+
     @Inject
     RecordedWinners recorded;
+
     @Inject
     ServiceClient services;
+
     @Inject
     SnsClient sns;
 
@@ -78,22 +83,26 @@ public class NotificationGenerator {
         String body = exchange.getMessage().getBody(String.class);
         MarketSelectionRequest market = MarketSelectionRequest.read(json, body);
         WorkerSpans.campaign(exchange, market.campaignId());
-        int parts = recorded.recordedParts(market).orElseThrow(() -> new PermanentFailure("NOT_SELECTED",
-                "market " + market.marketId() + " of campaign " + market.campaignId() + " has no recorded selection for " + market.dateId()));
+        int parts = recorded.recordedParts(market)
+                .orElseThrow(() -> new PermanentFailure(
+                        "NOT_SELECTED",
+                        "market " + market.marketId() + " of campaign " + market.campaignId()
+                                + " has no recorded selection for " + market.dateId()));
         // the owner is the message: a retry or a redelivery of the same message takes its own claim back at once
         QueueMessage message = QueueMessage.of(exchange);
         String owner = message != null ? message.messageId() : UUID.randomUUID().toString();
         var progress = targets.own(market, owner);
         if (progress.isEmpty()) {
-            LOG.info("Market already notified: nothing to send", Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
+            LOG.info(
+                    "Market already notified: nothing to send",
+                    Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
             return MarketNotification.notifiedBefore(market);
         }
         return new MarketNotification(market, owner, parts, campaign(market.campaignId()), progress.get());
     }
 
     /** Up to 10 winners, and where the market stands once they are sent. */
-    public record Batch(List<Selection> winners, int nextPart, int nextIndex) {
-    }
+    public record Batch(List<Selection> winners, int nextPart, int nextIndex) {}
 
     /** The next batches of up to 10 winners, from the market's progress, at most {@code batches-per-message} of them. */
     public Iterator<Batch> batches(MarketNotification notification) {
@@ -127,7 +136,8 @@ public class NotificationGenerator {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                List<Selection> batch = new ArrayList<>(winners.subList(index, Math.min(winners.size(), index + PUBLISH_BATCH)));
+                List<Selection> batch =
+                        new ArrayList<>(winners.subList(index, Math.min(winners.size(), index + PUBLISH_BATCH)));
                 index += batch.size();
                 batches++;
                 return index >= winners.size() ? new Batch(batch, part + 1, 0) : new Batch(batch, part, index);
@@ -142,17 +152,21 @@ public class NotificationGenerator {
         for (int i = 0; i < batch.size(); i++) {
             Selection winner = batch.get(i);
             String notificationId = notificationId(notification.market, winner.globalUserId());
-            entries.add(PublishBatchRequestEntry.builder().id(Integer.toString(i))
+            entries.add(PublishBatchRequestEntry.builder()
+                    .id(Integer.toString(i))
                     .message(json.writeValueAsString(notification(notification, winner, notificationId)))
                     .messageAttributes(Map.of("notificationId", text(notificationId), "type", text("PRESALE_CODE")))
                     .build());
         }
-        PublishBatchResponse response = sns.publishBatch(b -> b.topicArn(topicArn()).publishBatchRequestEntries(entries));
+        PublishBatchResponse response =
+                sns.publishBatch(b -> b.topicArn(topicArn()).publishBatchRequestEntries(entries));
         if (response.hasFailed() && !response.failed().isEmpty()) {
             var failed = response.failed().get(0);
             // what SNS refuses in a batch of well-formed notifications is SNS's trouble (throttling, an internal error)
-            throw new DependencyUnavailable(Worker.Dependency.SNS, "SNS refused " + response.failed().size() + " of " + batch.size()
-                    + " notifications: " + failed.code() + " " + failed.message());
+            throw new DependencyUnavailable(
+                    Worker.Dependency.SNS,
+                    "SNS refused " + response.failed().size() + " of " + batch.size() + " notifications: "
+                            + failed.code() + " " + failed.message());
         }
         notification.nextPart = next.nextPart();
         notification.nextIndex = next.nextIndex();
@@ -163,8 +177,11 @@ public class NotificationGenerator {
     /** The {@code notification} data event for processData: the market is done. */
     public String dataEvent(MarketNotification notification) {
         ObjectNode event = json.createObjectNode().put("type", "notification");
-        event.putObject("data").put("campaignId", notification.market.campaignId()).put("marketId", notification.market.marketId())
-                .put("dateId", notification.market.dateId()).put("notifications", notification.sent)
+        event.putObject("data")
+                .put("campaignId", notification.market.campaignId())
+                .put("marketId", notification.market.marketId())
+                .put("dateId", notification.market.dateId())
+                .put("notifications", notification.sent)
                 .put("notifiedAt", clock.instant().toString());
         return event.toString();
     }
@@ -182,8 +199,11 @@ public class NotificationGenerator {
     /** Hands the market over to a continuation message, which takes it from the recorded progress. */
     public String continuation(MarketNotification notification) {
         targets.release(notification.market, notification.owner);
-        return json.createObjectNode().put("campaignId", notification.market.campaignId()).put("marketId", notification.market.marketId())
-                .put("dateId", notification.market.dateId()).toString();
+        return json.createObjectNode()
+                .put("campaignId", notification.market.campaignId())
+                .put("marketId", notification.market.marketId())
+                .put("dateId", notification.market.dateId())
+                .toString();
     }
 
     private ObjectNode notification(MarketNotification notification, Selection winner, String notificationId) {
@@ -211,20 +231,25 @@ public class NotificationGenerator {
     }
 
     static String notificationId(MarketSelectionRequest market, String globalUserId) {
-        return UUID.nameUUIDFromBytes(("notification\n" + market.campaignId() + "\n" + market.marketId() + "\n" + market.dateId()
-                + "\n" + globalUserId).getBytes(StandardCharsets.UTF_8)).toString();
+        return UUID.nameUUIDFromBytes(("notification\n" + market.campaignId() + "\n" + market.marketId() + "\n"
+                                + market.dateId() + "\n" + globalUserId)
+                        .getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     private JsonNode campaign(String campaignId) throws JsonProcessingException {
-        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
+        ServiceResponse response =
+                services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
         return response.isNotFound() ? null : response.requireSuccess().json(json);
     }
 
     private String topicArn() {
         String known = topicArn;
         if (known == null) {
-            known = sns.listTopicsPaginator().topics().stream().map(Topic::topicArn)
-                    .filter(arn -> arn.endsWith(":" + topics.notifications())).findFirst()
+            known = sns.listTopicsPaginator().topics().stream()
+                    .map(Topic::topicArn)
+                    .filter(arn -> arn.endsWith(":" + topics.notifications()))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("no SNS topic named " + topics.notifications()));
             topicArn = known;
         }
@@ -232,6 +257,9 @@ public class NotificationGenerator {
     }
 
     private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
     }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import regworkers.platform.DynamoDbConfig;
 
+import regworkers.platform.DynamoDbConfig;
 import regworkers.platform.markets.MarketSelected;
 import regworkers.platform.markets.MarketSelectionRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -39,13 +39,14 @@ public class NotificationTargets {
     private static final String PK = "NOTIFY#MARKETS";
 
     /** Where a market's notifications stand. */
-    public record Progress(int nextPart, int nextIndex, int sent) {
-    }
+    public record Progress(int nextPart, int nextIndex, int sent) {}
 
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     NotificationConfig config;
+
     @Inject
     DynamoDbClient dynamodb;
 
@@ -65,7 +66,8 @@ public class NotificationTargets {
         item.put("status", s(PENDING));
         item.put("registeredAt", n(clock.millis()));
         try {
-            dynamodb.putItem(b -> b.tableName(tables.table()).item(item).conditionExpression("attribute_not_exists(pk)"));
+            dynamodb.putItem(
+                    b -> b.tableName(tables.table()).item(item).conditionExpression("attribute_not_exists(pk)"));
         } catch (ConditionalCheckFailedException alreadyRegistered) {
             // registered by an earlier emission of the same run
         }
@@ -78,14 +80,19 @@ public class NotificationTargets {
         long stale = clock.millis() - config.requeueAfter().toMillis();
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table()).consistentRead(true)
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table())
+                    .consistentRead(true)
                     .keyConditionExpression("pk = :pk")
                     .filterExpression("#status = :pending OR (#status = :enqueued AND enqueuedAt < :stale)")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":pk", s(PK), ":pending", s(PENDING), ":enqueued", s(ENQUEUED), ":stale", n(stale)))
+                    .expressionAttributeValues(
+                            Map.of(":pk", s(PK), ":pending", s(PENDING), ":enqueued", s(ENQUEUED), ":stale", n(stale)))
                     .exclusiveStartKey(from));
-            page.items().forEach(item -> markets.add(new MarketSelectionRequest(item.get("campaignId").s(),
-                    item.get("marketId").s(), item.get("dateId").s())));
+            page.items()
+                    .forEach(item -> markets.add(new MarketSelectionRequest(
+                            item.get("campaignId").s(),
+                            item.get("marketId").s(),
+                            item.get("dateId").s())));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return markets;
@@ -95,12 +102,20 @@ public class NotificationTargets {
     public boolean claimForQueue(MarketSelectionRequest market) {
         long now = clock.millis();
         try {
-            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(market))
+            dynamodb.updateItem(b -> b.tableName(tables.table())
+                    .key(key(market))
                     .updateExpression("SET #status = :enqueued, enqueuedAt = :now")
                     .conditionExpression("#status = :pending OR (#status = :enqueued AND enqueuedAt < :stale)")
                     .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(":enqueued", s(ENQUEUED), ":pending", s(PENDING), ":now", n(now),
-                            ":stale", n(now - config.requeueAfter().toMillis()))));
+                    .expressionAttributeValues(Map.of(
+                            ":enqueued",
+                            s(ENQUEUED),
+                            ":pending",
+                            s(PENDING),
+                            ":now",
+                            n(now),
+                            ":stale",
+                            n(now - config.requeueAfter().toMillis()))));
             return true;
         } catch (ConditionalCheckFailedException claimedElsewhere) {
             return false;
@@ -114,17 +129,28 @@ public class NotificationTargets {
     public Optional<Progress> own(MarketSelectionRequest market, String owner) {
         long now = clock.millis();
         try {
-            Map<String, AttributeValue> item = dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(market))
-                    .updateExpression("SET #owner = :me, heartbeatAt = :now")
-                    .conditionExpression("attribute_exists(pk) AND #status <> :notified"
-                            + " AND (attribute_not_exists(#owner) OR #owner = :me OR heartbeatAt < :stale)")
-                    .expressionAttributeNames(Map.of("#owner", "owner", "#status", "status"))
-                    .expressionAttributeValues(Map.of(":me", s(owner), ":now", n(now), ":notified", s(NOTIFIED),
-                            ":stale", n(now - config.ownerTimeout().toMillis())))
-                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+            Map<String, AttributeValue> item = dynamodb.updateItem(b -> b.tableName(tables.table())
+                            .key(key(market))
+                            .updateExpression("SET #owner = :me, heartbeatAt = :now")
+                            .conditionExpression("attribute_exists(pk) AND #status <> :notified"
+                                    + " AND (attribute_not_exists(#owner) OR #owner = :me OR heartbeatAt < :stale)")
+                            .expressionAttributeNames(Map.of("#owner", "owner", "#status", "status"))
+                            .expressionAttributeValues(Map.of(
+                                    ":me",
+                                    s(owner),
+                                    ":now",
+                                    n(now),
+                                    ":notified",
+                                    s(NOTIFIED),
+                                    ":stale",
+                                    n(now - config.ownerTimeout().toMillis())))
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes();
             return Optional.of(new Progress(intOf(item, "nextPart"), intOf(item, "nextIndex"), intOf(item, "sent")));
         } catch (ConditionalCheckFailedException notOurs) {
-            Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(tables.table()).key(key(market)).consistentRead(true)).item();
+            Map<String, AttributeValue> item = dynamodb.getItem(
+                            b -> b.tableName(tables.table()).key(key(market)).consistentRead(true))
+                    .item();
             if (item == null || item.isEmpty()) {
                 throw new IllegalStateException("market " + market.marketId() + " of campaign " + market.campaignId()
                         + " (date " + market.dateId() + ") is not registered for notification");
@@ -138,9 +164,19 @@ public class NotificationTargets {
 
     /** Records how far the market got; only its owner may. */
     public void checkpoint(MarketSelectionRequest market, String owner, Progress progress) {
-        update(market, owner, "SET nextPart = :part, nextIndex = :index, sent = :sent, heartbeatAt = :now",
-                Map.of(":part", n(progress.nextPart()), ":index", n(progress.nextIndex()), ":sent", n(progress.sent()),
-                        ":now", n(clock.millis())));
+        update(
+                market,
+                owner,
+                "SET nextPart = :part, nextIndex = :index, sent = :sent, heartbeatAt = :now",
+                Map.of(
+                        ":part",
+                        n(progress.nextPart()),
+                        ":index",
+                        n(progress.nextIndex()),
+                        ":sent",
+                        n(progress.sent()),
+                        ":now",
+                        n(clock.millis())));
     }
 
     /** Gives the market up between two slices of work (the continuation message takes it again). */
@@ -149,11 +185,15 @@ public class NotificationTargets {
     }
 
     public void markNotified(MarketSelectionRequest market, String owner, int sent) {
-        update(market, owner, "SET #status = :notified, notifiedAt = :now, sent = :sent REMOVE #owner",
+        update(
+                market,
+                owner,
+                "SET #status = :notified, notifiedAt = :now, sent = :sent REMOVE #owner",
                 Map.of(":notified", s(NOTIFIED), ":now", n(clock.millis()), ":sent", n(sent)));
     }
 
-    private void update(MarketSelectionRequest market, String owner, String expression, Map<String, AttributeValue> values) {
+    private void update(
+            MarketSelectionRequest market, String owner, String expression, Map<String, AttributeValue> values) {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":me", s(owner));
         Map<String, String> names = new HashMap<>(Map.of("#owner", "owner"));
@@ -161,14 +201,22 @@ public class NotificationTargets {
             names.put("#status", "status");
         }
         try {
-            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(market)).updateExpression(expression)
-                    .conditionExpression("#owner = :me").expressionAttributeNames(names).expressionAttributeValues(all));
+            dynamodb.updateItem(b -> b.tableName(tables.table())
+                    .key(key(market))
+                    .updateExpression(expression)
+                    .conditionExpression("#owner = :me")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(all));
         } catch (ConditionalCheckFailedException lost) {
             throw new NotificationInProgress(market);
         }
     }
 
     static Map<String, AttributeValue> key(MarketSelectionRequest market) {
-        return Map.of("pk", s(PK), "sk", s("CAMPAIGN#" + market.campaignId() + "#MARKET#" + market.marketId() + "#DATE#" + market.dateId()));
+        return Map.of(
+                "pk",
+                s(PK),
+                "sk",
+                s("CAMPAIGN#" + market.campaignId() + "#MARKET#" + market.marketId() + "#DATE#" + market.dateId()));
     }
 }

@@ -29,19 +29,19 @@ public class Acknowledgements {
 
     private static final WorkerLog LOG = WorkerLog.of(Acknowledgements.class);
 
-
     private static final int MAX_BATCH = 10;
     private static final long RETRY_AFTER_FAILURE_MS = 1_000;
 
     @Inject
     QueueConfig config;
+
     @Inject
     SqsClient sqs;
+
     @Inject
     HeldMessages held;
 
-    private record Pending(String receiptHandle, QueueMessage message) {
-    }
+    private record Pending(String receiptHandle, QueueMessage message) {}
 
     private final Map<String, List<Pending>> pendingByQueueUrl = new HashMap<>();
     private final Map<String, List<Pending>> retryByQueueUrl = new HashMap<>();
@@ -51,7 +51,11 @@ public class Acknowledgements {
     @PostConstruct
     void start() {
         flusher = BackgroundThreads.scheduler("regworkers-ack-flusher");
-        flusher.scheduleWithFixedDelay(this::flushAll, config.ack().flushInterval().toMillis(), config.ack().flushInterval().toMillis(), TimeUnit.MILLISECONDS);
+        flusher.scheduleWithFixedDelay(
+                this::flushAll,
+                config.ack().flushInterval().toMillis(),
+                config.ack().flushInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Deletes the message soon; it is released from {@link HeldMessages} once SQS confirmed the delete. */
@@ -82,9 +86,11 @@ public class Acknowledgements {
         }
         Map<String, List<Pending>> batches = new HashMap<>();
         synchronized (pendingByQueueUrl) {
-            retryByQueueUrl.forEach((url, retries) -> batches.computeIfAbsent(url, u -> new ArrayList<>()).addAll(retries));
+            retryByQueueUrl.forEach((url, retries) ->
+                    batches.computeIfAbsent(url, u -> new ArrayList<>()).addAll(retries));
             retryByQueueUrl.clear();
-            pendingByQueueUrl.forEach((url, pending) -> batches.computeIfAbsent(url, u -> new ArrayList<>()).addAll(pending));
+            pendingByQueueUrl.forEach((url, pending) ->
+                    batches.computeIfAbsent(url, u -> new ArrayList<>()).addAll(pending));
             pendingByQueueUrl.clear();
         }
         batches.forEach((url, pending) -> {
@@ -97,7 +103,10 @@ public class Acknowledgements {
     private void send(String queueUrl, List<Pending> batch) {
         List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            entries.add(DeleteMessageBatchRequestEntry.builder().id(String.valueOf(i)).receiptHandle(batch.get(i).receiptHandle()).build());
+            entries.add(DeleteMessageBatchRequestEntry.builder()
+                    .id(String.valueOf(i))
+                    .receiptHandle(batch.get(i).receiptHandle())
+                    .build());
         }
         DeleteMessageBatchResponse response;
         try {
@@ -108,7 +117,8 @@ public class Acknowledgements {
         }
         List<Pending> again = new ArrayList<>();
         String code = null;
-        for (BatchResultErrorEntry failed : response.hasFailed() ? response.failed() : List.<BatchResultErrorEntry>of()) {
+        for (BatchResultErrorEntry failed :
+                response.hasFailed() ? response.failed() : List.<BatchResultErrorEntry>of()) {
             Pending pending = batch.get(Integer.parseInt(failed.id()));
             if (failed.senderFault() && "ReceiptHandleIsInvalid".equals(failed.code())) {
                 held.settled(pending.message());
@@ -118,7 +128,9 @@ public class Acknowledgements {
             }
         }
         if (response.hasSuccessful()) {
-            response.successful().forEach(ok -> held.settled(batch.get(Integer.parseInt(ok.id())).message()));
+            response.successful()
+                    .forEach(ok ->
+                            held.settled(batch.get(Integer.parseInt(ok.id())).message()));
         }
         if (!again.isEmpty()) {
             retryLater(queueUrl, again, "SQS refused some deletes: " + code);
@@ -133,8 +145,9 @@ public class Acknowledgements {
             retryNotBefore = System.currentTimeMillis() + RETRY_AFTER_FAILURE_MS;
         }
         if (first) {
-            LOG.warn("Acknowledged messages not deleted yet: held and tried again", Map.of("queueUrl", queueUrl,
-                    "messages", batch.size(), "error", why));
+            LOG.warn(
+                    "Acknowledged messages not deleted yet: held and tried again",
+                    Map.of("queueUrl", queueUrl, "messages", batch.size(), "error", why));
         }
     }
 }

@@ -74,8 +74,11 @@ public class AwsClients {
         client.close();
     }
 
-    private <B extends AwsClientBuilder<B, ?> & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>> B configure(
-            B builder, AwsConfig.Endpoint endpoint) {
+    private <
+                    B extends
+                            AwsClientBuilder<B, ?>
+                                    & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+            B configure(B builder, AwsConfig.Endpoint endpoint) {
         builder.region(Region.of(aws.region()))
                 .credentialsProvider(credentials())
                 .httpClientBuilder(ApacheHttpClient.builder()
@@ -88,7 +91,8 @@ public class AwsClients {
 
     private AwsCredentialsProvider credentials() {
         if (aws.accessKeyId().isPresent() && aws.secretAccessKey().isPresent()) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create(aws.accessKeyId().get(), aws.secretAccessKey().get()));
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    aws.accessKeyId().get(), aws.secretAccessKey().get()));
         }
         return DefaultCredentialsProvider.builder().build();
     }

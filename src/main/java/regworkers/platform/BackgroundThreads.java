@@ -8,8 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The platform's own background work: one daemon thread each, named so a thread dump says what it is. */
 final class BackgroundThreads {
 
-    private BackgroundThreads() {
-    }
+    private BackgroundThreads() {}
 
     static ScheduledExecutorService scheduler(String name) {
         return Executors.newSingleThreadScheduledExecutor(runnable -> {

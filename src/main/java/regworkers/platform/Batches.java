@@ -7,8 +7,7 @@ import java.util.function.Function;
 /** Per-message truth for work done on a batch of messages at once. */
 public final class Batches {
 
-    private Batches() {
-    }
+    private Batches() {}
 
     /**
      * Runs {@code work} on the whole batch and answers one outcome per message. When the whole batch fails for a
@@ -17,7 +16,8 @@ public final class Batches {
      * failure of the whole batch (a dependency down, a timeout) is every message's outcome: it says nothing about any
      * one of them.
      */
-    public static <T extends BatchItem> List<QueueOutcome> settleEach(List<T> batch, Function<List<T>, List<QueueOutcome>> work) {
+    public static <T extends BatchItem> List<QueueOutcome> settleEach(
+            List<T> batch, Function<List<T>, List<QueueOutcome>> work) {
         try {
             return work.apply(batch);
         } catch (RuntimeException failure) {

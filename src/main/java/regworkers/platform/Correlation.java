@@ -10,17 +10,18 @@ public final class Correlation {
 
     /** Name of the SQS/SNS message attribute and Kafka header that carries it. */
     public static final String HEADER = "correlationId";
+
     public static final String PROPERTY = "regworkers.correlationId";
 
-    private Correlation() {
-    }
+    private Correlation() {}
 
     /** At most this long, of these characters, and nothing the PII redaction would mask. */
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:/-]{1,128}");
 
     /** The id the message carries, else its own message id; remembered on the exchange. */
     static String fromMessage(Exchange exchange, String messageId) {
-        String correlationId = acceptable(exchange.getMessage().getHeader(HEADER, String.class)).orElse(messageId);
+        String correlationId = acceptable(exchange.getMessage().getHeader(HEADER, String.class))
+                .orElse(messageId);
         exchange.setProperty(PROPERTY, correlationId);
         return correlationId;
     }
@@ -31,7 +32,9 @@ public final class Correlation {
      * number or a token is not taken (the work gets an id of its own).
      */
     public static Optional<String> acceptable(String supplied) {
-        if (supplied == null || !ACCEPTABLE.matcher(supplied).matches() || !PiiRedactionFilter.redact(supplied).equals(supplied)) {
+        if (supplied == null
+                || !ACCEPTABLE.matcher(supplied).matches()
+                || !PiiRedactionFilter.redact(supplied).equals(supplied)) {
             return Optional.empty();
         }
         return Optional.of(supplied);

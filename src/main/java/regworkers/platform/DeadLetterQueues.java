@@ -27,11 +27,12 @@ public class DeadLetterQueues {
 
     private static final WorkerLog LOG = WorkerLog.of(DeadLetterQueues.class);
 
-
     @Inject
     QueueConfig config;
+
     @Inject
     SqsClient sqs;
+
     @Inject
     QueueUrls queueUrls;
 
@@ -39,12 +40,17 @@ public class DeadLetterQueues {
     public Object list(Exchange exchange, @Header("queue") String queue, @Header("max") Integer max) {
         String url = deadLetterUrl(queue);
         if (url == null) {
-            return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + config.deadLetterSuffix() + "'");
+            return WorkerInvocations.problem(
+                    exchange, 404, "no dead-letter queue '" + queue + config.deadLetterSuffix() + "'");
         }
         List<Map<String, Object>> messages = new ArrayList<>();
         int limit = max == null ? 10 : Math.max(1, Math.min(max, 10));
-        for (Message message : sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(limit).visibilityTimeout(0)
-                .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages()) {
+        for (Message message : sqs.receiveMessage(b -> b.queueUrl(url)
+                        .maxNumberOfMessages(limit)
+                        .visibilityTimeout(0)
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                .messages()) {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("messageId", message.messageId());
             Map<String, String> attributes = new LinkedHashMap<>();
@@ -60,22 +66,32 @@ public class DeadLetterQueues {
     public Object redrive(Exchange exchange, @Header("queue") String queue, @Header("max") Integer max) {
         String url = deadLetterUrl(queue);
         if (url == null) {
-            return WorkerInvocations.problem(exchange, 404, "no dead-letter queue '" + queue + config.deadLetterSuffix() + "'");
+            return WorkerInvocations.problem(
+                    exchange, 404, "no dead-letter queue '" + queue + config.deadLetterSuffix() + "'");
         }
         String sourceUrl = queueUrls.of(queue);
         int limit = max == null ? 1000 : max;
         int moved = 0;
         while (moved < limit) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(30)
-                    .messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url)
+                            .maxNumberOfMessages(10)
+                            .visibilityTimeout(30)
+                            .messageAttributeNames("All"))
+                    .messages();
             if (batch.isEmpty()) {
                 break;
             }
             for (Message message : batch) {
                 Map<String, MessageAttributeValue> attributes = new LinkedHashMap<>(message.messageAttributes());
-                List.of(QueueContract.FAILURE_REASON, QueueContract.FAILURE_DETAIL, QueueContract.SOURCE_QUEUE,
-                        QueueContract.FAILED_WORKER, QueueContract.RECEIVE_COUNT).forEach(attributes::remove);
-                sqs.sendMessage(b -> b.queueUrl(sourceUrl).messageBody(message.body()).messageAttributes(attributes));
+                List.of(
+                                QueueContract.FAILURE_REASON,
+                                QueueContract.FAILURE_DETAIL,
+                                QueueContract.SOURCE_QUEUE,
+                                QueueContract.FAILED_WORKER,
+                                QueueContract.RECEIVE_COUNT)
+                        .forEach(attributes::remove);
+                sqs.sendMessage(
+                        b -> b.queueUrl(sourceUrl).messageBody(message.body()).messageAttributes(attributes));
                 sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
                 moved++;
             }

@@ -21,8 +21,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import regworkers.platform.services.Service;
-import regworkers.platform.services.ServicesConfig;
 import regworkers.platform.services.ServiceBreakers;
+import regworkers.platform.services.ServicesConfig;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -35,26 +35,35 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public class DependencyChecks {
     @Inject
     SqsClient sqs;
+
     @Inject
     SnsClient sns;
+
     @Inject
     DynamoDbClient dynamodb;
+
     @Inject
     ServiceBreakers breakers;
+
     @Inject
     KafkaConfig kafka;
+
     @Inject
     RedisConfig redis;
+
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     ServicesConfig services;
+
     @Inject
     HealthConfig health;
 
     private volatile Admin kafkaAdmin;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /**
      * Empty when the dependency works again, else why not: a service must answer its probe request
@@ -69,7 +78,8 @@ public class DependencyChecks {
         ServicesConfig.ServiceConfig service = services.of(Service.of(dependency));
         try {
             URI uri = URI.create(service.url() + service.probePath());
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(health.checkTimeout()).GET();
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(uri).timeout(health.checkTimeout()).GET();
             service.apiKey().ifPresent(key -> request.header("x-api-key", key));
             HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
@@ -83,7 +93,8 @@ public class DependencyChecks {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted");
         } catch (Exception e) {
-            return Optional.of(e.getClass().getSimpleName() + ": " + PiiRedactionFilter.redact(String.valueOf(e.getMessage())));
+            return Optional.of(
+                    e.getClass().getSimpleName() + ": " + PiiRedactionFilter.redact(String.valueOf(e.getMessage())));
         }
         return breakerOpen(dependency) ? Optional.of("its circuit breaker is open") : Optional.empty();
     }
@@ -96,15 +107,22 @@ public class DependencyChecks {
             switch (dependency) {
                 case SQS -> sqs.listQueues(b -> b.maxResults(1).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
                 case SNS -> sns.listTopics(b -> b.overrideConfiguration(o -> o.apiCallTimeout(timeout)));
-                case DYNAMODB -> dynamodb.describeTable(b -> b.tableName(table).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
-                case KAFKA -> kafkaAdmin().describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                        .nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                case DYNAMODB ->
+                    dynamodb.describeTable(
+                            b -> b.tableName(table).overrideConfiguration(o -> o.apiCallTimeout(timeout)));
+                case KAFKA ->
+                    kafkaAdmin()
+                            .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                            .nodes()
+                            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 case REDIS -> tcpConnect(redis.url());
-                default -> tcpConnect(URI.create(services.of(Service.of(dependency)).url()));
+                default ->
+                    tcpConnect(URI.create(services.of(Service.of(dependency)).url()));
             }
             return Optional.empty();
         } catch (Exception e) {
-            return Optional.of(e.getClass().getSimpleName() + ": " + PiiRedactionFilter.redact(String.valueOf(e.getMessage())));
+            return Optional.of(
+                    e.getClass().getSimpleName() + ": " + PiiRedactionFilter.redact(String.valueOf(e.getMessage())));
         }
     }
 
@@ -115,7 +133,8 @@ public class DependencyChecks {
     private void tcpConnect(URI uri) throws IOException {
         int port = uri.getPort() > 0 ? uri.getPort() : ("https".equals(uri.getScheme()) ? 443 : 80);
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(uri.getHost(), port), (int) health.checkTimeout().toMillis());
+            socket.connect(new InetSocketAddress(uri.getHost(), port), (int)
+                    health.checkTimeout().toMillis());
         }
     }
 
@@ -125,9 +144,13 @@ public class DependencyChecks {
                 if (kafkaAdmin == null) {
                     Duration timeout = health.checkTimeout();
                     Properties config = new Properties();
-                    config.putAll(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers(),
-                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis()));
+                    config.putAll(Map.of(
+                            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            kafka.brokers(),
+                            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                            (int) timeout.toMillis(),
+                            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                            (int) timeout.toMillis()));
                     kafkaAdmin = Admin.create(config);
                 }
             }

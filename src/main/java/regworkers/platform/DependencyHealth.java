@@ -28,8 +28,10 @@ public class DependencyHealth implements HealthCheck {
 
     @Inject
     HealthConfig health;
+
     @Inject
     DependencyChecks checks;
+
     @Inject
     WorkerSelection selection;
 
@@ -50,11 +52,18 @@ public class DependencyHealth implements HealthCheck {
         Map<Worker.Dependency, CompletableFuture<Optional<String>>> answers = new EnumMap<>(Worker.Dependency.class);
         for (Worker.Dependency dependency : Worker.Dependency.values()) {
             if (selection.uses(dependency)) {
-                answers.put(dependency, CompletableFuture.supplyAsync(() -> checks.probe(dependency), pool)
-                        .completeOnTimeout(Optional.of("no answer within " + health.checkTimeout().toMillis() + " ms"), health.checkTimeout().toMillis(), TimeUnit.MILLISECONDS));
+                answers.put(
+                        dependency,
+                        CompletableFuture.supplyAsync(() -> checks.probe(dependency), pool)
+                                .completeOnTimeout(
+                                        Optional.of("no answer within "
+                                                + health.checkTimeout().toMillis() + " ms"),
+                                        health.checkTimeout().toMillis(),
+                                        TimeUnit.MILLISECONDS));
             }
         }
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("dependencies").up();
+        HealthCheckResponseBuilder response =
+                HealthCheckResponse.named("dependencies").up();
         answers.forEach((dependency, answer) -> {
             Optional<String> problem = answer.join();
             response.withData(dependency.name().toLowerCase(), problem.orElse("UP"));

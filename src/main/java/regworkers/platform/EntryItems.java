@@ -15,16 +15,22 @@ public class EntryItems {
 
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     DynamoDbClient dynamodb;
 
     public static Map<String, AttributeValue> key(String campaignId, String globalUserId) {
-        return Map.of("pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), "sk", AttributeValue.fromS("USER#" + globalUserId));
+        return Map.of(
+                "pk",
+                AttributeValue.fromS("CAMPAIGN#" + campaignId),
+                "sk",
+                AttributeValue.fromS("USER#" + globalUserId));
     }
 
     /** The item as it is now (a consistent read), if it exists. */
     public Optional<Map<String, AttributeValue>> current(String campaignId, String globalUserId) {
-        var response = dynamodb.getItem(b -> b.tableName(tables.table()).key(key(campaignId, globalUserId)).consistentRead(true));
+        var response = dynamodb.getItem(b ->
+                b.tableName(tables.table()).key(key(campaignId, globalUserId)).consistentRead(true));
         return response.hasItem() && !response.item().isEmpty() ? Optional.of(response.item()) : Optional.empty();
     }
 

@@ -14,8 +14,10 @@ import io.quarkus.runtime.StartupEvent;
 class ExpectedCounters {
     @Inject
     MeterRegistry metrics;
+
     @Inject
     WorkerSelection selection;
+
     @Inject
     @Any
     Instance<ExpectedCounter> expected;

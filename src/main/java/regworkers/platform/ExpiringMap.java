@@ -11,8 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ExpiringMap<V> {
 
-    private record Entry<V>(V value, long untilMillis) {
-    }
+    private record Entry<V>(V value, long untilMillis) {}
 
     private final int capacity;
     private final Clock clock;

@@ -20,8 +20,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 public final class Failures {
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /** The first throwable along the cause chain that tells what the failure is decides; else it is transient. */
     public static FailureKind classify(Throwable failure) {
@@ -45,16 +44,24 @@ public final class Failures {
             return FailureKind.DEPENDENCY;
         }
         // before I/O: a JsonProcessingException is an IOException, and a too large record a KafkaException
-        if (failure instanceof PermanentFailure || failure instanceof JsonValidationException
-                || failure instanceof JsonProcessingException || failure instanceof RecordTooLargeException) {
+        if (failure instanceof PermanentFailure
+                || failure instanceof JsonValidationException
+                || failure instanceof JsonProcessingException
+                || failure instanceof RecordTooLargeException) {
             return FailureKind.PERMANENT;
         }
-        if (failure instanceof CallNotPermittedException || failure instanceof SdkClientException || failure instanceof IOException
-                || failure instanceof TimeoutException || failure instanceof KafkaException) {
+        if (failure instanceof CallNotPermittedException
+                || failure instanceof SdkClientException
+                || failure instanceof IOException
+                || failure instanceof TimeoutException
+                || failure instanceof KafkaException) {
             return FailureKind.DEPENDENCY;
         }
-        if (failure instanceof AwsServiceException aws && (aws.statusCode() >= 500 || aws.statusCode() == 401
-                || aws.statusCode() == 403 || aws.isThrottlingException())) {
+        if (failure instanceof AwsServiceException aws
+                && (aws.statusCode() >= 500
+                        || aws.statusCode() == 401
+                        || aws.statusCode() == 403
+                        || aws.isThrottlingException())) {
             return FailureKind.DEPENDENCY;
         }
         return null;
@@ -99,7 +106,8 @@ public final class Failures {
         }
         FailureKind kind = classify(failure);
         if (kind != FailureKind.PERMANENT) {
-            return (kind == FailureKind.DEPENDENCY ? "DEPENDENCY_" : "TRANSIENT_") + failure.getClass().getSimpleName();
+            return (kind == FailureKind.DEPENDENCY ? "DEPENDENCY_" : "TRANSIENT_")
+                    + failure.getClass().getSimpleName();
         }
         PermanentFailure permanent = find(failure, PermanentFailure.class);
         if (permanent != null) {
@@ -124,8 +132,12 @@ public final class Failures {
         }
         JsonValidationException invalid = find(failure, JsonValidationException.class);
         if (invalid != null) {
-            return "schema validation failed: " + invalid.getErrors().stream()
-                    .map(Object::toString).sorted().reduce((a, b) -> a + "; " + b).orElse(invalid.getMessage());
+            return "schema validation failed: "
+                    + invalid.getErrors().stream()
+                            .map(Object::toString)
+                            .sorted()
+                            .reduce((a, b) -> a + "; " + b)
+                            .orElse(invalid.getMessage());
         }
         JsonProcessingException malformed = find(failure, JsonProcessingException.class);
         if (malformed != null && classify(failure) == FailureKind.PERMANENT) {

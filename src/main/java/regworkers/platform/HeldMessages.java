@@ -142,7 +142,9 @@ public class HeldMessages {
     }
 
     public int parkedCount(String worker) {
-        return (int) byMessageId.values().stream().filter(held -> held.parked && held.message.worker().equals(worker)).count();
+        return (int) byMessageId.values().stream()
+                .filter(held -> held.parked && held.message.worker().equals(worker))
+                .count();
     }
 
     /** The worker holds as many messages as it may: its consumers do not poll. */
@@ -154,7 +156,8 @@ public class HeldMessages {
     Map<String, List<Held>> toKeepInvisible() {
         Map<String, List<Held>> byQueue = new HashMap<>();
         for (Held held : byMessageId.values()) {
-            byQueue.computeIfAbsent(held.message.queue(), q -> new ArrayList<>()).add(held);
+            byQueue.computeIfAbsent(held.message.queue(), q -> new ArrayList<>())
+                    .add(held);
         }
         return byQueue;
     }

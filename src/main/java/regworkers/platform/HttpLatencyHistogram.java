@@ -25,10 +25,12 @@ public class HttpLatencyHistogram {
                 if (!id.getName().equals("http.server.requests")) {
                     return config;
                 }
-                return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                return DistributionStatisticConfig.builder()
+                        .percentilesHistogram(true)
                         .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
                         .maximumExpectedValue((double) Duration.ofSeconds(10).toNanos())
-                        .build().merge(config);
+                        .build()
+                        .merge(config);
             }
         };
     }

@@ -7,8 +7,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** Short forms for the DynamoDB attribute values the workers' own items use. */
 public final class ItemAttributes {
 
-    private ItemAttributes() {
-    }
+    private ItemAttributes() {}
 
     public static AttributeValue s(String value) {
         return AttributeValue.fromS(value);

@@ -34,7 +34,8 @@ public final class JsonMessage {
         try {
             node = body == null || body.isBlank() ? null : json.readTree(body);
         } catch (JsonProcessingException e) {
-            throw new PermanentFailure(MALFORMED_JSON, "the message is not JSON (" + e.getOriginalMessage() + "); it must be " + shape, e);
+            throw new PermanentFailure(
+                    MALFORMED_JSON, "the message is not JSON (" + e.getOriginalMessage() + "); it must be " + shape, e);
         }
         if (node == null || !node.isObject()) {
             throw new PermanentFailure(reason, "the message must be a JSON object " + shape);

@@ -29,7 +29,9 @@ import org.jboss.logmanager.ExtLogRecord;
 public final class PiiRedactionFilter implements Filter {
 
     /** Plain or URL-encoded ({@code fan%40example.com}). */
-    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", Pattern.CASE_INSENSITIVE);
+    private static final Pattern EMAIL =
+            Pattern.compile("[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\\.[A-Za-z]{2,}", Pattern.CASE_INSENSITIVE);
+
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]*");
     private static final Pattern BEARER = Pattern.compile("(?i)bearer\\s+[A-Za-z0-9._~+/=-]+");
     /**
@@ -37,18 +39,21 @@ public final class PiiRedactionFilter implements Filter {
      * {@code 415.555.2671}) or without ({@code 4155552671}: area code and exchange start 2-9, so epoch seconds do not
      * match) and national numbers with a trunk 0 written in groups ({@code 020 7946 0958}).
      */
-    private static final Pattern PHONE = Pattern.compile(
-            "\\+\\d[\\d ().-]{7,}\\d"
-                    + "|(?<![\\d])\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?![\\d])"
-                    + "|(?<![\\d])[2-9]\\d{2}[2-9]\\d{6}(?![\\d])"
-                    + "|(?<![\\d])0\\d{2,4} \\d{3,4} \\d{3,4}(?![\\d])");
+    private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ().-]{7,}\\d"
+            + "|(?<![\\d])\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?![\\d])"
+            + "|(?<![\\d])[2-9]\\d{2}[2-9]\\d{6}(?![\\d])"
+            + "|(?<![\\d])0\\d{2,4} \\d{3,4} \\d{3,4}(?![\\d])");
     /** A secret's name: the value after it ({@code x-api-key: …}, {@code apiKey=…}, {@code "password":"…"}) is masked. */
-    private static final String SECRET_NAME = "x-api-key|api[-_]?key|client[-_]?secret|secret[-_]?access[-_]?key|secret|password"
-            + "|access[-_]?token|refresh[-_]?token";
-    private static final Pattern SECRET_NAMED = Pattern.compile("(?i)\\b(" + SECRET_NAME + ")(\"?'?\\s*[:=]\\s*\"?'?)[^\\s\"'&,;}\\]]+");
+    private static final String SECRET_NAME =
+            "x-api-key|api[-_]?key|client[-_]?secret|secret[-_]?access[-_]?key|secret|password"
+                    + "|access[-_]?token|refresh[-_]?token";
+
+    private static final Pattern SECRET_NAMED =
+            Pattern.compile("(?i)\\b(" + SECRET_NAME + ")(\"?'?\\s*[:=]\\s*\"?'?)[^\\s\"'&,;}\\]]+");
     private static final Pattern SECRET_KEY = Pattern.compile("(?i)(" + SECRET_NAME + ")");
     /** AWS access key ids. */
     private static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b");
+
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS) // 1.10 stays 1.10
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
@@ -91,8 +96,12 @@ public final class PiiRedactionFilter implements Filter {
         if (node instanceof ObjectNode object) {
             ObjectNode redacted = JSON.createObjectNode();
             for (Map.Entry<String, JsonNode> field : object.properties()) {
-                boolean secret = SECRET_KEY.matcher(field.getKey()).matches() && field.getValue().isValueNode() && !field.getValue().isNull();
-                redacted.set(redact(field.getKey()), secret ? TextNode.valueOf("[REDACTED_KEY]") : redactTree(field.getValue()));
+                boolean secret = SECRET_KEY.matcher(field.getKey()).matches()
+                        && field.getValue().isValueNode()
+                        && !field.getValue().isNull();
+                redacted.set(
+                        redact(field.getKey()),
+                        secret ? TextNode.valueOf("[REDACTED_KEY]") : redactTree(field.getValue()));
             }
             return redacted;
         }

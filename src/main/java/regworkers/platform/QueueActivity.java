@@ -23,7 +23,8 @@ public class QueueActivity {
 
     private static final WorkerLog LOG = WorkerLog.of(QueueActivity.class);
 
-    static final List<String> OUTCOMES = List.of("received", "processed", "retried", "parked", "released", "dead_lettered");
+    static final List<String> OUTCOMES =
+            List.of("received", "processed", "retried", "parked", "released", "dead_lettered");
 
     @Inject
     MeterRegistry metrics;
@@ -46,9 +47,12 @@ public class QueueActivity {
         if ("processed".equals(outcome)) {
             processedByWorker.computeIfAbsent(worker, w -> new LongAdder()).increment();
         }
-        metrics.counter("regworkers.messages", "worker", worker, "outcome", outcome).increment();
-        sinceLastSummary.computeIfAbsent(worker, w -> new ConcurrentHashMap<>())
-                .computeIfAbsent(outcome, o -> new LongAdder()).increment();
+        metrics.counter("regworkers.messages", "worker", worker, "outcome", outcome)
+                .increment();
+        sinceLastSummary
+                .computeIfAbsent(worker, w -> new ConcurrentHashMap<>())
+                .computeIfAbsent(outcome, o -> new LongAdder())
+                .increment();
     }
 
     public void logSummary() {

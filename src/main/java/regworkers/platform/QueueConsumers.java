@@ -38,7 +38,8 @@ public class QueueConsumers {
     boolean resubmit(HeldMessages.Held held) {
         Route route = camel.getRoute(held.routeId());
         Consumer consumer = route == null ? null : route.getConsumer();
-        if (consumer == null || !camel.getRouteController().getRouteStatus(held.routeId()).isStarted()) {
+        if (consumer == null
+                || !camel.getRouteController().getRouteStatus(held.routeId()).isStarted()) {
             return false;
         }
         Exchange exchange = consumer.createExchange(false);

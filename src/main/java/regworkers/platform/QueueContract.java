@@ -37,7 +37,6 @@ public class QueueContract {
 
     private static final WorkerLog LOG = WorkerLog.of(QueueContract.class);
 
-
     public static final String FAILURE_REASON = "failureReason";
     public static final String FAILURE_DETAIL = "failureDetail";
     public static final String SOURCE_QUEUE = "sourceQueue";
@@ -47,22 +46,31 @@ public class QueueContract {
 
     @Inject
     QueueConfig config;
+
     @Inject
     SqsClient sqs;
+
     @Inject
     QueueUrls queueUrls;
+
     @Inject
     QueueActivity activity;
+
     @Inject
     Acknowledgements acknowledgements;
+
     @Inject
     HeldMessages held;
+
     @Inject
     WorkerPauses pauses;
+
     @Inject
     QueueConsumers consumers;
+
     @Inject
     QueueDrain drain;
+
     @Inject
     VisibilityHeartbeat heartbeat;
 
@@ -133,8 +141,15 @@ public class QueueContract {
         FailureKind kind = Failures.classify(cause);
         switch (kind) {
             case DONE_ELSEWHERE -> {
-                LOG.info("Work owned by another message: acknowledged", Map.of("queue", message.queue(),
-                        "messageId", message.messageId(), "why", Failures.describe(cause)));
+                LOG.info(
+                        "Work owned by another message: acknowledged",
+                        Map.of(
+                                "queue",
+                                message.queue(),
+                                "messageId",
+                                message.messageId(),
+                                "why",
+                                Failures.describe(cause)));
                 acknowledge(message);
             }
             case PERMANENT -> {
@@ -159,7 +174,9 @@ public class QueueContract {
         int runs = held.park(message, failedRun, activity.processed(message.worker()));
         if (runs >= config.pause().maxRunsPerMessage()) {
             // the dependency works for the worker's other messages but keeps failing for this one: its own failure
-            LOG.warn("Message failed on a dependency " + runs + " times while other messages succeeded: sent back to its queue",
+            LOG.warn(
+                    "Message failed on a dependency " + runs
+                            + " times while other messages succeeded: sent back to its queue",
                     failureData(message, cause));
             retryLater(message, correlationId, cause);
             return;
@@ -173,12 +190,19 @@ public class QueueContract {
     private void retryLater(QueueMessage message, String correlationId, Throwable cause) {
         held.settled(message);
         if (message.receiveCount() >= config.maxReceiveCount()) {
-            deadLetter(message, correlationId, "RETRIES_EXHAUSTED", Failures.reason(cause) + ": " + Failures.describe(cause));
-            LOG.error("Message failed " + message.receiveCount() + " times: sent to the dead-letter queue", failureData(message, cause));
+            deadLetter(
+                    message,
+                    correlationId,
+                    "RETRIES_EXHAUSTED",
+                    Failures.reason(cause) + ": " + Failures.describe(cause));
+            LOG.error(
+                    "Message failed " + message.receiveCount() + " times: sent to the dead-letter queue",
+                    failureData(message, cause));
             return;
         }
         Duration backoff = backoff(message.receiveCount());
-        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle())
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue()))
+                .receiptHandle(message.receiptHandle())
                 .visibilityTimeout((int) Math.max(0, backoff.toSeconds())));
         count(message.worker(), "retried");
         LOG.warn("Message failed: it will be retried in " + backoff.toSeconds() + " s", failureData(message, cause));
@@ -187,7 +211,8 @@ public class QueueContract {
     /** Hands a message back to its queue at once (visibility 0): this process will not finish it. */
     private void release(QueueMessage message) {
         held.settled(message);
-        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle())
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrls.of(message.queue()))
+                .receiptHandle(message.receiptHandle())
                 .visibilityTimeout(0));
         count(message.worker(), "released");
     }
@@ -206,14 +231,20 @@ public class QueueContract {
         attributes.put(FAILURE_REASON, SqsAttributes.text(reason));
         // the detail is an exception's text, which may quote the message or a service's answer
         String maskedDetail = PiiRedactionFilter.redact(detail);
-        attributes.put(FAILURE_DETAIL, SqsAttributes.text(maskedDetail.length() > MAX_DETAIL_LENGTH ? maskedDetail.substring(0, MAX_DETAIL_LENGTH) : maskedDetail));
+        attributes.put(
+                FAILURE_DETAIL,
+                SqsAttributes.text(
+                        maskedDetail.length() > MAX_DETAIL_LENGTH
+                                ? maskedDetail.substring(0, MAX_DETAIL_LENGTH)
+                                : maskedDetail));
         attributes.put(SOURCE_QUEUE, SqsAttributes.text(message.queue()));
         attributes.put(FAILED_WORKER, SqsAttributes.text(message.worker()));
         attributes.put(RECEIVE_COUNT, SqsAttributes.text(String.valueOf(message.receiveCount())));
         if (correlationId != null) {
             attributes.put(Correlation.HEADER, SqsAttributes.text(PiiRedactionFilter.redact(correlationId)));
         }
-        sqs.sendMessage(b -> b.queueUrl(queueUrls.of(message.queue() + config.deadLetterSuffix())).messageBody(message.body())
+        sqs.sendMessage(b -> b.queueUrl(queueUrls.of(message.queue() + config.deadLetterSuffix()))
+                .messageBody(message.body())
                 .messageAttributes(attributes));
         sqs.deleteMessage(b -> b.queueUrl(queueUrls.of(message.queue())).receiptHandle(message.receiptHandle()));
         held.settled(message);
@@ -245,7 +276,6 @@ public class QueueContract {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         return cause != null ? cause : exchange.getException();
     }
-
 
     /** A message received while its worker is paused: parked without being worked on. */
     static final class WorkerPaused extends DependencyUnavailable {

@@ -31,10 +31,13 @@ public class QueueDepths {
 
     @Inject
     QueueConfig config;
+
     @Inject
     SqsClient sqs;
+
     @Inject
     QueueUrls urls;
+
     @Inject
     MeterRegistry metrics;
 
@@ -51,11 +54,13 @@ public class QueueDepths {
     }
 
     void start(@Observes StartupEvent startup) {
-        if (config.depth().sampleInterval().isZero() || config.depth().sampleInterval().isNegative()) {
+        if (config.depth().sampleInterval().isZero()
+                || config.depth().sampleInterval().isNegative()) {
             return;
         }
         sampler = BackgroundThreads.scheduler("regworkers-queue-depths");
-        sampler.scheduleWithFixedDelay(this::sample, 0, config.depth().sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
+        sampler.scheduleWithFixedDelay(
+                this::sample, 0, config.depth().sampleInterval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -68,11 +73,17 @@ public class QueueDepths {
     void sample() {
         visible.keySet().forEach(queue -> {
             try {
-                Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(urls.of(queue)).attributeNames(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(urls.of(queue))
+                                .attributeNames(
+                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
                         .attributes();
-                visible.get(queue).set(Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "-1")));
-                inFlight.get(queue).set(Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "-1")));
+                visible.get(queue)
+                        .set(Long.parseLong(
+                                attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "-1")));
+                inFlight.get(queue)
+                        .set(Long.parseLong(attributes.getOrDefault(
+                                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "-1")));
             } catch (RuntimeException unreachable) {
                 visible.get(queue).set(UNKNOWN);
                 inFlight.get(queue).set(UNKNOWN);
@@ -82,8 +93,11 @@ public class QueueDepths {
 
     private AtomicLong gauge(String queue, String state) {
         AtomicLong value = new AtomicLong(UNKNOWN);
-        Gauge.builder("regworkers.queue.depth", value, AtomicLong::get).tag("queue", queue).tag("state", state)
-                .description("Messages on the queue (SQS' approximate counts), -1 when unknown").register(metrics);
+        Gauge.builder("regworkers.queue.depth", value, AtomicLong::get)
+                .tag("queue", queue)
+                .tag("state", state)
+                .description("Messages on the queue (SQS' approximate counts), -1 when unknown")
+                .register(metrics);
         return value;
     }
 }

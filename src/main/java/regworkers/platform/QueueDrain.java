@@ -26,13 +26,15 @@ public class QueueDrain {
 
     private static final WorkerLog LOG = WorkerLog.of(QueueDrain.class);
 
-
     @Inject
     QueueConfig config;
+
     @Inject
     CamelContext camel;
+
     @Inject
     VisibilityHeartbeat heartbeat;
+
     @Inject
     HeldMessages held;
 
@@ -63,8 +65,13 @@ public class QueueDrain {
         }
         draining = true;
         int parked = heartbeat.release(HeldMessages.Held::parked);
-        LOG.info("Draining for shutdown: no more receives, parked messages handed back",
-                Map.of("released", parked, "drainTimeoutSeconds", config.shutdown().drainTimeout().toSeconds()));
+        LOG.info(
+                "Draining for shutdown: no more receives, parked messages handed back",
+                Map.of(
+                        "released",
+                        parked,
+                        "drainTimeoutSeconds",
+                        config.shutdown().drainTimeout().toSeconds()));
         Thread drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
         drainer.setDaemon(true);
         drainer.start();
@@ -84,7 +91,8 @@ public class QueueDrain {
         }
         int released = heartbeat.release(held -> true);
         if (released > 0) {
-            LOG.info("Drain timeout: messages still held are handed back to their queues", Map.of("released", released));
+            LOG.info(
+                    "Drain timeout: messages still held are handed back to their queues", Map.of("released", released));
         }
     }
 

@@ -11,15 +11,23 @@ import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
  * (what a dead-letter queue receives). Kept as an exchange property, so a route may replace the body and every
  * header, or aggregate messages into one call, and still settle each message.
  */
-public record QueueMessage(String queue, String messageId, String receiptHandle, int receiveCount, long sentTimestamp,
-        String worker, String body) {
+public record QueueMessage(
+        String queue,
+        String messageId,
+        String receiptHandle,
+        int receiveCount,
+        long sentTimestamp,
+        String worker,
+        String body) {
 
     public static final String PROPERTY = "regworkers.queueMessage";
 
     static QueueMessage from(Exchange exchange, String worker) {
-        String queue = ((Sqs2Endpoint) exchange.getFromEndpoint()).getConfiguration().getQueueName();
+        String queue =
+                ((Sqs2Endpoint) exchange.getFromEndpoint()).getConfiguration().getQueueName();
         Map<?, ?> attributes = exchange.getMessage().getHeader(Sqs2Constants.ATTRIBUTES, Map.class);
-        return new QueueMessage(queue,
+        return new QueueMessage(
+                queue,
                 exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class),
                 exchange.getMessage().getHeader(Sqs2Constants.RECEIPT_HANDLE, String.class),
                 intAttribute(attributes, "ApproximateReceiveCount", 1),

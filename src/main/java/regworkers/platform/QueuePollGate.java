@@ -20,12 +20,16 @@ import org.apache.camel.spi.RouteIdAware;
 public class QueuePollGate implements PollingConsumerPollStrategy {
     @Inject
     QueueConsumers consumers;
+
     @Inject
     WorkerPauses pauses;
+
     @Inject
     HeldMessages held;
+
     @Inject
     QueueDrain drain;
+
     @Inject
     VisibilityHeartbeat heartbeat;
 
@@ -35,7 +39,10 @@ public class QueuePollGate implements PollingConsumerPollStrategy {
             return false;
         }
         String routeId = consumer instanceof RouteIdAware aware ? aware.getRouteId() : null;
-        return consumers.workerOf(routeId).map(worker -> !pauses.isPaused(worker) && !held.isFull(worker.id())).orElse(true);
+        return consumers
+                .workerOf(routeId)
+                .map(worker -> !pauses.isPaused(worker) && !held.isFull(worker.id()))
+                .orElse(true);
     }
 
     @Override

@@ -24,7 +24,8 @@ public class QueueUrls {
         if (queue.startsWith("http://") || queue.startsWith("https://")) {
             return queue;
         }
-        return urls.computeIfAbsent(queue, name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
+        return urls.computeIfAbsent(
+                queue, name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
     }
 
     /** Looks the queue up again next time (it was deleted and may come back under a new URL). */

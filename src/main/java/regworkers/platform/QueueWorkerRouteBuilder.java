@@ -4,13 +4,13 @@ import java.util.ArrayList;
 
 import jakarta.inject.Inject;
 
-import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
  * Base of every RouteBuilder with queue consumers: {@link #fromQueue} wires the queue contract ({@link QueueContract})
@@ -19,14 +19,19 @@ import org.apache.camel.model.RouteDefinition;
 public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
     @Inject
     protected QueueContract queueContract;
+
     @Inject
     QueueConsumers consumers;
+
     @Inject
     QueueActivity activity;
+
     @Inject
     QueueDepths depths;
+
     @Inject
     WorkerSelection selection;
+
     @Inject
     protected QueueConfig queues;
 
@@ -52,20 +57,19 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
             depths.watch(getContext().resolvePropertyPlaceholders(queue));
         }
         RouteDefinition route = from("aws2-sqs:" + queue
-                + "?deleteAfterRead=false&attributeNames=All&messageAttributeNames=All&extendMessageVisibility=false"
-                + "&visibilityTimeout=" + queues.visibilityTimeout().toSeconds()
-                + "&maxMessagesPerPoll=" + queues.maxMessagesPerPoll()
-                + "&waitTimeSeconds=" + queues.waitTime().toSeconds()
-                + "&concurrentConsumers=" + queues.concurrentConsumers()
-                + "&greedy=true&delay=" + queues.pollDelay().toMillis() + "&pollStrategy=#queuePollGate")
+                        + "?deleteAfterRead=false&attributeNames=All&messageAttributeNames=All&extendMessageVisibility=false"
+                        + "&visibilityTimeout=" + queues.visibilityTimeout().toSeconds()
+                        + "&maxMessagesPerPoll=" + queues.maxMessagesPerPoll()
+                        + "&waitTimeSeconds=" + queues.waitTime().toSeconds()
+                        + "&concurrentConsumers=" + queues.concurrentConsumers()
+                        + "&greedy=true&delay=" + queues.pollDelay().toMillis() + "&pollStrategy=#queuePollGate")
                 .routeId(routeId);
-        route.onException(Exception.class)
-                .handled(true)
-                .logExhausted(false)
-                .bean(queueContract, "fail");
+        route.onException(Exception.class).handled(true).logExhausted(false).bean(queueContract, "fail");
         route.process(exchange -> queueContract.received(exchange, worker.id(), routeId))
-                .threads(queues.workerThreads(), queues.workerThreads()).maxQueueSize(queues.maxUnsettled())
-                    .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).threadName(routeId);
+                .threads(queues.workerThreads(), queues.workerThreads())
+                .maxQueueSize(queues.maxUnsettled())
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
+                .threadName(routeId);
         return route;
     }
 
@@ -84,7 +88,9 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
      */
     protected RouteDefinition fromSchedule(String uri, Worker worker, String whatFails) {
         RouteDefinition route = from(uri).routeId(worker.routeId());
-        route.onException(Exception.class).handled(true).logExhausted(false)
+        route.onException(Exception.class)
+                .handled(true)
+                .logExhausted(false)
                 .log(LoggingLevel.WARN, whatFails + " failed: ${exception.message}");
         return route;
     }
@@ -94,8 +100,12 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
      * batches ({@code settings}), {@code work} runs once per batch and answers one {@link QueueOutcome} per message,
      * and each message is settled by its own outcome.
      */
-    protected void inBatches(ProcessorDefinition<?> route, Expression key, Class<? extends BatchItem> item, BatchConfig settings,
-                             Expression work) {
+    protected void inBatches(
+            ProcessorDefinition<?> route,
+            Expression key,
+            Class<? extends BatchItem> item,
+            BatchConfig settings,
+            Expression work) {
         // spotless:off: the route DSL is indented by hand to show the flow's nesting
         route.aggregate(key, AggregationStrategies.flexible(item).accumulateInCollection(ArrayList.class))
                     .completionSize(settings.batchSize())

@@ -20,8 +20,10 @@ public class TracingConfigSourceFactory implements ConfigSourceFactory {
 
     @Override
     public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-        boolean disabled = sdkDisabled(value(context, "OTEL_SDK_DISABLED"), value(context, "OTEL_EXPORTER_OTLP_ENDPOINT"));
-        return List.of(new PropertiesConfigSource(Map.of(SDK_DISABLED, Boolean.toString(disabled)), "tracing-switch", 240));
+        boolean disabled =
+                sdkDisabled(value(context, "OTEL_SDK_DISABLED"), value(context, "OTEL_EXPORTER_OTLP_ENDPOINT"));
+        return List.of(
+                new PropertiesConfigSource(Map.of(SDK_DISABLED, Boolean.toString(disabled)), "tracing-switch", 240));
     }
 
     static boolean sdkDisabled(String explicitlyDisabled, String otlpEndpoint) {

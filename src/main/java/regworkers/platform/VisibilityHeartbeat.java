@@ -36,17 +36,20 @@ public class VisibilityHeartbeat {
 
     private static final WorkerLog LOG = WorkerLog.of(VisibilityHeartbeat.class);
 
-
     private static final int MAX_BATCH = 10;
 
     @Inject
     QueueConfig config;
+
     @Inject
     SqsClient sqs;
+
     @Inject
     QueueUrls queueUrls;
+
     @Inject
     HeldMessages held;
+
     @Inject
     QueueActivity activity;
 
@@ -73,7 +76,10 @@ public class VisibilityHeartbeat {
             beat();
         } finally {
             if (!beater.isShutdown()) {
-                beater.schedule(this::beatAndReschedule, (lastBeatFailed ? RETRY_AFTER_FAILURE : config.heartbeatInterval()).toMillis(), TimeUnit.MILLISECONDS);
+                beater.schedule(
+                        this::beatAndReschedule,
+                        (lastBeatFailed ? RETRY_AFTER_FAILURE : config.heartbeatInterval()).toMillis(),
+                        TimeUnit.MILLISECONDS);
             }
         }
     }
@@ -100,19 +106,31 @@ public class VisibilityHeartbeat {
     void beat() {
         try {
             for (HeldMessages.Held overdue : held.takeOverdue()) {
-                LOG.warn("A message was held longer than queue.max-hold without being settled: handed back to its queue",
-                        Map.of("queue", overdue.message().queue(), "messageId", overdue.message().messageId(), "worker", overdue.message().worker()));
+                LOG.warn(
+                        "A message was held longer than queue.max-hold without being settled: handed back to its queue",
+                        Map.of(
+                                "queue",
+                                overdue.message().queue(),
+                                "messageId",
+                                overdue.message().messageId(),
+                                "worker",
+                                overdue.message().worker()));
                 setVisibility(overdue.message().queue(), List.of(overdue), 0);
                 activity.count(overdue.message().worker(), "released");
             }
             boolean failed = false;
-            for (Map.Entry<String, List<HeldMessages.Held>> queue : held.toKeepInvisible().entrySet()) {
-                failed |= !setVisibility(queue.getKey(), queue.getValue(), (int) config.visibilityTimeout().toSeconds());
+            for (Map.Entry<String, List<HeldMessages.Held>> queue :
+                    held.toKeepInvisible().entrySet()) {
+                failed |= !setVisibility(queue.getKey(), queue.getValue(), (int)
+                        config.visibilityTimeout().toSeconds());
             }
             if (failed != lastBeatFailed) {
-                LOG.log(failed ? Logger.Level.WARN : Logger.Level.INFO, failed
-                        ? "SQS does not answer the visibility heartbeat: no more receives until it does"
-                        : "SQS answers the visibility heartbeat again", Map.of("held", held.total()));
+                LOG.log(
+                        failed ? Logger.Level.WARN : Logger.Level.INFO,
+                        failed
+                                ? "SQS does not answer the visibility heartbeat: no more receives until it does"
+                                : "SQS answers the visibility heartbeat again",
+                        Map.of("held", held.total()));
             }
             lastBeatFailed = failed;
             afterBeat.forEach(Runnable::run);
@@ -125,7 +143,8 @@ public class VisibilityHeartbeat {
     int release(Predicate<HeldMessages.Held> which) {
         List<HeldMessages.Held> released = held.take(which);
         Map<String, List<HeldMessages.Held>> byQueue = new HashMap<>();
-        released.forEach(message -> byQueue.computeIfAbsent(message.message().queue(), q -> new ArrayList<>()).add(message));
+        released.forEach(message -> byQueue.computeIfAbsent(message.message().queue(), q -> new ArrayList<>())
+                .add(message));
         byQueue.forEach((queue, messages) -> setVisibility(queue, messages, 0));
         released.forEach(message -> activity.count(message.message().worker(), "released"));
         return released.size();
@@ -139,18 +158,31 @@ public class VisibilityHeartbeat {
             List<HeldMessages.Held> batch = messages.subList(from, Math.min(messages.size(), from + MAX_BATCH));
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(batch.get(i).message().receiptHandle()).visibilityTimeout(seconds).build());
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(i))
+                        .receiptHandle(batch.get(i).message().receiptHandle())
+                        .visibilityTimeout(seconds)
+                        .build());
             }
             try {
-                ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
+                ChangeMessageVisibilityBatchResponse response =
+                        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
                 if (response.hasFailed() && !response.failed().isEmpty()) {
-                    LOG.log(Logger.Level.DEBUG, "Some held messages could not be kept invisible (already settled or expired)",
-                            Map.of("queue", queue, "failed", response.failed().size(), "code", response.failed().get(0).code()));
+                    LOG.log(
+                            Logger.Level.DEBUG,
+                            "Some held messages could not be kept invisible (already settled or expired)",
+                            Map.of(
+                                    "queue",
+                                    queue,
+                                    "failed",
+                                    response.failed().size(),
+                                    "code",
+                                    response.failed().get(0).code()));
                 }
             } catch (RuntimeException e) {
                 reached = false;
-                LOG.log(lastBeatFailed ? Logger.Level.DEBUG : Logger.Level.WARN,
+                LOG.log(
+                        lastBeatFailed ? Logger.Level.DEBUG : Logger.Level.WARN,
                         "Held messages could not be kept invisible: they may come back before they are settled",
                         Map.of("queue", queue, "messages", batch.size(), "error", Failures.describe(e)));
             }

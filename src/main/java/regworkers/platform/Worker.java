@@ -7,25 +7,46 @@ import java.util.Set;
 
 /** The workers of reg-workers, the stack each belongs to (SPEC §1) and the connections each uses. */
 public enum Worker {
-    CHECK_ELIGIBILITY("checkEligibility", Stack.REGISTRATION, Dependency.REDIS, Dependency.DYNAMODB, Dependency.CAMPAIGN_SERVICE),
+    CHECK_ELIGIBILITY(
+            "checkEligibility", Stack.REGISTRATION, Dependency.REDIS, Dependency.DYNAMODB, Dependency.CAMPAIGN_SERVICE),
     UPSERT_USERS("upsertUsers", Stack.REGISTRATION, Dependency.SQS, Dependency.USER_SERVICE),
     ENQUEUE_ENTRIES("enqueueEntries", Stack.REPLICATION, Dependency.DYNAMODB, Dependency.SQS),
     SAVE_ENTRIES("saveEntries", Stack.REPLICATION, Dependency.SQS, Dependency.DYNAMODB, Dependency.ENTRY_SERVICE),
     RETRY_SCORE("retryScore", Stack.REPLICATION, Dependency.SQS, Dependency.DYNAMODB, Dependency.SCORING_SERVICE),
-    ENQUEUE_MARKET_SELECTIONS("enqueueMarketSelections", Stack.SELECTION, Dependency.SQS, Dependency.DYNAMODB,
-            Dependency.CAMPAIGN_SERVICE, Dependency.ENTRY_SERVICE, Dependency.CODE_SERVICE),
+    ENQUEUE_MARKET_SELECTIONS(
+            "enqueueMarketSelections",
+            Stack.SELECTION,
+            Dependency.SQS,
+            Dependency.DYNAMODB,
+            Dependency.CAMPAIGN_SERVICE,
+            Dependency.ENTRY_SERVICE,
+            Dependency.CODE_SERVICE),
     SAVE_SELECTIONS("saveSelections", Stack.SELECTION, Dependency.SQS, Dependency.DYNAMODB, Dependency.ENTRY_SERVICE),
-    REFRESH_SELECTIONS("refreshSelections", Stack.SELECTION, Dependency.DYNAMODB, Dependency.CAMPAIGN_SERVICE, Dependency.ENTRY_SERVICE),
+    REFRESH_SELECTIONS(
+            "refreshSelections",
+            Stack.SELECTION,
+            Dependency.DYNAMODB,
+            Dependency.CAMPAIGN_SERVICE,
+            Dependency.ENTRY_SERVICE),
     MARK_ASSIGNED_CODES("markAssignedCodes", Stack.SELECTION, Dependency.SQS, Dependency.CODE_SERVICE),
     PROCESS_DATA("processData", Stack.DATA_PIPELINE, Dependency.SQS, Dependency.SNS),
     SEND_DATA("sendData", Stack.DATA_PIPELINE, Dependency.SQS, Dependency.KAFKA),
-    GET_MARKETS_TO_NOTIFY("getMarketsToNotify", Stack.NOTIFICATION, Dependency.DYNAMODB, Dependency.CAMPAIGN_SERVICE, Dependency.SQS),
-    NOTIFICATION_GENERATOR("notificationGenerator", Stack.NOTIFICATION, Dependency.SQS, Dependency.SNS, Dependency.DYNAMODB,
+    GET_MARKETS_TO_NOTIFY(
+            "getMarketsToNotify", Stack.NOTIFICATION, Dependency.DYNAMODB, Dependency.CAMPAIGN_SERVICE, Dependency.SQS),
+    NOTIFICATION_GENERATOR(
+            "notificationGenerator",
+            Stack.NOTIFICATION,
+            Dependency.SQS,
+            Dependency.SNS,
+            Dependency.DYNAMODB,
             Dependency.CAMPAIGN_SERVICE);
 
     public enum Stack {
-        REGISTRATION("registration"), REPLICATION("replication"), SELECTION("selection"),
-        DATA_PIPELINE("dataPipeline"), NOTIFICATION("notification");
+        REGISTRATION("registration"),
+        REPLICATION("replication"),
+        SELECTION("selection"),
+        DATA_PIPELINE("dataPipeline"),
+        NOTIFICATION("notification");
 
         private final String id;
 
@@ -45,7 +66,18 @@ public enum Worker {
     /** The prefix of every log tag (SPEC §5): the tag is this and the worker's id. */
     public static final String TAG_PREFIX = "registration:apps:";
 
-    public enum Dependency { SQS, SNS, DYNAMODB, KAFKA, REDIS, CAMPAIGN_SERVICE, ENTRY_SERVICE, CODE_SERVICE, USER_SERVICE, SCORING_SERVICE }
+    public enum Dependency {
+        SQS,
+        SNS,
+        DYNAMODB,
+        KAFKA,
+        REDIS,
+        CAMPAIGN_SERVICE,
+        ENTRY_SERVICE,
+        CODE_SERVICE,
+        USER_SERVICE,
+        SCORING_SERVICE
+    }
 
     private final String id;
     private final Stack stack;

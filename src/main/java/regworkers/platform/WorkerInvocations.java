@@ -24,8 +24,10 @@ import org.apache.camel.ProducerTemplate;
 public class WorkerInvocations {
     @Inject
     ProducerTemplate producer;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     WorkerSelection selection;
 
@@ -45,7 +47,10 @@ public class WorkerInvocations {
         WorkerLog.context(worker, exchange.getExchangeId());
         // enqueueEntries takes a whole DynamoDB stream event: its Records are stream records, not SQS messages
         boolean streamEvent = worker == Worker.ENQUEUE_ENTRIES;
-        if (!streamEvent && event != null && event.has("Records") && event.get("Records").isArray()) {
+        if (!streamEvent
+                && event != null
+                && event.has("Records")
+                && event.get("Records").isArray()) {
             return invokeBatch(endpoint, event.get("Records"));
         }
         Exchange result = producer.send(endpoint, e -> {
@@ -55,7 +60,9 @@ public class WorkerInvocations {
             e.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         });
         if (result.getException() != null) {
-            return problem(exchange, Failures.isPermanent(result.getException()) ? 422 : 502,
+            return problem(
+                    exchange,
+                    Failures.isPermanent(result.getException()) ? 422 : 502,
                     Failures.reason(result.getException()) + ": " + Failures.describe(result.getException()));
         }
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -87,13 +94,26 @@ public class WorkerInvocations {
             String payload = body == null ? "" : body.isTextual() ? body.asText() : json.writeValueAsString(body);
             Exchange result = producer.send(endpoint, e -> e.getMessage().setBody(payload));
             if (result.getException() != null) {
-                failures.add(Map.of("itemIdentifier", record.path("messageId").asText(""),
-                        "reason", Failures.reason(result.getException()), "detail", Failures.describe(result.getException())));
+                failures.add(Map.of(
+                        "itemIdentifier",
+                        record.path("messageId").asText(""),
+                        "reason",
+                        Failures.reason(result.getException()),
+                        "detail",
+                        Failures.describe(result.getException())));
             }
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("batchItemFailures", failures);
-        answer.put("count", Map.of("received", records.size(), "processed", records.size() - failures.size(), "failed", failures.size()));
+        answer.put(
+                "count",
+                Map.of(
+                        "received",
+                        records.size(),
+                        "processed",
+                        records.size() - failures.size(),
+                        "failed",
+                        failures.size()));
         return answer;
     }
 

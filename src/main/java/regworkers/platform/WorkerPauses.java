@@ -34,11 +34,12 @@ public class WorkerPauses {
 
     private static final WorkerLog LOG = WorkerLog.of(WorkerPauses.class);
 
-
     @Inject
     QueueConfig config;
+
     @Inject
     DependencyChecks checks;
+
     @Inject
     MeterRegistry metrics;
 
@@ -65,8 +66,10 @@ public class WorkerPauses {
     void start() {
         prober = BackgroundThreads.scheduler("regworkers-pause-prober");
         for (Worker worker : Worker.values()) {
-            Gauge.builder("regworkers.worker.paused", () -> isPaused(worker) ? 1 : 0).tag("worker", worker.id())
-                    .description("1 while the worker is paused by a failing dependency").register(metrics);
+            Gauge.builder("regworkers.worker.paused", () -> isPaused(worker) ? 1 : 0)
+                    .tag("worker", worker.id())
+                    .description("1 while the worker is paused by a failing dependency")
+                    .register(metrics);
         }
     }
 
@@ -136,7 +139,9 @@ public class WorkerPauses {
         }
         if (!down.isEmpty()) {
             Duration doubled = pause.nextProbe.multipliedBy(2);
-            pause.nextProbe = doubled.compareTo(config.pause().maxProbeInterval()) > 0 ? config.pause().maxProbeInterval() : doubled;
+            pause.nextProbe = doubled.compareTo(config.pause().maxProbeInterval()) > 0
+                    ? config.pause().maxProbeInterval()
+                    : doubled;
             schedule(worker, pause);
             return;
         }

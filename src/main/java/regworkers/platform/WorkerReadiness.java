@@ -24,17 +24,26 @@ import org.eclipse.microprofile.health.Readiness;
 public class WorkerReadiness implements HealthCheck {
     @Inject
     CamelContext camel;
+
     @Inject
     WorkerSelection selection;
+
     @Inject
     WorkerPauses pauses;
+
     @Inject
     QueueDrain drain;
 
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("workers")
-                .withData("workers", selection.workers().stream().map(Worker::id).sorted().toList().toString());
+                .withData(
+                        "workers",
+                        selection.workers().stream()
+                                .map(Worker::id)
+                                .sorted()
+                                .toList()
+                                .toString());
         Map<String, String> paused = new TreeMap<>();
         pauses.paused().forEach((worker, why) -> paused.put(worker.id(), why));
         paused.forEach((worker, why) -> response.withData("paused." + worker, PiiRedactionFilter.redact(why)));
@@ -42,8 +51,13 @@ public class WorkerReadiness implements HealthCheck {
             return response.down().withData("state", "draining for shutdown").build();
         }
         if (!camel.getStatus().isStarted()) {
-            return response.down().withData("state", "Camel is " + camel.getStatus()).build();
+            return response.down()
+                    .withData("state", "Camel is " + camel.getStatus())
+                    .build();
         }
-        return response.up().withData("state", paused.isEmpty() ? "running" : "running, " + paused.size() + " paused by a dependency").build();
+        return response.up()
+                .withData(
+                        "state", paused.isEmpty() ? "running" : "running, " + paused.size() + " paused by a dependency")
+                .build();
     }
 }

@@ -23,18 +23,24 @@ public record WorkerSelection(Set<Worker> workers) {
         boolean hasName = appName != null && !appName.isBlank();
         boolean hasStack = appStack != null && !appStack.isBlank();
         if (hasName && hasStack) {
-            throw new IllegalArgumentException("set APP_NAME or APP_STACK, not both (APP_NAME=" + appName + ", APP_STACK=" + appStack + ")");
+            throw new IllegalArgumentException(
+                    "set APP_NAME or APP_STACK, not both (APP_NAME=" + appName + ", APP_STACK=" + appStack + ")");
         }
         if (hasName) {
-            Worker worker = Worker.byId(appName.trim()).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown APP_NAME '" + appName + "'; known workers: " + names(EnumSet.allOf(Worker.class))));
+            Worker worker = Worker.byId(appName.trim())
+                    .orElseThrow(() -> new IllegalArgumentException("unknown APP_NAME '" + appName
+                            + "'; known workers: " + names(EnumSet.allOf(Worker.class))));
             return new WorkerSelection(EnumSet.of(worker));
         }
         if (hasStack) {
-            Worker.Stack stack = Worker.Stack.byId(appStack.trim()).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown APP_STACK '" + appStack + "'; known stacks: "
-                            + Arrays.stream(Worker.Stack.values()).map(Worker.Stack::id).collect(Collectors.joining(", "))));
-            return new WorkerSelection(Arrays.stream(Worker.values()).filter(w -> w.stack() == stack)
+            Worker.Stack stack = Worker.Stack.byId(appStack.trim())
+                    .orElseThrow(
+                            () -> new IllegalArgumentException("unknown APP_STACK '" + appStack + "'; known stacks: "
+                                    + Arrays.stream(Worker.Stack.values())
+                                            .map(Worker.Stack::id)
+                                            .collect(Collectors.joining(", "))));
+            return new WorkerSelection(Arrays.stream(Worker.values())
+                    .filter(w -> w.stack() == stack)
                     .collect(Collectors.toCollection(() -> EnumSet.noneOf(Worker.class))));
         }
         return new WorkerSelection(EnumSet.allOf(Worker.class));
@@ -53,8 +59,8 @@ public record WorkerSelection(Set<Worker> workers) {
      * platform routes start with {@value #PLATFORM_ROUTE_PREFIX}.
      */
     public String routeFilterPattern() {
-        return workers.stream().map(w -> w.id() + "," + w.id() + "-*").collect(Collectors.joining(","))
-                + "," + PLATFORM_ROUTE_PREFIX + "*";
+        return workers.stream().map(w -> w.id() + "," + w.id() + "-*").collect(Collectors.joining(",")) + ","
+                + PLATFORM_ROUTE_PREFIX + "*";
     }
 
     private static String names(Set<Worker> workers) {

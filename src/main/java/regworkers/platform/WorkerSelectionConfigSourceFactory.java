@@ -17,7 +17,8 @@ public class WorkerSelectionConfigSourceFactory implements ConfigSourceFactory {
         WorkerSelection selection = WorkerSelection.of(value(context, "app.name"), value(context, "app.stack"));
         return List.of(new PropertiesConfigSource(
                 Map.of("camel.main.route-filter-include-pattern", selection.routeFilterPattern()),
-                "worker-selection", 275));
+                "worker-selection",
+                275));
     }
 
     private static String value(ConfigSourceContext context, String name) {

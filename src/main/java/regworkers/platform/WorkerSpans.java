@@ -18,8 +18,7 @@ public final class WorkerSpans {
 
     private static final String WORKER_SPAN = "regworkers.workerSpan";
 
-    private WorkerSpans() {
-    }
+    private WorkerSpans() {}
 
     /** Tags the current span as the worker's span for this message or request. */
     public static void begin(Exchange exchange, Worker worker, String correlationId, String requestId) {

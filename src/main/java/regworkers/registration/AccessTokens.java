@@ -36,8 +36,10 @@ public class AccessTokens {
 
     @Inject
     CheckEligibilityConfig config;
+
     @Inject
     TokenClockConfig tokenClock;
+
     @Inject
     JWTParser parser;
 
@@ -45,7 +47,11 @@ public class AccessTokens {
 
     @PostConstruct
     void createCache() {
-        verified = new VerifiedTokens(config.tokenCache().size(), config.tokenCache().maxAge(), Duration.ofSeconds(tokenClock.skew()), Clock.systemUTC());
+        verified = new VerifiedTokens(
+                config.tokenCache().size(),
+                config.tokenCache().maxAge(),
+                Duration.ofSeconds(tokenClock.skew()),
+                Clock.systemUTC());
     }
 
     /** 401 unless the Authorization header carries a valid bearer token. */
@@ -72,7 +78,8 @@ public class AccessTokens {
         if (jwt.getSubject() == null || jwt.getSubject().isBlank()) {
             throw ClientError.unauthorized("the token has no subject");
         }
-        AccessToken token = new AccessToken(jwt.getSubject(), Boolean.TRUE.equals(booleanClaim(jwt, config.idvClaim())), cards(jwt));
+        AccessToken token = new AccessToken(
+                jwt.getSubject(), Boolean.TRUE.equals(booleanClaim(jwt, config.idvClaim())), cards(jwt));
         verified.put(raw, token, jwt.getExpirationTime());
         exchange.setProperty(TOKEN, token);
     }
@@ -82,7 +89,8 @@ public class AccessTokens {
         AccessToken token = exchange.getProperty(TOKEN, AccessToken.class);
         EligibilityRequest request = exchange.getProperty(EligibilityRequests.REQUEST, EligibilityRequest.class);
         if (!token.subject().equals(request.userInfo().globalUserId())) {
-            throw new ClientError(403, "FORBIDDEN", "the token's subject is not userInfo.globalUserId", "userInfo.globalUserId");
+            throw new ClientError(
+                    403, "FORBIDDEN", "the token's subject is not userInfo.globalUserId", "userInfo.globalUserId");
         }
     }
 

@@ -1,13 +1,14 @@
 package regworkers.registration;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * A campaign as served by the campaign service ({@code contracts/campaign-service.yaml}).
@@ -54,11 +55,16 @@ public record Campaign(
     }
 
     public Optional<Preference> preference(String preferenceId) {
-        return preferences.stream().filter(preference -> preference.id().equals(preferenceId)).findFirst();
+        return preferences.stream()
+                .filter(preference -> preference.id().equals(preferenceId))
+                .findFirst();
     }
 
     public enum CampaignStatus {
-        DRAFT, OPEN, CLOSED, FINISHED
+        DRAFT,
+        OPEN,
+        CLOSED,
+        FINISHED
     }
 
     public record RegistrationWindow(
@@ -75,8 +81,7 @@ public record Campaign(
     public record Gate(
             @JsonProperty(required = true) boolean inviteOnly,
             @JsonProperty(required = true) boolean idvRequired,
-            GateRule rule) {
-    }
+            GateRule rule) {}
 
     public record GateRule(
             @JsonProperty(required = true) GateRuleType type,
@@ -89,7 +94,8 @@ public record Campaign(
     }
 
     public enum GateRuleType {
-        CARD, COUNTRY
+        CARD,
+        COUNTRY
     }
 
     @JsonIgnoreProperties({"event"})
@@ -128,11 +134,17 @@ public record Campaign(
     }
 
     public enum PreferenceType {
-        @JsonProperty("string") STRING,
-        @JsonProperty("number") NUMBER,
-        @JsonProperty("integer") INTEGER,
-        @JsonProperty("boolean") BOOLEAN,
-        @JsonProperty("array") ARRAY,
-        @JsonProperty("markets") MARKETS
+        @JsonProperty("string")
+        STRING,
+        @JsonProperty("number")
+        NUMBER,
+        @JsonProperty("integer")
+        INTEGER,
+        @JsonProperty("boolean")
+        BOOLEAN,
+        @JsonProperty("array")
+        ARRAY,
+        @JsonProperty("markets")
+        MARKETS
     }
 }

@@ -34,17 +34,19 @@ public class CampaignCatalog {
 
     private static final WorkerLog LOG = WorkerLog.of(CampaignCatalog.class);
 
-
     static final String KEY = "campaign:";
     static final String NOT_FOUND_KEY = "campaign-not-found:";
     static final String STALE_KEY = "campaign-stale:";
 
     @Inject
     CampaignCacheConfig cache;
+
     @Inject
     RedisDataSource redis;
+
     @Inject
     ServiceClient services;
+
     @Inject
     ObjectMapper json;
 
@@ -99,7 +101,8 @@ public class CampaignCatalog {
     private Optional<String> load(String slug) {
         ServiceResponse response;
         try {
-            response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/by-slug/" + ServiceRequest.segment(slug)));
+            response = services.call(
+                    ServiceRequest.get(Service.CAMPAIGN, "/campaigns/by-slug/" + ServiceRequest.segment(slug)));
             if (!response.isNotFound()) {
                 response.requireSuccess();
             }
@@ -108,7 +111,8 @@ public class CampaignCatalog {
             if (stale == null) {
                 throw serviceFailure;
             }
-            LOG.warn("Campaign service failing: serving the stale cached campaign",
+            LOG.warn(
+                    "Campaign service failing: serving the stale cached campaign",
                     Map.of("slug", slug, "servedStale", true, "error", serviceFailure.getMessage()));
             return Optional.of(stale);
         }

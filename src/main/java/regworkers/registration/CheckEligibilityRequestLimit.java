@@ -24,6 +24,7 @@ public class CheckEligibilityRequestLimit {
 
     @Inject
     CheckEligibilityConfig config;
+
     @Inject
     WorkerSelection selection;
 
@@ -37,7 +38,12 @@ public class CheckEligibilityRequestLimit {
         if (context.request().method() == HttpMethod.POST && config.path().equals(context.normalizedPath())) {
             long declared = declaredLength(context.request().getHeader("Content-Length"));
             if (declared > config.maxBodyBytes()) {
-                new HttpRefusal(413, "PAYLOAD_TOO_LARGE", "the body has " + declared + " bytes, at most " + config.maxBodyBytes() + " are accepted", null)
+                new HttpRefusal(
+                                413,
+                                "PAYLOAD_TOO_LARGE",
+                                "the body has " + declared + " bytes, at most " + config.maxBodyBytes()
+                                        + " are accepted",
+                                null)
                         .send(context);
                 return;
             }

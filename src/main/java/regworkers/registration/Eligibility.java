@@ -10,8 +10,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code isEligible, campaignId, fields, linkedCampaignId} (null when none); an ineligible one
  * {@code isEligible, reason}, {@code campaignId} when the campaign is known and {@code detail} when there is one.
  */
-public record Eligibility(boolean isEligible, Reason reason, String campaignId, ObjectNode fields,
-        String linkedCampaignId, Map<String, String> detail) {
+public record Eligibility(
+        boolean isEligible,
+        Reason reason,
+        String campaignId,
+        ObjectNode fields,
+        String linkedCampaignId,
+        Map<String, String> detail) {
 
     public static Eligibility eligible(String campaignId, ObjectNode fields, String linkedCampaignId) {
         return new Eligibility(true, null, campaignId, fields, linkedCampaignId, null);

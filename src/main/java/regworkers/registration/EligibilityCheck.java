@@ -27,12 +27,16 @@ import regworkers.platform.WorkerSpans;
 public class EligibilityCheck {
     @Inject
     CampaignCatalog campaigns;
+
     @Inject
     Invites invites;
+
     @Inject
     LinkedEntries linkedEntries;
+
     @Inject
     EntryValidator entryValidator;
+
     @Inject
     Tracer tracer;
 
@@ -76,7 +80,8 @@ public class EligibilityCheck {
             }
             transfers = true;
         }
-        EntryValidation validation = inSpan("validateEntry", campaignId, () -> entryValidator.validate(campaign, request.entry()));
+        EntryValidation validation =
+                inSpan("validateEntry", campaignId, () -> entryValidator.validate(campaign, request.entry()));
         if (!validation.valid()) {
             return Eligibility.ineligible(Reason.INVALID_ENTRY, campaignId, Map.of("field", validation.field()));
         }
@@ -84,7 +89,9 @@ public class EligibilityCheck {
     }
 
     private <T> T inSpan(String name, String campaignId, Supplier<T> work) {
-        Span span = tracer.spanBuilder(name).setAttribute(WorkerSpans.WORKER_NAME, Worker.CHECK_ELIGIBILITY.id()).startSpan();
+        Span span = tracer.spanBuilder(name)
+                .setAttribute(WorkerSpans.WORKER_NAME, Worker.CHECK_ELIGIBILITY.id())
+                .startSpan();
         if (campaignId != null) {
             span.setAttribute(WorkerSpans.CAMPAIGN_ID, campaignId);
         }

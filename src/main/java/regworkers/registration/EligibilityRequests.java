@@ -29,6 +29,7 @@ public class EligibilityRequests {
 
     @Inject
     CheckEligibilityConfig config;
+
     @Inject
     ObjectMapper json;
 
@@ -36,13 +37,19 @@ public class EligibilityRequests {
     public void checkTransport(Exchange exchange) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-            throw new ClientError(415, "UNSUPPORTED_MEDIA_TYPE",
-                    "Content-Type must be application/json, was " + (contentType == null ? "missing" : contentType), null);
+            throw new ClientError(
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "Content-Type must be application/json, was " + (contentType == null ? "missing" : contentType),
+                    null);
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body != null && body.length > config.maxBodyBytes()) {
-            throw new ClientError(413, "PAYLOAD_TOO_LARGE",
-                    "the body has " + body.length + " bytes, at most " + config.maxBodyBytes() + " are accepted", null);
+            throw new ClientError(
+                    413,
+                    "PAYLOAD_TOO_LARGE",
+                    "the body has " + body.length + " bytes, at most " + config.maxBodyBytes() + " are accepted",
+                    null);
         }
     }
 

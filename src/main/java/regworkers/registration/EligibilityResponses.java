@@ -18,11 +18,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import regworkers.platform.Correlation;
-import regworkers.platform.Failures;
 import regworkers.platform.ExpectedCounter;
+import regworkers.platform.Failures;
 import regworkers.platform.Worker;
-import regworkers.platform.WorkerSpans;
 import regworkers.platform.WorkerLog;
+import regworkers.platform.WorkerSpans;
 
 /** The HTTP side of checkEligibility: correlation id in, JSON answers out, one log line per decision (no PII). */
 @ApplicationScoped
@@ -37,6 +37,7 @@ public class EligibilityResponses {
 
     @Inject
     ObjectMapper json;
+
     @Inject
     MeterRegistry metrics;
 
@@ -71,7 +72,9 @@ public class EligibilityResponses {
         data.put("slug", request.slug());
         data.put("campaignId", eligibility.campaignId());
         data.put("isEligible", eligibility.isEligible());
-        data.put("reason", eligibility.reason() == null ? null : eligibility.reason().name());
+        data.put(
+                "reason",
+                eligibility.reason() == null ? null : eligibility.reason().name());
         if (eligibility.detail() != null) {
             data.put("detail", eligibility.detail());
         }
@@ -95,8 +98,11 @@ public class EligibilityResponses {
     public String internalError(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String correlationId = Correlation.of(exchange);
-        LOG.error("Eligibility check failed", Map.of("reason", Failures.reason(failure), "error", Failures.describe(failure)));
-        Eligibility answer = Eligibility.ineligible(Reason.INTERNAL_SERVER_ERROR, null, Map.of("correlationId", correlationId));
+        LOG.error(
+                "Eligibility check failed",
+                Map.of("reason", Failures.reason(failure), "error", Failures.describe(failure)));
+        Eligibility answer =
+                Eligibility.ineligible(Reason.INTERNAL_SERVER_ERROR, null, Map.of("correlationId", correlationId));
         count(Reason.INTERNAL_SERVER_ERROR.name());
         return respond(exchange, 500, answer.toJson(json));
     }
@@ -112,7 +118,8 @@ public class EligibilityResponses {
     /** The first of these headers that carries an acceptable id ({@link Correlation#acceptable}). */
     private static String firstPresent(Exchange exchange, String... headers) {
         for (String header : headers) {
-            Optional<String> value = Correlation.acceptable(exchange.getMessage().getHeader(header, String.class));
+            Optional<String> value =
+                    Correlation.acceptable(exchange.getMessage().getHeader(header, String.class));
             if (value.isPresent()) {
                 return value.get();
             }

@@ -1,7 +1,8 @@
 package regworkers.registration;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Objects;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The outcome of checking a fan's entry against a campaign's preferences.

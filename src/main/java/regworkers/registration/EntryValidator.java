@@ -3,6 +3,13 @@ package regworkers.registration;
 import static regworkers.registration.EntryValidation.accepted;
 import static regworkers.registration.EntryValidation.rejected;
 
+import java.math.BigDecimal;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -10,11 +17,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigDecimal;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
-import java.util.Set;
 import regworkers.registration.Campaign.Preference;
 
 /**
@@ -31,6 +33,7 @@ public class EntryValidator {
 
     /** Abuse limits: far above any real campaign, low enough to bound the work per request. */
     public static final int MAX_FIELDS = 50;
+
     public static final int MAX_STRING_LENGTH = 1000;
     public static final int MAX_ARRAY_ITEMS = 100;
 
@@ -43,7 +46,7 @@ public class EntryValidator {
         if (entry.size() > MAX_FIELDS) {
             return rejected(ENTRY, "The entry has more than " + MAX_FIELDS + " fields.");
         }
-        for (Iterator<String> names = entry.fieldNames(); names.hasNext();) {
+        for (Iterator<String> names = entry.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (campaign.preference(name).isEmpty()) {
                 return rejected(name, "This field is not a preference of the campaign.");

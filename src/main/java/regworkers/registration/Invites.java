@@ -15,8 +15,10 @@ public class Invites {
     ServiceClient services;
 
     public boolean hasInvite(String campaignId, String globalUserId) {
-        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN,
-                "/campaigns/" + ServiceRequest.segment(campaignId) + "/invites/" + ServiceRequest.segment(globalUserId)));
+        ServiceResponse response = services.call(ServiceRequest.get(
+                Service.CAMPAIGN,
+                "/campaigns/" + ServiceRequest.segment(campaignId) + "/invites/"
+                        + ServiceRequest.segment(globalUserId)));
         if (response.isNotFound()) {
             return false;
         }

@@ -39,11 +39,13 @@ public class TokenVerificationRequirements {
         if (!selection.runs(Worker.CHECK_ELIGIBILITY)) {
             return;
         }
-        List<String> missing = missing(name -> ConfigProvider.getConfig().getOptionalValue(name, String.class), ConfigUtils.getProfiles());
+        List<String> missing = missing(
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class), ConfigUtils.getProfiles());
         if (!missing.isEmpty()) {
-            throw new IllegalStateException("checkEligibility refuses to start: " + String.join(", ", missing) + " must be set outside the "
-                    + "local and test profiles (environment MP_JWT_VERIFY_ISSUER, MP_JWT_VERIFY_AUDIENCES, MP_JWT_VERIFY_PUBLICKEY or "
-                    + "MP_JWT_VERIFY_PUBLICKEY_LOCATION; k8s/README.md)");
+            throw new IllegalStateException(
+                    "checkEligibility refuses to start: " + String.join(", ", missing) + " must be set outside the "
+                            + "local and test profiles (environment MP_JWT_VERIFY_ISSUER, MP_JWT_VERIFY_AUDIENCES, MP_JWT_VERIFY_PUBLICKEY or "
+                            + "MP_JWT_VERIFY_PUBLICKEY_LOCATION; k8s/README.md)");
         }
     }
 

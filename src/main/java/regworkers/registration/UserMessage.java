@@ -18,8 +18,17 @@ import regworkers.platform.JsonMessage;
 public record UserMessage(ObjectNode user, List<String> ignored) {
 
     /** The fields of the user service's User (contracts/user-service.yaml); others are not forwarded. */
-    static final Set<String> USER_FIELDS = Set.of("globalUserId", "email", "firstName", "lastName", "phoneNumber",
-            "memberId", "postalCode", "countryCode", "locale");
+    static final Set<String> USER_FIELDS = Set.of(
+            "globalUserId",
+            "email",
+            "firstName",
+            "lastName",
+            "phoneNumber",
+            "memberId",
+            "postalCode",
+            "countryCode",
+            "locale");
+
     static final String INVALID = "INVALID_USER";
     private static final int MAX_FIELD_LENGTH = 256;
 

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.jboss.logging.Logger;
-import regworkers.platform.Correlation;
 import regworkers.platform.BatchItem;
 import regworkers.platform.Batches;
+import regworkers.platform.Correlation;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
@@ -35,18 +35,21 @@ public class UserUpserts {
     private static final WorkerLog LOG = WorkerLog.of(UserUpserts.class);
 
     /** A user read from its queue message, waiting for its batch. */
-    public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) implements BatchItem {
-    }
+    public record PendingUser(QueueMessage message, String correlationId, ObjectNode user) implements BatchItem {}
 
     @Inject
     ObjectMapper json;
+
     @Inject
     ServiceClient services;
 
     public PendingUser pending(Exchange exchange) {
         UserMessage message = UserMessage.read(json, exchange.getMessage().getBody(String.class));
         if (!message.ignored().isEmpty()) {
-            LOG.log(Logger.Level.DEBUG, "Fields the user service does not know were not forwarded", Map.of("fields", message.ignored()));
+            LOG.log(
+                    Logger.Level.DEBUG,
+                    "Fields the user service does not know were not forwarded",
+                    Map.of("fields", message.ignored()));
         }
         return new PendingUser(QueueMessage.of(exchange), Correlation.of(exchange), message.user());
     }
@@ -57,8 +60,11 @@ public class UserUpserts {
      */
     public List<QueueOutcome> upsert(List<PendingUser> batch) {
         List<QueueOutcome> outcomes = Batches.settleEach(batch, this::upsertBatch);
-        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        LOG.info("Upserted a batch of users", Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
+        long failed =
+                outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        LOG.info(
+                "Upserted a batch of users",
+                Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
         return outcomes;
     }
 
@@ -69,11 +75,17 @@ public class UserUpserts {
             PendingUser pending = batch.get(i);
             JsonNode result = i < results.size() ? results.get(i) : null;
             String userId = pending.user().get("globalUserId").asText();
-            if (result != null && userId.equals(result.path("globalUserId").asText()) && "UPSERTED".equals(result.path("status").asText())) {
+            if (result != null
+                    && userId.equals(result.path("globalUserId").asText())
+                    && "UPSERTED".equals(result.path("status").asText())) {
                 outcomes.add(QueueOutcome.succeeded(pending.message(), pending.correlationId()));
             } else {
-                String why = result == null ? "no result for the user" : result.path("error").asText("status " + result.path("status").asText());
-                outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), new UserUpsertFailed(why)));
+                String why = result == null
+                        ? "no result for the user"
+                        : result.path("error")
+                                .asText("status " + result.path("status").asText());
+                outcomes.add(
+                        QueueOutcome.failed(pending.message(), pending.correlationId(), new UserUpsertFailed(why)));
             }
         }
         return outcomes;
@@ -91,7 +103,10 @@ public class UserUpserts {
         users.forEach(array::add);
         List<JsonNode> results = new ArrayList<>();
         services.call(ServiceRequest.post(Service.USER, "/users/upsert-many", request.toString()))
-                .requireSuccess().json(json).path("results").forEach(results::add);
+                .requireSuccess()
+                .json(json)
+                .path("results")
+                .forEach(results::add);
         return results;
     }
 

@@ -13,8 +13,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** An entry item of demand-table as the entry service's {@code Entry} (contracts/entry-service.yaml). */
 final class EntryDocuments {
 
-    private EntryDocuments() {
-    }
+    private EntryDocuments() {}
 
     static ObjectNode toEntry(ObjectMapper json, Map<String, AttributeValue> item) {
         ObjectNode entry = json.createObjectNode()

@@ -23,7 +23,8 @@ public record EntryEvent(Operation operation, String campaignId, String globalUs
         } catch (IllegalArgumentException e) {
             throw new PermanentFailure("UNKNOWN_OPERATION", "operation must be INSERT, MODIFY or REMOVE");
         }
-        return new EntryEvent(operation, id(entry, "campaignId", "pk", "CAMPAIGN#"), id(entry, "globalUserId", "sk", "USER#"));
+        return new EntryEvent(
+                operation, id(entry, "campaignId", "pk", "CAMPAIGN#"), id(entry, "globalUserId", "sk", "USER#"));
     }
 
     /** The id as a field of the entry, or else from the item's key ({@code pk=CAMPAIGN#…}, {@code sk=USER#…}). */

@@ -19,13 +19,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
-import regworkers.platform.EntryItems;
-import regworkers.platform.Correlation;
 import regworkers.platform.Batches;
+import regworkers.platform.Correlation;
+import regworkers.platform.EntryItems;
+import regworkers.platform.ExpectedCounter;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
-import regworkers.platform.ExpectedCounter;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
@@ -54,26 +54,34 @@ public class EntryReplication {
 
     @Inject
     EntryItems items;
+
     @Inject
     DynamoDbClient dynamodb;
+
     @Inject
     ServiceClient services;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     MeterRegistry metrics;
 
     /** Every outcome's counter, at 0 from the start. */
     @Produces
     static ExpectedCounter outcomes() {
-        return ExpectedCounter.of(Worker.SAVE_ENTRIES, "regworkers.entries", "outcome",
+        return ExpectedCounter.of(
+                Worker.SAVE_ENTRIES,
+                "regworkers.entries",
+                "outcome",
                 List.of("stale", "replicated", "superseded", "deleted", "converged"));
     }
 
     Clock clock = Clock.systemUTC();
 
     public PendingEntry read(Exchange exchange) {
-        PendingEntry pending = read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
+        PendingEntry pending =
+                read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
         WorkerSpans.campaign(exchange, pending.campaignId());
         return pending;
     }
@@ -92,13 +100,21 @@ public class EntryReplication {
         } else if (!EntryItems.flag(current.get(), NEEDS_REPLICATION)) {
             staleWhy = "the entry no longer needs replication";
         }
-        return new PendingEntry(message, correlationId, campaignId, globalUserId, operation, current.orElse(null), staleWhy);
+        return new PendingEntry(
+                message, correlationId, campaignId, globalUserId, operation, current.orElse(null), staleWhy);
     }
 
     public void skip(PendingEntry pending) {
         metrics.counter("regworkers.entries", "outcome", "stale").increment();
-        LOG.info("Stale event skipped: " + pending.staleWhy(), Map.of("campaignId", pending.campaignId(),
-                "globalUserId", pending.globalUserId(), "operation", pending.operation().name()));
+        LOG.info(
+                "Stale event skipped: " + pending.staleWhy(),
+                Map.of(
+                        "campaignId",
+                        pending.campaignId(),
+                        "globalUserId",
+                        pending.globalUserId(),
+                        "operation",
+                        pending.operation().name()));
     }
 
     /** Replicates a batch of one campaign's entries; never throws: each message gets its own outcome. */
@@ -120,9 +136,19 @@ public class EntryReplication {
         if (!upserts.isEmpty()) {
             outcomes.addAll(Batches.settleEach(upserts, this::upsertAndMark));
         }
-        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        LOG.info("Replicated a batch of entries", Map.of("campaignId", batch.get(0).campaignId(),
-                "received", batch.size(), "processed", batch.size() - failed, "failed", failed));
+        long failed =
+                outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        LOG.info(
+                "Replicated a batch of entries",
+                Map.of(
+                        "campaignId",
+                        batch.get(0).campaignId(),
+                        "received",
+                        batch.size(),
+                        "processed",
+                        batch.size() - failed,
+                        "failed",
+                        failed));
         return outcomes;
     }
 
@@ -149,8 +175,12 @@ public class EntryReplication {
         ObjectNode request = json.createObjectNode();
         ArrayNode entries = request.putArray("entries");
         documents.forEach(entries::add);
-        services.call(ServiceRequest.put(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(campaignId) + "/entries",
-                request.toString()).withRateKey(campaignId)).requireSuccess();
+        services.call(ServiceRequest.put(
+                                Service.ENTRY,
+                                "/campaigns/" + ServiceRequest.segment(campaignId) + "/entries",
+                                request.toString())
+                        .withRateKey(campaignId))
+                .requireSuccess();
     }
 
     private QueueOutcome markReplicated(PendingEntry pending) {
@@ -159,8 +189,8 @@ public class EntryReplication {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":now", AttributeValue.fromS(Instant.now(clock).toString()));
         // the very version that was read: same updatedAt, and not flagged again since (converge)
-        String condition = "attribute_exists(pk) AND " + unchanged("updatedAt", ":read", readUpdatedAt, values) + " AND "
-                + unchanged(FLAGGED_AT, ":flagged", readFlaggedAt, values);
+        String condition = "attribute_exists(pk) AND " + unchanged("updatedAt", ":read", readUpdatedAt, values)
+                + " AND " + unchanged(FLAGGED_AT, ":flagged", readFlaggedAt, values);
         try {
             dynamodb.updateItem(b -> b.tableName(items.table())
                     .key(EntryItems.key(pending.campaignId(), pending.globalUserId()))
@@ -202,13 +232,15 @@ public class EntryReplication {
      * Replicas racing on one entry therefore always end with the entry service holding demand-table's current item.
      */
     void converge(PendingEntry pending, String why) {
-        Map<String, Object> data = Map.of("campaignId", pending.campaignId(), "globalUserId", pending.globalUserId(), "why", why);
+        Map<String, Object> data =
+                Map.of("campaignId", pending.campaignId(), "globalUserId", pending.globalUserId(), "why", why);
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<Map<String, AttributeValue>> current = items.current(pending.campaignId(), pending.globalUserId());
             if (current.isEmpty()) {
                 if (!pending.isRemove()) {
                     deleteDownstream(pending);
-                    metrics.counter("regworkers.entries", "outcome", "converged").increment();
+                    metrics.counter("regworkers.entries", "outcome", "converged")
+                            .increment();
                     LOG.info("Entry gone while it was replicated: deleted downstream again", data);
                 }
                 return;
@@ -241,7 +273,8 @@ public class EntryReplication {
     }
 
     /** A condition that {@code attribute} still has the value read ({@code null}: still absent). */
-    private static String unchanged(String attribute, String placeholder, String read, Map<String, AttributeValue> values) {
+    private static String unchanged(
+            String attribute, String placeholder, String read, Map<String, AttributeValue> values) {
         if (read == null) {
             return "attribute_not_exists(" + attribute + ")";
         }
@@ -250,11 +283,13 @@ public class EntryReplication {
     }
 
     private void deleteDownstream(PendingEntry pending) {
-        var response = services.call(ServiceRequest.delete(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(pending.campaignId())
-                + "/entries/" + ServiceRequest.segment(pending.globalUserId())).withRateKey(pending.campaignId()));
+        var response = services.call(ServiceRequest.delete(
+                        Service.ENTRY,
+                        "/campaigns/" + ServiceRequest.segment(pending.campaignId()) + "/entries/"
+                                + ServiceRequest.segment(pending.globalUserId()))
+                .withRateKey(pending.campaignId()));
         if (!response.isNotFound()) {
             response.requireSuccess();
         }
     }
-
 }

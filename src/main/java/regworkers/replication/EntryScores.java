@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
-import regworkers.platform.EntryItems;
 import regworkers.platform.DependencyUnavailable;
+import regworkers.platform.EntryItems;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.services.Service;
@@ -37,12 +37,16 @@ public class EntryScores {
 
     @Inject
     EntryItems items;
+
     @Inject
     DynamoDbClient dynamodb;
+
     @Inject
     ServiceClient services;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     MeterRegistry metrics;
 
@@ -59,7 +63,8 @@ public class EntryScores {
             LOG.info("Entry gone: nothing to score", Map.of("campaignId", campaignId, "globalUserId", globalUserId));
             return "SKIPPED: the entry is gone";
         }
-        ObjectNode request = json.createObjectNode().put("campaignId", campaignId).put("globalUserId", globalUserId);
+        ObjectNode request =
+                json.createObjectNode().put("campaignId", campaignId).put("globalUserId", globalUserId);
         String fields = EntryItems.text(item.get(), "fields");
         if (fields != null && !fields.isBlank()) {
             JsonNode parsed = json.readTree(fields);
@@ -68,16 +73,25 @@ public class EntryScores {
             }
         }
         JsonNode score = services.call(ServiceRequest.post(Service.SCORING, "/scores", request.toString()))
-                .requireSuccess().json(json).path("score");
+                .requireSuccess()
+                .json(json)
+                .path("score");
         if (!score.isNumber()) {
-            throw new DependencyUnavailable(Service.SCORING.dependency(), "the scoring service answered without a numeric score");
+            throw new DependencyUnavailable(
+                    Service.SCORING.dependency(), "the scoring service answered without a numeric score");
         }
         try {
-            dynamodb.updateItem(b -> b.tableName(items.table()).key(EntryItems.key(campaignId, globalUserId))
+            dynamodb.updateItem(b -> b.tableName(items.table())
+                    .key(EntryItems.key(campaignId, globalUserId))
                     .updateExpression("SET score = :score, needsReplication = :true, updatedAt = :now")
                     .conditionExpression("attribute_exists(pk)")
-                    .expressionAttributeValues(Map.of(":score", AttributeValue.fromN(score.decimalValue().toPlainString()),
-                            ":true", AttributeValue.fromBool(true), ":now", AttributeValue.fromS(Instant.now(clock).toString()))));
+                    .expressionAttributeValues(Map.of(
+                            ":score",
+                            AttributeValue.fromN(score.decimalValue().toPlainString()),
+                            ":true",
+                            AttributeValue.fromBool(true),
+                            ":now",
+                            AttributeValue.fromS(Instant.now(clock).toString()))));
         } catch (ConditionalCheckFailedException deleted) {
             return "SKIPPED: the entry was deleted while it was scored";
         }
@@ -85,5 +99,4 @@ public class EntryScores {
         LOG.info("Entry scored", Map.of("campaignId", campaignId, "globalUserId", globalUserId));
         return "SCORED";
     }
-
 }

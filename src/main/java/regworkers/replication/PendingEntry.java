@@ -12,10 +12,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param current   the item now (null for a REMOVE, whose item is gone)
  * @param staleWhy  why the event is stale and needs no work, or null
  */
-public record PendingEntry(QueueMessage message, String correlationId, String campaignId, String globalUserId,
-        Operation operation, Map<String, AttributeValue> current, String staleWhy) implements BatchItem {
+public record PendingEntry(
+        QueueMessage message,
+        String correlationId,
+        String campaignId,
+        String globalUserId,
+        Operation operation,
+        Map<String, AttributeValue> current,
+        String staleWhy)
+        implements BatchItem {
 
-    public enum Operation { INSERT, MODIFY, REMOVE }
+    public enum Operation {
+        INSERT,
+        MODIFY,
+        REMOVE
+    }
 
     public boolean isStale() {
         return staleWhy != null;

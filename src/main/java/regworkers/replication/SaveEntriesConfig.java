@@ -5,5 +5,4 @@ import regworkers.platform.BatchConfig;
 
 /** saveEntries' batches per campaign ({@code save-entries.batch-size}, {@code save-entries.batch-wait}). */
 @ConfigMapping(prefix = "save-entries")
-public interface SaveEntriesConfig extends BatchConfig {
-}
+public interface SaveEntriesConfig extends BatchConfig {}

@@ -14,9 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import regworkers.platform.Correlation;
 import regworkers.platform.BatchItem;
 import regworkers.platform.Batches;
+import regworkers.platform.Correlation;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.QueueOutcome;
 import regworkers.platform.WorkerLog;
@@ -37,7 +37,8 @@ public class CodeMarks {
     private static final WorkerLog LOG = WorkerLog.of(CodeMarks.class);
 
     /** A message waiting for its (campaign, market) batch. */
-    public record PendingCodes(QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes)
+    public record PendingCodes(
+            QueueMessage message, String correlationId, String campaignId, String marketId, List<String> codes)
             implements BatchItem {
 
         public String market() {
@@ -47,13 +48,19 @@ public class CodeMarks {
 
     @Inject
     ObjectMapper json;
+
     @Inject
     ServiceClient services;
 
     public PendingCodes pending(Exchange exchange) {
         CodesToMark codes = CodesToMark.read(json, exchange.getMessage().getBody(String.class));
         WorkerSpans.campaign(exchange, codes.campaignId());
-        return new PendingCodes(QueueMessage.of(exchange), Correlation.of(exchange), codes.campaignId(), codes.marketId(), codes.codes());
+        return new PendingCodes(
+                QueueMessage.of(exchange),
+                Correlation.of(exchange),
+                codes.campaignId(),
+                codes.marketId(),
+                codes.codes());
     }
 
     /**
@@ -63,9 +70,19 @@ public class CodeMarks {
     public List<QueueOutcome> mark(List<PendingCodes> batch) {
         PendingCodes first = batch.get(0);
         List<QueueOutcome> outcomes = Batches.settleEach(batch, this::markBatch);
-        long failed = outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        LOG.info("Codes marked assigned", Map.of("campaignId", first.campaignId(), "marketId", first.marketId(),
-                "messages", batch.size(), "failed", failed));
+        long failed =
+                outcomes.stream().filter(outcome -> outcome.failure() != null).count();
+        LOG.info(
+                "Codes marked assigned",
+                Map.of(
+                        "campaignId",
+                        first.campaignId(),
+                        "marketId",
+                        first.marketId(),
+                        "messages",
+                        batch.size(),
+                        "failed",
+                        failed));
         return outcomes;
     }
 
@@ -86,9 +103,11 @@ public class CodeMarks {
     }
 
     private void call(String campaignId, String marketId, Set<String> codes) {
-        ObjectNode request = json.createObjectNode().put("campaignId", campaignId).put("marketId", marketId);
+        ObjectNode request =
+                json.createObjectNode().put("campaignId", campaignId).put("marketId", marketId);
         ArrayNode array = request.putArray("codes");
         codes.forEach(array::add);
-        services.call(ServiceRequest.post(Service.CODE, "/codes/assigned", request.toString())).requireSuccess();
+        services.call(ServiceRequest.post(Service.CODE, "/codes/assigned", request.toString()))
+                .requireSuccess();
     }
 }

@@ -19,15 +19,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
-import regworkers.platform.markets.Selection;
-import regworkers.platform.markets.MarketSelected;
-import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.Correlation;
-import regworkers.platform.PermanentFailure;
 import regworkers.platform.ExpectedCounter;
+import regworkers.platform.PermanentFailure;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
+import regworkers.platform.markets.MarketSelected;
+import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.Selection;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
@@ -45,21 +45,26 @@ public class MarketSelections {
 
     private static final WorkerLog LOG = WorkerLog.of(MarketSelections.class);
 
-
     public static final String RUN = "regworkers.selectionRun";
 
     @Inject
     SelectionConfig config;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     ServiceClient services;
+
     @Inject
     SelectionRuns runs;
+
     @Inject
     SelectionStats stats;
+
     @Inject
     Event<MarketSelected> selected;
+
     @Inject
     MeterRegistry metrics;
 
@@ -85,11 +90,15 @@ public class MarketSelections {
     /** Reads the market's capacity and starts an empty ranking of that size. */
     public void startRanking(SelectionRun run) throws JsonProcessingException {
         MarketSelectionRequest request = run.request();
-        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/"
-                + ServiceRequest.segment(request.campaignId()) + "/markets/" + ServiceRequest.segment(request.marketId())));
+        ServiceResponse response = services.call(ServiceRequest.get(
+                Service.CAMPAIGN,
+                "/campaigns/" + ServiceRequest.segment(request.campaignId()) + "/markets/"
+                        + ServiceRequest.segment(request.marketId())));
         if (response.isNotFound()) {
-            throw new PermanentFailure("MARKET_NOT_FOUND", "the campaign service knows no market " + request.marketId()
-                    + " in campaign " + request.campaignId());
+            throw new PermanentFailure(
+                    "MARKET_NOT_FOUND",
+                    "the campaign service knows no market " + request.marketId() + " in campaign "
+                            + request.campaignId());
         }
         JsonNode capacity = response.requireSuccess().json(json).get("capacity");
         if (capacity == null || !capacity.canConvertToInt() || capacity.asInt() < 0) {
@@ -102,14 +111,20 @@ public class MarketSelections {
     /** Ranks one page of the market's scoring records; only the ranking's winners stay in memory. */
     public void rankNextPage(SelectionRun run) throws JsonProcessingException {
         MarketSelectionRequest request = run.request();
-        String query = "limit=" + config.pageSize() + (run.cursor == null ? "" : "&cursor=" + ServiceRequest.segment(run.cursor));
-        ServiceResponse response = services.call(ServiceRequest.get(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(request.campaignId())
-                        + "/markets/" + ServiceRequest.segment(request.marketId()) + "/scoring-records")
-                .withQuery(query).withRateKey(request.campaignId())).requireSuccess();
+        String query = "limit=" + config.pageSize()
+                + (run.cursor == null ? "" : "&cursor=" + ServiceRequest.segment(run.cursor));
+        ServiceResponse response = services.call(ServiceRequest.get(
+                                Service.ENTRY,
+                                "/campaigns/" + ServiceRequest.segment(request.campaignId()) + "/markets/"
+                                        + ServiceRequest.segment(request.marketId()) + "/scoring-records")
+                        .withQuery(query)
+                        .withRateKey(request.campaignId()))
+                .requireSuccess();
         JsonNode page = response.json(json);
         for (JsonNode record : page.path("records")) {
             JsonNode score = record.get("score");
-            run.ranking.offer(record.path("globalUserId").asText(), score == null || !score.isNumber() ? null : score.asDouble());
+            run.ranking.offer(
+                    record.path("globalUserId").asText(), score == null || !score.isNumber() ? null : score.asDouble());
         }
         JsonNode next = page.get("nextCursor");
         run.cursor = next == null || next.isNull() ? null : next.asText();
@@ -162,8 +177,11 @@ public class MarketSelections {
                 }
                 List<String> batch = new ArrayList<>(10);
                 for (; batch.size() < 10 && next < messages; next++) {
-                    batch.add(message(run.request(), selections.subList(next * config.messageSize(),
-                            Math.min(selections.size(), (next + 1) * config.messageSize()))));
+                    batch.add(message(
+                            run.request(),
+                            selections.subList(
+                                    next * config.messageSize(),
+                                    Math.min(selections.size(), (next + 1) * config.messageSize()))));
                 }
                 return batch;
             }
@@ -174,8 +192,8 @@ public class MarketSelections {
     public void requireAllSent(SendMessageBatchResponse response) {
         if (response.hasFailed() && !response.failed().isEmpty()) {
             var first = response.failed().get(0);
-            throw new IllegalStateException("saveSelectionQueue refused " + response.failed().size() + " messages: "
-                    + first.code() + " " + first.message());
+            throw new IllegalStateException("saveSelectionQueue refused "
+                    + response.failed().size() + " messages: " + first.code() + " " + first.message());
         }
     }
 
@@ -190,8 +208,12 @@ public class MarketSelections {
 
     private List<String> reserveCodes(MarketSelectionRequest request, int count) throws JsonProcessingException {
         ObjectNode body = json.createObjectNode().put("count", count).put("reservationId", request.reservationId());
-        ServiceResponse response = services.call(ServiceRequest.post(Service.CODE, "/campaigns/" + ServiceRequest.segment(request.campaignId())
-                + "/markets/" + ServiceRequest.segment(request.marketId()) + "/reservations", body.toString())).requireSuccess();
+        ServiceResponse response = services.call(ServiceRequest.post(
+                        Service.CODE,
+                        "/campaigns/" + ServiceRequest.segment(request.campaignId()) + "/markets/"
+                                + ServiceRequest.segment(request.marketId()) + "/reservations",
+                        body.toString()))
+                .requireSuccess();
         List<String> codes = new ArrayList<>(count);
         response.json(json).path("codes").forEach(code -> codes.add(code.asText()));
         return codes.size() > count ? codes.subList(0, count) : codes;
@@ -199,10 +221,15 @@ public class MarketSelections {
 
     private String message(MarketSelectionRequest request, List<Selection> selections) {
         ObjectNode message = json.createObjectNode()
-                .put("campaignId", request.campaignId()).put("marketId", request.marketId()).put("dateId", request.dateId());
+                .put("campaignId", request.campaignId())
+                .put("marketId", request.marketId())
+                .put("dateId", request.dateId());
         ArrayNode array = message.putArray("selections");
         for (Selection selection : selections) {
-            array.addObject().put("globalUserId", selection.globalUserId()).put("code", selection.code()).put("rank", selection.rank());
+            array.addObject()
+                    .put("globalUserId", selection.globalUserId())
+                    .put("code", selection.code())
+                    .put("rank", selection.rank());
         }
         return message.toString();
     }

@@ -12,10 +12,13 @@ public record SelectionBatch(String campaignId, String marketId, String dateId, 
     static final int MAX_SELECTIONS = 500;
 
     public static SelectionBatch read(ObjectMapper json, String body) {
-        JsonMessage message = JsonMessage.read(json, body, "INVALID_MESSAGE", "{campaignId, marketId, dateId, selections}");
+        JsonMessage message =
+                JsonMessage.read(json, body, "INVALID_MESSAGE", "{campaignId, marketId, dateId, selections}");
         List<Selection> selections = message.objects("selections", MAX_SELECTIONS).stream()
-                .map(winner -> new Selection(winner.text("globalUserId"), winner.text("code"), winner.positiveInt("rank")))
+                .map(winner ->
+                        new Selection(winner.text("globalUserId"), winner.text("code"), winner.positiveInt("rank")))
                 .toList();
-        return new SelectionBatch(message.text("campaignId"), message.text("marketId"), message.text("dateId"), selections);
+        return new SelectionBatch(
+                message.text("campaignId"), message.text("marketId"), message.text("dateId"), selections);
     }
 }

@@ -10,6 +10,7 @@ public class SelectionInProgress extends RuntimeException {
     }
 
     SelectionInProgress(MarketSelectionRequest request, String why) {
-        super(why + " (campaign " + request.campaignId() + ", market " + request.marketId() + ", date " + request.dateId() + ")");
+        super(why + " (campaign " + request.campaignId() + ", market " + request.marketId() + ", date "
+                + request.dateId() + ")");
     }
 }

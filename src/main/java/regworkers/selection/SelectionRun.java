@@ -3,8 +3,9 @@ package regworkers.selection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import regworkers.platform.markets.Selection;
+
 import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.Selection;
 
 /**
  * One invocation's view of a market's selection run, carried on the exchange from claim to emission. A run whose
@@ -24,6 +25,7 @@ public final class SelectionRun {
     int pages;
     /** When this invocation last confirmed it owns the run (epoch millis). */
     long lastHeartbeat;
+
     int capacity;
     long scored;
     long unscored;

@@ -13,8 +13,8 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import regworkers.platform.DynamoDbConfig;
 
+import regworkers.platform.DynamoDbConfig;
 import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.markets.RecordedWinners;
 import regworkers.platform.markets.Selection;
@@ -41,10 +41,13 @@ public class SelectionRuns {
 
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     SelectionConfig config;
+
     @Inject
     DynamoDbClient dynamodb;
+
     @Inject
     RecordedWinners winners;
 
@@ -64,7 +67,8 @@ public class SelectionRuns {
                 item.put("marketId", s(request.marketId()));
                 item.put("dateId", s(request.dateId()));
                 item.put("reservationId", s(request.reservationId()));
-                dynamodb.putItem(b -> b.tableName(tables.table()).item(item).conditionExpression("attribute_not_exists(pk)"));
+                dynamodb.putItem(
+                        b -> b.tableName(tables.table()).item(item).conditionExpression("attribute_not_exists(pk)"));
                 return owned(new SelectionRun(request, owner, false, false));
             } catch (ConditionalCheckFailedException exists) {
                 Map<String, AttributeValue> run = current(request);
@@ -76,7 +80,8 @@ public class SelectionRuns {
                     return recorded(request, owner, run);
                 }
                 long claimedAt = Long.parseLong(run.get("claimedAt").n());
-                if (clock.millis() - claimedAt > config.claimTimeout().toMillis() && takeOver(request, run.get("owner").s(), owner)) {
+                if (clock.millis() - claimedAt > config.claimTimeout().toMillis()
+                        && takeOver(request, run.get("owner").s(), owner)) {
                     return owned(new SelectionRun(request, owner, false, true));
                 }
                 if (clock.millis() > deadline) {
@@ -136,7 +141,8 @@ public class SelectionRuns {
     }
 
     public void markEmitted(SelectionRun run) {
-        dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(run.request()))
+        dynamodb.updateItem(b -> b.tableName(tables.table())
+                .key(key(run.request()))
                 .updateExpression("SET #status = :emitted, emittedAt = :at")
                 .expressionAttributeNames(Map.of("#status", "status"))
                 .expressionAttributeValues(Map.of(":emitted", s(EMITTED), ":at", n(clock.millis()))));
@@ -148,7 +154,8 @@ public class SelectionRuns {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table()).consistentRead(true)
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table())
+                    .consistentRead(true)
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :prefix)")
                     .expressionAttributeValues(Map.of(":pk", s("CAMPAIGN#" + campaignId), ":prefix", s("SELECTION#")))
                     .exclusiveStartKey(from));
@@ -170,12 +177,20 @@ public class SelectionRuns {
 
     private boolean takeOver(MarketSelectionRequest request, String previousOwner, String owner) {
         try {
-            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(request))
+            dynamodb.updateItem(b -> b.tableName(tables.table())
+                    .key(key(request))
                     .updateExpression("SET #owner = :owner, claimedAt = :now")
                     .conditionExpression("#status = :selecting AND #owner = :previous")
                     .expressionAttributeNames(Map.of("#owner", "owner", "#status", "status"))
-                    .expressionAttributeValues(Map.of(":owner", s(owner), ":now", n(clock.millis()),
-                            ":selecting", s(SELECTING), ":previous", s(previousOwner))));
+                    .expressionAttributeValues(Map.of(
+                            ":owner",
+                            s(owner),
+                            ":now",
+                            n(clock.millis()),
+                            ":selecting",
+                            s(SELECTING),
+                            ":previous",
+                            s(previousOwner))));
             return true;
         } catch (ConditionalCheckFailedException lost) {
             return false;
@@ -195,17 +210,20 @@ public class SelectionRuns {
             i++;
         }
         try {
-            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key(run.request()))
+            dynamodb.updateItem(b -> b.tableName(tables.table())
+                    .key(key(run.request()))
                     .updateExpression("SET " + String.join(", ", assignments))
                     .conditionExpression("#owner = :me AND #status = :selecting")
-                    .expressionAttributeNames(names).expressionAttributeValues(values));
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values));
         } catch (ConditionalCheckFailedException e) {
             throw new SelectionInProgress(run.request(), "another invocation took this selection run over");
         }
     }
 
     private Map<String, AttributeValue> current(MarketSelectionRequest request) {
-        var response = dynamodb.getItem(b -> b.tableName(tables.table()).key(key(request)).consistentRead(true));
+        var response = dynamodb.getItem(
+                b -> b.tableName(tables.table()).key(key(request)).consistentRead(true));
         return response.hasItem() ? response.item() : Map.of();
     }
 

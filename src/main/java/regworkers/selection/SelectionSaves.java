@@ -22,11 +22,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
-import regworkers.platform.markets.Selection;
 import regworkers.platform.ExpectedCounter;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
+import regworkers.platform.markets.Selection;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
@@ -42,14 +42,16 @@ public class SelectionSaves {
 
     private static final WorkerLog LOG = WorkerLog.of(SelectionSaves.class);
 
-
     /** A saveSelectionQueue message. */
     @Inject
     ObjectMapper json;
+
     @Inject
     ServiceClient services;
+
     @Inject
     Verdicts verdicts;
+
     @Inject
     MeterRegistry metrics;
 
@@ -80,7 +82,8 @@ public class SelectionSaves {
             if (conflicting.contains(selection.globalUserId())) {
                 continue;
             }
-            Verdicts.Outcome outcome = verdicts.record(batch.campaignId(), batch.marketId(), batch.dateId(), selection, now);
+            Verdicts.Outcome outcome =
+                    verdicts.record(batch.campaignId(), batch.marketId(), batch.dateId(), selection, now);
             outcomes.merge(outcome, 1, Integer::sum);
             if (outcome != Verdicts.Outcome.CONFLICT) {
                 heldCodes.add(selection.code());
@@ -96,14 +99,17 @@ public class SelectionSaves {
         outcomes.forEach((outcome, count) -> data.put("verdicts" + outcome.name(), count));
         if (!conflicting.isEmpty() || verdictConflicts > 0) {
             metrics.counter("regworkers.selection.code.conflicts").increment(conflicting.size() + verdictConflicts);
-            LOG.warn("Winners already hold another code in this market: their new code stays reserved, unassigned", data);
+            LOG.warn(
+                    "Winners already hold another code in this market: their new code stays reserved, unassigned",
+                    data);
         } else {
             LOG.info("Selections saved", data);
         }
         if (heldCodes.isEmpty()) {
             return null;
         }
-        ObjectNode marks = json.createObjectNode().put("campaignId", batch.campaignId()).put("marketId", batch.marketId());
+        ObjectNode marks =
+                json.createObjectNode().put("campaignId", batch.campaignId()).put("marketId", batch.marketId());
         ArrayNode codes = marks.putArray("codes");
         heldCodes.forEach(codes::add);
         return marks.toString();
@@ -113,13 +119,23 @@ public class SelectionSaves {
     private Set<String> assign(SelectionBatch batch) throws JsonProcessingException {
         ObjectNode request = json.createObjectNode().put("dateId", batch.dateId());
         ArrayNode assignments = request.putArray("assignments");
-        batch.selections().forEach(s -> assignments.addObject().put("globalUserId", s.globalUserId()).put("code", s.code()));
-        JsonNode answer = services.call(ServiceRequest.post(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(batch.campaignId())
-                        + "/markets/" + ServiceRequest.segment(batch.marketId()) + "/assignments", request.toString())
-                .withRateKey(batch.campaignId())).requireSuccess().json(json);
+        batch.selections()
+                .forEach(s -> assignments
+                        .addObject()
+                        .put("globalUserId", s.globalUserId())
+                        .put("code", s.code()));
+        JsonNode answer = services.call(ServiceRequest.post(
+                                Service.ENTRY,
+                                "/campaigns/" + ServiceRequest.segment(batch.campaignId()) + "/markets/"
+                                        + ServiceRequest.segment(batch.marketId()) + "/assignments",
+                                request.toString())
+                        .withRateKey(batch.campaignId()))
+                .requireSuccess()
+                .json(json);
         Set<String> conflicting = new HashSet<>();
-        answer.path("conflicts").forEach(conflict -> conflicting.add(conflict.path("globalUserId").asText()));
+        answer.path("conflicts")
+                .forEach(conflict ->
+                        conflicting.add(conflict.path("globalUserId").asText()));
         return conflicting;
     }
-
 }

@@ -9,14 +9,14 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import regworkers.platform.JsonMessage;
-import regworkers.platform.DynamoDbConfig;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import regworkers.platform.DynamoDbConfig;
+import regworkers.platform.JsonMessage;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
@@ -40,28 +40,33 @@ public class SelectionStats {
 
     private static final WorkerLog LOG = WorkerLog.of(SelectionStats.class);
 
-
     static final String SCHEDULE_PK = "REFRESH#SELECTIONS";
 
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     ServiceClient services;
+
     @Inject
     DynamoDbClient dynamodb;
+
     @Inject
     SelectionRuns runs;
 
     /** The on-demand event: {campaignId}. */
     public String refreshEvent(String body) throws JsonProcessingException {
-        return refresh(JsonMessage.read(json, body, "INVALID_REQUEST", "{campaignId}").text("campaignId"));
+        return refresh(
+                JsonMessage.read(json, body, "INVALID_REQUEST", "{campaignId}").text("campaignId"));
     }
 
     public String refresh(String campaignId) throws JsonProcessingException {
         WorkerSpans.campaign(campaignId);
-        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
+        ServiceResponse response =
+                services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
         if (response.isNotFound()) {
             throw new PermanentFailure("CAMPAIGN_NOT_FOUND", "the campaign service knows no campaign " + campaignId);
         }
@@ -81,13 +86,23 @@ public class SelectionStats {
 
         ObjectNode stats = json.createObjectNode();
         stats.put("totalRegistrations", registrations);
-        stats.put("winnerCount", markets.values().stream().mapToInt(counts -> counts[1]).sum());
+        stats.put(
+                "winnerCount",
+                markets.values().stream().mapToInt(counts -> counts[1]).sum());
         stats.put("status", status);
         ArrayNode perMarket = stats.putArray("markets");
-        markets.forEach((marketId, counts) -> perMarket.addObject().put("marketId", marketId)
-                .put("registrations", counts[0]).put("winners", counts[1]).put("selected", counts[2] == 1));
-        services.call(ServiceRequest.put(Service.ENTRY, "/campaigns/" + ServiceRequest.segment(campaignId) + "/stats", stats.toString())
-                .withRateKey(campaignId)).requireSuccess();
+        markets.forEach((marketId, counts) -> perMarket
+                .addObject()
+                .put("marketId", marketId)
+                .put("registrations", counts[0])
+                .put("winners", counts[1])
+                .put("selected", counts[2] == 1));
+        services.call(ServiceRequest.put(
+                                Service.ENTRY,
+                                "/campaigns/" + ServiceRequest.segment(campaignId) + "/stats",
+                                stats.toString())
+                        .withRateKey(campaignId))
+                .requireSuccess();
         if (finished) {
             dynamodb.deleteItem(b -> b.tableName(tables.table()).key(scheduleKey(campaignId)));
         }
@@ -113,8 +128,10 @@ public class SelectionStats {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table()).keyConditionExpression("pk = :pk")
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SCHEDULE_PK))).exclusiveStartKey(from));
+            QueryResponse page = dynamodb.query(b -> b.tableName(tables.table())
+                    .keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SCHEDULE_PK)))
+                    .exclusiveStartKey(from));
             page.items().forEach(item -> campaigns.add(item.get("campaignId").s()));
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -129,7 +146,11 @@ public class SelectionStats {
             Map<String, AttributeValue> from = start;
             QueryResponse page = dynamodb.query(b -> b.tableName(tables.table())
                     .keyConditionExpression("pk = :pk AND begins_with(sk, :users)")
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("CAMPAIGN#" + campaignId), ":users", AttributeValue.fromS("USER#")))
+                    .expressionAttributeValues(Map.of(
+                            ":pk",
+                            AttributeValue.fromS("CAMPAIGN#" + campaignId),
+                            ":users",
+                            AttributeValue.fromS("USER#")))
                     .projectionExpression("#fields, verdicts")
                     .expressionAttributeNames(Map.of("#fields", "fields"))
                     .exclusiveStartKey(from));

@@ -27,11 +27,11 @@ public class SelectionTriggers {
 
     private static final WorkerLog LOG = WorkerLog.of(SelectionTriggers.class);
 
-
     static final String API_KEY_HEADER = "x-api-key";
 
     @Inject
     SelectionConfig config;
+
     @Inject
     ObjectMapper json;
 
@@ -39,8 +39,10 @@ public class SelectionTriggers {
         String given = exchange.getMessage().getHeader(API_KEY_HEADER, String.class);
         exchange.getMessage().removeHeader(API_KEY_HEADER);
         String expected = config.trigger().apiKey().orElse("");
-        if (given == null || expected.isBlank()
-                || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
+        if (given == null
+                || expected.isBlank()
+                || !MessageDigest.isEqual(
+                        given.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8))) {
             throw new Unauthorized();
         }
     }
@@ -77,7 +79,8 @@ public class SelectionTriggers {
         if (status == 409 || status == 503) {
             exchange.getMessage().setHeader("Retry-After", "5");
         }
-        return json.writeValueAsString(Map.of("error", error, "message", message, "correlationId", Correlation.of(exchange)));
+        return json.writeValueAsString(
+                Map.of("error", error, "message", message, "correlationId", Correlation.of(exchange)));
     }
 
     static final class Unauthorized extends RuntimeException {

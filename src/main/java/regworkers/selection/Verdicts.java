@@ -6,13 +6,13 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import regworkers.platform.DynamoDbConfig;
 
+import regworkers.platform.DynamoDbConfig;
+import regworkers.platform.EntryItems;
+import regworkers.platform.markets.Selection;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import regworkers.platform.markets.Selection;
-import regworkers.platform.EntryItems;
 
 /**
  * {@code verdicts.{marketId}} of an entry item in demand-table: written only while the market's verdict holds no code
@@ -22,12 +22,18 @@ import regworkers.platform.EntryItems;
 @ApplicationScoped
 public class Verdicts {
 
-    public enum Outcome { RECORDED, ALREADY_RECORDED, CONFLICT, NO_ENTRY }
+    public enum Outcome {
+        RECORDED,
+        ALREADY_RECORDED,
+        CONFLICT,
+        NO_ENTRY
+    }
 
     static final String SELECTED = "SELECTED";
 
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     DynamoDbClient dynamodb;
 
@@ -42,14 +48,17 @@ public class Verdicts {
         if (setVerdict(key, marketId, verdict)) {
             return Outcome.RECORDED;
         }
-        Map<String, AttributeValue> item = dynamodb.getItem(b -> b.tableName(tables.table()).key(key).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamodb.getItem(
+                        b -> b.tableName(tables.table()).key(key).consistentRead(true))
+                .item();
         if (item == null || item.isEmpty()) {
             return Outcome.NO_ENTRY;
         }
         if (!item.containsKey("verdicts")) {
             // a map attribute must exist before one of its keys can be set: the rare entry without one gets it now
             try {
-                dynamodb.updateItem(b -> b.tableName(tables.table()).key(key)
+                dynamodb.updateItem(b -> b.tableName(tables.table())
+                        .key(key)
                         .updateExpression("SET verdicts = :empty")
                         .conditionExpression("attribute_exists(pk) AND attribute_not_exists(verdicts)")
                         .expressionAttributeValues(Map.of(":empty", AttributeValue.fromM(Map.of()))));
@@ -58,13 +67,16 @@ public class Verdicts {
             }
             return record(campaignId, marketId, dateId, selection, selectedAt);
         }
-        return code(item, marketId).filter(selection.code()::equals).isPresent() ? Outcome.ALREADY_RECORDED : Outcome.CONFLICT;
+        return code(item, marketId).filter(selection.code()::equals).isPresent()
+                ? Outcome.ALREADY_RECORDED
+                : Outcome.CONFLICT;
     }
 
     /** Sets the market's verdict if the entry has a verdicts map whose entry for the market holds no code yet. */
     private boolean setVerdict(Map<String, AttributeValue> key, String marketId, AttributeValue verdict) {
         try {
-            dynamodb.updateItem(b -> b.tableName(tables.table()).key(key)
+            dynamodb.updateItem(b -> b.tableName(tables.table())
+                    .key(key)
                     .updateExpression("SET verdicts.#market = :verdict")
                     .conditionExpression("attribute_exists(verdicts) AND (attribute_not_exists(verdicts.#market.code)"
                             + " OR attribute_type(verdicts.#market.code, :null))")
@@ -79,8 +91,10 @@ public class Verdicts {
     /** The code held by the entry's verdict for the market, if any. */
     private static Optional<String> code(Map<String, AttributeValue> item, String marketId) {
         AttributeValue verdicts = item.get("verdicts");
-        AttributeValue verdict = verdicts == null || !verdicts.hasM() ? null : verdicts.m().get(marketId);
-        AttributeValue code = verdict == null || !verdict.hasM() ? null : verdict.m().get("code");
+        AttributeValue verdict =
+                verdicts == null || !verdicts.hasM() ? null : verdicts.m().get(marketId);
+        AttributeValue code =
+                verdict == null || !verdict.hasM() ? null : verdict.m().get("code");
         return code == null ? Optional.empty() : Optional.ofNullable(code.s());
     }
 }

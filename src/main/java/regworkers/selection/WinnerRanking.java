@@ -18,11 +18,11 @@ import java.util.PriorityQueue;
 public final class WinnerRanking {
 
     /** A ranked entry; {@code tieBreak} is compared unsigned, smaller first. */
-    public record Candidate(String globalUserId, double score, long tieBreak) {
-    }
+    public record Candidate(String globalUserId, double score, long tieBreak) {}
 
     /** Best first. */
-    static final Comparator<Candidate> BEST_FIRST = Comparator.comparingDouble(Candidate::score).reversed()
+    static final Comparator<Candidate> BEST_FIRST = Comparator.comparingDouble(Candidate::score)
+            .reversed()
             .thenComparing(Candidate::tieBreak, Long::compareUnsigned)
             .thenComparing(Candidate::globalUserId);
 

@@ -51,9 +51,11 @@ class DataPipelineTest {
     @Test
     void aValidEventLandsOnKafkaKeyedByCampaignWithItsCorrelationId() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
-        queues.send("processDataQueue", registration(campaignId, "user-1"), Map.of("correlationId", "corr-" + campaignId));
+        queues.send(
+                "processDataQueue", registration(campaignId, "user-1"), Map.of("correlationId", "corr-" + campaignId));
 
-        List<ConsumerRecord<String, String>> records = kafka.await(r -> campaignId.equals(r.key()), 1, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, String>> records =
+                kafka.await(r -> campaignId.equals(r.key()), 1, Duration.ofSeconds(30));
         assertEquals(1, records.size());
         ConsumerRecord<String, String> record = records.get(0);
         assertEquals("corr-" + campaignId, KafkaTopic.header(record, "correlationId"));
@@ -70,8 +72,11 @@ class DataPipelineTest {
         queues.send("processDataQueue", selection(campaignId));
         queues.send("processDataQueue", user(campaignId));
 
-        List<ConsumerRecord<String, String>> records = kafka.await(r -> campaignId.equals(r.key()), 2, Duration.ofSeconds(30));
-        assertEquals(Set.of("selection", "user"), records.stream().map(r -> type(r.value())).collect(Collectors.toSet()));
+        List<ConsumerRecord<String, String>> records =
+                kafka.await(r -> campaignId.equals(r.key()), 2, Duration.ofSeconds(30));
+        assertEquals(
+                Set.of("selection", "user"),
+                records.stream().map(r -> type(r.value())).collect(Collectors.toSet()));
     }
 
     @Test
@@ -79,18 +84,24 @@ class DataPipelineTest {
         String campaignId = "campaign-" + UUID.randomUUID();
         queues.send("processDataQueue", registration(campaignId, "before"));
         queues.send("processDataQueue", "{\"type\":\"registration\",\"data\":{\"campaignId\":" + campaignId);
-        queues.send("processDataQueue", "{\"type\":\"concert-review\",\"data\":{\"campaignId\":\"" + campaignId + "\"}}");
+        queues.send(
+                "processDataQueue", "{\"type\":\"concert-review\",\"data\":{\"campaignId\":\"" + campaignId + "\"}}");
         queues.send("processDataQueue", registration(campaignId, "after"));
 
-        List<ConsumerRecord<String, String>> landed = kafka.await(r -> campaignId.equals(r.key()), 2, Duration.ofSeconds(30));
-        assertEquals(Set.of("before", "after"), landed.stream().map(r -> globalUserId(r.value())).collect(Collectors.toSet()));
+        List<ConsumerRecord<String, String>> landed =
+                kafka.await(r -> campaignId.equals(r.key()), 2, Duration.ofSeconds(30));
+        assertEquals(
+                Set.of("before", "after"),
+                landed.stream().map(r -> globalUserId(r.value())).collect(Collectors.toSet()));
 
         List<Message> dead = awaitDeadLetters("processDataQueue-dlq", campaignId, 2);
-        Map<String, String> reasons = dead.stream().collect(Collectors.toMap(
-                m -> m.body().contains("concert-review") ? "unknown" : "malformed",
-                m -> Queues.attribute(m, QueueContract.FAILURE_REASON)));
+        Map<String, String> reasons = dead.stream()
+                .collect(Collectors.toMap(
+                        m -> m.body().contains("concert-review") ? "unknown" : "malformed",
+                        m -> Queues.attribute(m, QueueContract.FAILURE_REASON)));
         assertEquals(Map.of("malformed", "MALFORMED_JSON", "unknown", "UNKNOWN_TYPE"), reasons);
-        dead.forEach(m -> assertEquals("1", Queues.attribute(m, QueueContract.RECEIVE_COUNT), "dead-lettered on the first receive"));
+        dead.forEach(m -> assertEquals(
+                "1", Queues.attribute(m, QueueContract.RECEIVE_COUNT), "dead-lettered on the first receive"));
         dead.forEach(m -> assertEquals("processData", Queues.attribute(m, QueueContract.FAILED_WORKER)));
     }
 
@@ -99,7 +110,9 @@ class DataPipelineTest {
         String campaignId = "campaign-" + UUID.randomUUID();
         // the failure's detail quotes the type, which is an email and a phone number here; the producer's
         // correlation id is an email
-        queues.send("processDataQueue", "{\"type\":\"fan@example.com 4155552671\",\"data\":{\"campaignId\":\"" + campaignId + "\"}}",
+        queues.send(
+                "processDataQueue",
+                "{\"type\":\"fan@example.com 4155552671\",\"data\":{\"campaignId\":\"" + campaignId + "\"}}",
                 Map.of("correlationId", "fan@example.com"));
 
         Message dead = awaitDeadLetters("processDataQueue-dlq", campaignId, 1).get(0);
@@ -107,25 +120,33 @@ class DataPipelineTest {
         String detail = Queues.attribute(dead, QueueContract.FAILURE_DETAIL);
         assertTrue(detail.contains("unknown data type '[REDACTED_EMAIL] [REDACTED_PHONE]'"), detail);
         String correlationId = Queues.attribute(dead, "correlationId");
-        assertTrue(correlationId != null && !correlationId.contains("@") && !correlationId.contains("REDACTED"),
+        assertTrue(
+                correlationId != null && !correlationId.contains("@") && !correlationId.contains("REDACTED"),
                 "an email is not taken as a correlation id: " + correlationId);
     }
 
     @Test
     void aSchemaInvalidEventIsDeadLetteredBySendDataWithTheErrors() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
-        queues.send("processDataQueue", "{\"type\":\"registration\",\"data\":{\"campaignId\":\"" + campaignId
-                + "\",\"marketIds\":[],\"registeredAt\":\"2024-01-15T10:30:00Z\"}}");
+        queues.send(
+                "processDataQueue",
+                "{\"type\":\"registration\",\"data\":{\"campaignId\":\"" + campaignId
+                        + "\",\"marketIds\":[],\"registeredAt\":\"2024-01-15T10:30:00Z\"}}");
         queues.send("processDataQueue", registration(campaignId, "valid-neighbour"));
 
-        assertEquals(1, kafka.await(r -> campaignId.equals(r.key()), 1, Duration.ofSeconds(30)).size());
+        assertEquals(
+                1,
+                kafka.await(r -> campaignId.equals(r.key()), 1, Duration.ofSeconds(30))
+                        .size());
         List<Message> dead = awaitDeadLetters("sendData-registration-dlq", campaignId, 1);
         assertEquals("SCHEMA_INVALID", Queues.attribute(dead.get(0), QueueContract.FAILURE_REASON));
         String detail = Queues.attribute(dead.get(0), QueueContract.FAILURE_DETAIL);
         assertTrue(detail.contains("globalUserId") && detail.contains("marketIds"), detail);
         assertEquals("sendData", Queues.attribute(dead.get(0), QueueContract.FAILED_WORKER));
-        assertTrue(kafka.collect(r -> campaignId.equals(r.key()), Duration.ofSeconds(2)).stream()
-                .noneMatch(r -> r.value().contains("\"marketIds\":[]")), "the invalid event never reaches Kafka");
+        assertTrue(
+                kafka.collect(r -> campaignId.equals(r.key()), Duration.ofSeconds(2)).stream()
+                        .noneMatch(r -> r.value().contains("\"marketIds\":[]")),
+                "the invalid event never reaches Kafka");
     }
 
     @Test
@@ -138,34 +159,42 @@ class DataPipelineTest {
         } finally {
             stack.startKafka();
         }
-        List<ConsumerRecord<String, String>> landed = kafka.await(r -> campaignId.equals(r.key()), 20, Duration.ofSeconds(90));
-        assertEquals(IntStream.range(0, 20).mapToObj(i -> "user-" + i).collect(Collectors.toSet()),
+        List<ConsumerRecord<String, String>> landed =
+                kafka.await(r -> campaignId.equals(r.key()), 20, Duration.ofSeconds(90));
+        assertEquals(
+                IntStream.range(0, 20).mapToObj(i -> "user-" + i).collect(Collectors.toSet()),
                 landed.stream().map(r -> globalUserId(r.value())).collect(Collectors.toSet()));
-        assertTrue(queues.drain("sendData-registration-dlq", Duration.ofSeconds(1)).stream().noneMatch(m -> m.body().contains(campaignId)));
+        assertTrue(queues.drain("sendData-registration-dlq", Duration.ofSeconds(1)).stream()
+                .noneMatch(m -> m.body().contains(campaignId)));
     }
 
     private List<Message> awaitDeadLetters(String dlq, String marker, int count) {
         List<Message> found = new java.util.ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (found.size() < count && System.nanoTime() < deadline) {
-            found.addAll(queues.drain(dlq, Duration.ofSeconds(1)).stream().filter(m -> m.body().contains(marker)).toList());
+            found.addAll(queues.drain(dlq, Duration.ofSeconds(1)).stream()
+                    .filter(m -> m.body().contains(marker))
+                    .toList());
         }
         assertEquals(count, found.size(), "dead letters of " + marker + " in " + dlq);
         return found;
     }
 
     static String registration(String campaignId, String globalUserId) {
-        return "{\"type\":\"registration\",\"data\":{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"" + globalUserId
+        return "{\"type\":\"registration\",\"data\":{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\""
+                + globalUserId
                 + "\",\"marketIds\":[\"market-123\"],\"registeredAt\":\"2024-01-15T10:30:00Z\",\"fields\":{\"ticket_count\":2}}}";
     }
 
     static String selection(String campaignId) {
-        return "{\"type\":\"selection\",\"data\":{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"market-123\",\"dateId\":\"2024-03-01\","
+        return "{\"type\":\"selection\",\"data\":{\"campaignId\":\"" + campaignId
+                + "\",\"marketId\":\"market-123\",\"dateId\":\"2024-03-01\","
                 + "\"globalUserId\":\"user-9\",\"code\":\"C-1\",\"rank\":1,\"selectedAt\":\"2024-03-01T10:00:00Z\"}}";
     }
 
     static String user(String campaignId) {
-        return "{\"type\":\"user\",\"data\":{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"user-9\",\"action\":\"UPSERTED\","
+        return "{\"type\":\"user\",\"data\":{\"campaignId\":\"" + campaignId
+                + "\",\"globalUserId\":\"user-9\",\"action\":\"UPSERTED\","
                 + "\"updatedAt\":\"2024-03-01T10:00:00Z\"}}";
     }
 

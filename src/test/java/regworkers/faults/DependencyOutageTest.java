@@ -58,25 +58,37 @@ class DependencyOutageTest {
     void aUserServiceOutageCostsTheBacklogOnlyDelay() throws Exception {
         userService.reset();
         queues.purge("upsertUsersQueue-dlq");
-        List<String> users = IntStream.range(0, 200).mapToObj(i -> "outage-user-" + UUID.randomUUID()).toList();
+        List<String> users = IntStream.range(0, 200)
+                .mapToObj(i -> "outage-user-" + UUID.randomUUID())
+                .toList();
         userService.faults(Faults.serviceDown());
         users.forEach(id -> queues.send("upsertUsersQueue", "{\"globalUserId\":\"" + id + "\",\"firstName\":\"Fan\"}"));
 
         Thread.sleep(OUTAGE.toMillis());
         int requestsDuringOutage = userService.requests().size();
         // paused, not out of the Service: ready, saying which worker waits for what
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'workers' }.data.'paused.upsertUsers'", containsString("user"));
-        given().get("/q/health/group/dependencies").then().statusCode(503)
+        given().get("/q/health/group/dependencies")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'dependencies' }.data.user_service", containsString("503"));
         userService.faults(Faults.NONE);
 
-        await().atMost(RESUMES_WITHIN).until(() -> userService.storedUsers().keySet().containsAll(users));
+        await().atMost(RESUMES_WITHIN)
+                .until(() -> userService.storedUsers().keySet().containsAll(users));
         await().atMost(Duration.ofSeconds(15)).until(() -> queues.depth("upsertUsersQueue") == 0);
         assertEquals(List.of(), queues.drain("upsertUsersQueue-dlq", Duration.ofSeconds(2)), "nothing dead-lettered");
         Map<String, Integer> upserts = new HashMap<>();
-        userService.requests().stream().filter(r -> r.status() == 200).map(RecordedRequest::json)
-                .forEach(body -> body.get("users").findValuesAsText("globalUserId").forEach(id -> upserts.merge(id, 1, Integer::sum)));
+        userService.requests().stream()
+                .filter(r -> r.status() == 200)
+                .map(RecordedRequest::json)
+                .forEach(body -> body.get("users")
+                        .findValuesAsText("globalUserId")
+                        .forEach(id -> upserts.merge(id, 1, Integer::sum)));
         users.forEach(id -> assertEquals(1, upserts.get(id), "each user upserted exactly once"));
         // paused: the worker stops calling with messages and only probes (backing off to 15 s) once it knows
         assertTrue(requestsDuringOutage < 60, "requests during the outage: " + requestsDuringOutage);
@@ -92,13 +104,16 @@ class DependencyOutageTest {
             item.put("fields", AttributeValue.fromS("{}"));
         }));
         scoringService.faults(Faults.serviceDown());
-        users.forEach(user -> queues.send("retryScoreQueue", "{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"" + user + "\"}"));
+        users.forEach(user -> queues.send(
+                "retryScoreQueue", "{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"" + user + "\"}"));
 
         Thread.sleep(OUTAGE.toMillis());
         assertTrue(users.stream().noneMatch(user -> table.item(campaignId, user).containsKey("score")));
         scoringService.faults(Faults.NONE);
 
-        await().atMost(RESUMES_WITHIN).until(() -> users.stream().allMatch(user -> table.item(campaignId, user).containsKey("score")));
+        await().atMost(RESUMES_WITHIN)
+                .until(() -> users.stream()
+                        .allMatch(user -> table.item(campaignId, user).containsKey("score")));
         await().atMost(Duration.ofSeconds(15)).until(() -> queues.depth("retryScoreQueue") == 0);
         assertEquals(List.of(), queues.drain("retryScoreQueue-dlq", Duration.ofSeconds(2)), "nothing dead-lettered");
     }

@@ -81,9 +81,17 @@ class NotificationTest {
         assertEquals("Los Angeles", first.get("marketName").asText());
         assertFalse(first.toString().contains("@"), "no email in a notification");
         try (KafkaTopic kafka = new KafkaTopic(stack.kafkaBootstrapServers(), "registration.data")) {
-            ConsumerRecord<String, String> event = kafka.await(r -> campaignId.equals(r.key()) && r.value().contains("\"notification\""), 1,
-                    Duration.ofSeconds(30)).get(0);
-            assertEquals(120, JSON.readTree(event.value()).get("data").get("notifications").asInt());
+            ConsumerRecord<String, String> event = kafka.await(
+                            r -> campaignId.equals(r.key()) && r.value().contains("\"notification\""),
+                            1,
+                            Duration.ofSeconds(30))
+                    .get(0);
+            assertEquals(
+                    120,
+                    JSON.readTree(event.value())
+                            .get("data")
+                            .get("notifications")
+                            .asInt());
         }
         assertEquals("NOTIFIED", targetStatus(campaignId));
     }
@@ -94,16 +102,24 @@ class NotificationTest {
         select(campaignId, 60);
         List<CompletableFuture<Void>> schedulers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            schedulers.add(CompletableFuture.runAsync(() -> given().contentType("application/json").body("{}")
-                    .post("/workers/getMarketsToNotify/invoke").then().statusCode(200)));
+            schedulers.add(CompletableFuture.runAsync(() -> given().contentType("application/json")
+                    .body("{}")
+                    .post("/workers/getMarketsToNotify/invoke")
+                    .then()
+                    .statusCode(200)));
         }
         schedulers.forEach(CompletableFuture::join);
         assertExactlyOnePerWinner(campaignId, awaitNotifications(campaignId, 30), 30);
 
         queues.send("notificationQueue", target(campaignId));
-        given().contentType("application/json").body("{}").post("/workers/getMarketsToNotify/invoke").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{}")
+                .post("/workers/getMarketsToNotify/invoke")
+                .then()
+                .statusCode(200);
         assertTrue(notificationsOf(campaignId, Duration.ofSeconds(4)).isEmpty(), "a re-run sends nothing");
-        assertEquals(30, received.stream().filter(m -> m.body().contains(campaignId)).count());
+        assertEquals(
+                30, received.stream().filter(m -> m.body().contains(campaignId)).count());
     }
 
     @Test
@@ -115,17 +131,25 @@ class NotificationTest {
         try {
             // one slice, then the market is handed to a continuation message: %test.notification.batches-per-message=5
             // PublishBatch calls of up to 10 winners of one stored part (%test.selection.part-size=7): 35 notifications
-            given().contentType("application/json").body(target(campaignId))
-                    .post("/workers/notificationGenerator/invoke").then().statusCode(200);
+            given().contentType("application/json")
+                    .body(target(campaignId))
+                    .post("/workers/notificationGenerator/invoke")
+                    .then()
+                    .statusCode(200);
             notifications.addAll(awaitNotifications(campaignId, 35));
             assertEquals(35, notifications.size());
             assertTrue(notificationsOf(campaignId, Duration.ofSeconds(2)).isEmpty(), "the rest waits for a generator");
             // a generator that died while it held the market: the next one takes over after owner-timeout (3 s)
-            stack.dynamo().updateItem(b -> b.tableName("demand-table").key(NotificationTargets.key(market(campaignId)))
-                    .updateExpression("SET #owner = :dead, heartbeatAt = :now")
-                    .expressionAttributeNames(Map.of("#owner", "owner"))
-                    .expressionAttributeValues(Map.of(":dead", AttributeValue.fromS("crashed-generator"),
-                            ":now", AttributeValue.fromN(Long.toString(System.currentTimeMillis() - 2_000)))));
+            stack.dynamo()
+                    .updateItem(b -> b.tableName("demand-table")
+                            .key(NotificationTargets.key(market(campaignId)))
+                            .updateExpression("SET #owner = :dead, heartbeatAt = :now")
+                            .expressionAttributeNames(Map.of("#owner", "owner"))
+                            .expressionAttributeValues(Map.of(
+                                    ":dead",
+                                    AttributeValue.fromS("crashed-generator"),
+                                    ":now",
+                                    AttributeValue.fromN(Long.toString(System.currentTimeMillis() - 2_000)))));
             queues.send("notificationQueue", target(campaignId)); // a duplicate message for the same market
         } finally {
             camel.getRouteController().startRoute("notificationGenerator");
@@ -143,7 +167,8 @@ class NotificationTest {
         queues.purge("notificationQueue-dlq");
         stack.standIns().campaign().faults(standins.Faults.serviceDown());
         try {
-            // the generator claims the market for its message, then fails on the campaign service: the worker pauses and
+            // the generator claims the market for its message, then fails on the campaign service: the worker pauses
+            // and
             // the message, run again later, takes its own claim back (it used to meet it as another owner's)
             queues.send("notificationQueue", target(campaignId));
             assertTrue(notificationsOf(campaignId, Duration.ofSeconds(10)).isEmpty());
@@ -159,12 +184,20 @@ class NotificationTest {
     @Test
     void aMarketWithoutSelectionIsNotNotified() throws Exception {
         String campaignId = campaign(Instant.now().minusSeconds(60), 10);
-        given().contentType("application/json").body("{}").post("/workers/getMarketsToNotify/invoke").then().statusCode(200);
+        given().contentType("application/json")
+                .body("{}")
+                .post("/workers/getMarketsToNotify/invoke")
+                .then()
+                .statusCode(200);
         assertTrue(notificationsOf(campaignId, Duration.ofSeconds(3)).isEmpty());
 
         queues.send("notificationQueue", target(campaignId));
-        List<Message> dead = await().atMost(Duration.ofSeconds(30)).until(() -> queues.drain("notificationQueue-dlq", Duration.ofSeconds(1))
-                .stream().filter(m -> m.body().contains(campaignId)).toList(), list -> !list.isEmpty());
+        List<Message> dead = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> queues.drain("notificationQueue-dlq", Duration.ofSeconds(1)).stream()
+                                .filter(m -> m.body().contains(campaignId))
+                                .toList(),
+                        list -> !list.isEmpty());
         assertEquals("NOT_SELECTED", Queues.attribute(dead.get(0), QueueContract.FAILURE_REASON));
     }
 
@@ -173,9 +206,14 @@ class NotificationTest {
     /** A campaign whose market-123 (capacity {@code capacity}) is to be notified at {@code notifyAt}. */
     private String campaign(Instant notifyAt, int capacity) {
         String campaignId = "campaign-" + UUID.randomUUID();
-        ObjectNode campaign = DemoData.campaign(Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
+        ObjectNode campaign =
+                DemoData.campaign(Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
         ArrayNode markets = campaign.putArray("markets");
-        markets.addObject().put("id", MARKET).put("name", "Los Angeles").put("capacity", capacity).put("notifyAt", notifyAt.toString());
+        markets.addObject()
+                .put("id", MARKET)
+                .put("name", "Los Angeles")
+                .put("capacity", capacity)
+                .put("notifyAt", notifyAt.toString());
         stack.standIns().campaign().seedCampaign(campaign);
         return campaignId;
     }
@@ -188,8 +226,11 @@ class NotificationTest {
         }
         stack.standIns().entry().seedScoringRecords(campaignId, MARKET, records);
         stack.standIns().code().seedCodePool(campaignId, MARKET, entrants);
-        given().contentType("application/json").body(target(campaignId))
-                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200);
+        given().contentType("application/json")
+                .body(target(campaignId))
+                .post("/workers/enqueueMarketSelections/invoke")
+                .then()
+                .statusCode(200);
     }
 
     private static MarketSelectionRequest market(String campaignId) {
@@ -238,7 +279,12 @@ class NotificationTest {
     }
 
     private String targetStatus(String campaignId) {
-        return stack.dynamo().getItem(b -> b.tableName("demand-table").key(NotificationTargets.key(market(campaignId))).consistentRead(true))
-                .item().get("status").s();
+        return stack.dynamo()
+                .getItem(b -> b.tableName("demand-table")
+                        .key(NotificationTargets.key(market(campaignId)))
+                        .consistentRead(true))
+                .item()
+                .get("status")
+                .s();
     }
 }

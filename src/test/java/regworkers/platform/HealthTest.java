@@ -40,24 +40,36 @@ class HealthTest {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
         long started = System.nanoTime();
-        JsonPath dependencies = given().get("/q/health/group/dependencies").then().statusCode(503).extract().jsonPath();
+        JsonPath dependencies = given().get("/q/health/group/dependencies")
+                .then()
+                .statusCode(503)
+                .extract()
+                .jsonPath();
         long tookMs = (System.nanoTime() - started) / 1_000_000;
         // three services hang for 5 s and each check gives up after health.check-timeout (2 s): one after another
         // they would take 6 s; at once, about 2 s, inside the probes' 3 s timeout
         assertTrue(tookMs < 3_000, "the dependencies group answered in " + tookMs + " ms");
         for (String service : SERVICES) {
-            String answer = dependencies.getString("checks.find { it.name == 'dependencies' }.data." + service + "_service");
+            String answer =
+                    dependencies.getString("checks.find { it.name == 'dependencies' }.data." + service + "_service");
             assertTrue(!"UP".equals(answer), service + " reported " + answer);
         }
-        assertEquals("UP", dependencies.getString("checks.find { it.name == 'dependencies' }.data.sqs"), "SQS answers meanwhile");
+        assertEquals(
+                "UP",
+                dependencies.getString("checks.find { it.name == 'dependencies' }.data.sqs"),
+                "SQS answers meanwhile");
     }
 
     @Test
     void theDependencyGroupIsUpWhenEverythingAnswers() {
-        given().get("/q/health/group/dependencies").then().statusCode(200)
+        given().get("/q/health/group/dependencies")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'dependencies' }.data.redis", equalTo("UP"))
                 .body("checks.find { it.name == 'dependencies' }.data.kafka", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'workers' }.data.state", containsString("running"));
     }
 }

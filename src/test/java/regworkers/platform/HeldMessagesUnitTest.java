@@ -51,7 +51,10 @@ class HeldMessagesUnitTest {
         assertFalse(held.hold(message("w", "a"), "w", Map.of()), "the same message entering its route again");
         assertEquals(1, held.count("w"));
         assertEquals(0, held.parkedCount("w"));
-        assertEquals(0, held.park(message("w", "a"), true, 0), "failed again with the rest of its worker: the dependency's fault");
+        assertEquals(
+                0,
+                held.park(message("w", "a"), true, 0),
+                "failed again with the rest of its worker: the dependency's fault");
         assertEquals(1, held.park(message("w", "a"), true, 5), "failed again while others succeeded: counts");
         assertEquals(1, held.park(message("w", "a"), false, 9), "parked on arrival at a paused worker: not a run");
         assertEquals(2, held.park(message("w", "a"), true, 9));

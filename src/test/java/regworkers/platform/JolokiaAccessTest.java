@@ -38,7 +38,8 @@ class JolokiaAccessTest {
             }
         }
         assertTrue(route != null, "no processData route MBean in " + found);
-        JsonNode read = post("{\"type\":\"read\",\"mbean\":" + JSON.writeValueAsString(route) + ",\"attribute\":\"ExchangesCompleted\"}");
+        JsonNode read = post("{\"type\":\"read\",\"mbean\":" + JSON.writeValueAsString(route)
+                + ",\"attribute\":\"ExchangesCompleted\"}");
         assertEquals(200, read.path("status").asInt(), read.toString());
         assertTrue(read.path("value").isNumber(), read.toString());
     }
@@ -50,7 +51,10 @@ class JolokiaAccessTest {
         assertEquals(200, version.path("status").asInt(), version.toString());
         assertTrue(version.path("value").path("agent").isTextual(), version.toString());
         JsonNode list = post("{\"type\":\"list\",\"path\":\"org.apache.camel\",\"config\":{\"maxDepth\":2}}");
-        assertEquals(200, list.path("status").asInt(), list.toString().substring(0, Math.min(500, list.toString().length())));
+        assertEquals(
+                200,
+                list.path("status").asInt(),
+                list.toString().substring(0, Math.min(500, list.toString().length())));
         assertTrue(list.path("value").isObject() && list.path("value").size() > 0, "no Camel MBeans listed");
     }
 
@@ -77,8 +81,11 @@ class JolokiaAccessTest {
 
     private JsonNode post(String body) throws Exception {
         int port = ConfigProvider.getConfig().getValue("jolokia.port", Integer.class);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/"))
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jolokia/"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode answer = JSON.readTree(response.body());
         // Jolokia reports a refusal in the body's status; an HTTP 403 without a body says the same

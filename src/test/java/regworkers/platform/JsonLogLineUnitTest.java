@@ -44,7 +44,10 @@ class JsonLogLineUnitTest {
         JsonNode line = parseOneLine(format(flatFormatter(), workerEvent()));
 
         assertFlatWorkerEvent(line);
-        assertTrue(line.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)"),
+        assertTrue(
+                line.get("timestamp")
+                        .asText()
+                        .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(Z|[+-]\\d\\d:\\d\\d)"),
                 "configured date format: " + line.get("timestamp"));
         assertEquals("ERROR", line.get("level").asText());
         assertEquals("regworkers", line.get("loggerName").asText());
@@ -52,7 +55,9 @@ class JsonLogLineUnitTest {
         // the exception as Quarkus writes it (exception-output-type=detailed)
         JsonNode exception = line.get("exception");
         assertNotNull(exception, line.toString());
-        assertEquals(IllegalStateException.class.getName(), exception.get("exceptionType").asText());
+        assertEquals(
+                IllegalStateException.class.getName(),
+                exception.get("exceptionType").asText());
         assertEquals("user service failed", exception.get("message").asText());
         assertTrue(exception.get("frames").isArray() && exception.get("frames").size() > 0);
         assertEquals("timed out", exception.at("/causedBy/exception/message").asText());
@@ -68,7 +73,9 @@ class JsonLogLineUnitTest {
         assertEquals("processData", line.get("worker").asText());
         assertEquals("INFO", line.get("level").asText());
         assertEquals("Apache Camel started", line.get("message").asText());
-        assertEquals("org.apache.camel.impl.engine.AbstractCamelContext", line.get("loggerName").asText());
+        assertEquals(
+                "org.apache.camel.impl.engine.AbstractCamelContext",
+                line.get("loggerName").asText());
         assertNotNull(line.get("timestamp"));
         for (String absent : List.of("mdc", "correlationId", "routeId", "data", "exception", "traceId")) {
             assertFalse(line.has(absent), absent + " in " + line);
@@ -93,7 +100,8 @@ class JsonLogLineUnitTest {
     void dataStaysValidJsonWhenRedactionHitsEscapes() throws Exception {
         ExtLogRecord record = new ExtLogRecord(Level.INFO, "note", "test");
         // text-level redaction would eat the "n" of "\n" here and leave the invalid escape "\[REDACTED_EMAIL]"
-        record.setMdc(Map.of("data", "{\"note\":\"line one\\nbob@example.com\",\"amount\":1.10,\"phones\":[\"+44 20 7946 0958\"]}"));
+        record.setMdc(Map.of(
+                "data", "{\"note\":\"line one\\nbob@example.com\",\"amount\":1.10,\"phones\":[\"+44 20 7946 0958\"]}"));
         String output = format(flatFormatter(), record);
         JsonNode line = parseOneLine(output);
 
@@ -108,7 +116,8 @@ class JsonLogLineUnitTest {
     void exceptionTextsAndTheCorrelationIdAreMaskedToo() throws Exception {
         ExtLogRecord record = new ExtLogRecord(Level.ERROR, "call failed", "test");
         record.setLoggerName("regworkers");
-        record.setThrown(new IllegalStateException("user service answered 400 for fan@example.com",
+        record.setThrown(new IllegalStateException(
+                "user service answered 400 for fan@example.com",
                 new IOException("request headers [x-api-key: s3cr3t-key] body {\"phone\":\"+44 20 7946 0958\"}")));
         record.setMdc(Map.of(WorkerLog.CORRELATION_ID, "fan%40example.com"));
         for (StructuredFormatter.ExceptionOutputType type : StructuredFormatter.ExceptionOutputType.values()) {
@@ -130,8 +139,14 @@ class JsonLogLineUnitTest {
             properties.load(in);
         }
         // the HTTP clients' wire, header and request loggers: LOG_LEVEL=DEBUG (quarkus.log.level) must leave them off
-        for (String category : List.of("org.apache.hc.client5.http.wire", "org.apache.hc.client5.http.headers", "org.apache.http.wire",
-                "org.apache.http.headers", "software.amazon.awssdk.request", "io.netty.handler.logging", "io.vertx.redis.client")) {
+        for (String category : List.of(
+                "org.apache.hc.client5.http.wire",
+                "org.apache.hc.client5.http.headers",
+                "org.apache.http.wire",
+                "org.apache.http.headers",
+                "software.amazon.awssdk.request",
+                "io.netty.handler.logging",
+                "io.vertx.redis.client")) {
             assertEquals("INFO", properties.getProperty("quarkus.log.category.\"" + category + "\".level"), category);
         }
         assertEquals("${LOG_LEVEL:INFO}", properties.getProperty("quarkus.log.level"));
@@ -177,7 +192,9 @@ class JsonLogLineUnitTest {
             ExtLogRecord record = workerEvent();
             record.setInstant(Instant.parse("2030-01-02T03:04:05.678Z"));
             JsonNode line = parseOneLine(format(installed, record));
-            assertEquals(quarkus.getDateTimeFormatter().format(record.getInstant()), line.get("timestamp").asText());
+            assertEquals(
+                    quarkus.getDateTimeFormatter().format(record.getInstant()),
+                    line.get("timestamp").asText());
             assertFlatWorkerEvent(line);
 
             assertEquals(0, JsonLogInstaller.install(root, DATE_FORMAT, "upsertUsers"), "installs once");
@@ -189,17 +206,22 @@ class JsonLogLineUnitTest {
     // ---------------------------------------------------------------------------------------------------------
 
     private static ExtLogRecord workerEvent() {
-        ExtLogRecord record = new ExtLogRecord(Level.ERROR, "user {0} not upserted, call {1}",
-                ExtLogRecord.FormatStyle.MESSAGE_FORMAT, "org.jboss.logging.Logger");
-        record.setParameters(new Object[] { "jane.doe@example.com", "+1 (555) 010-2030" });
+        ExtLogRecord record = new ExtLogRecord(
+                Level.ERROR,
+                "user {0} not upserted, call {1}",
+                ExtLogRecord.FormatStyle.MESSAGE_FORMAT,
+                "org.jboss.logging.Logger");
+        record.setParameters(new Object[] {"jane.doe@example.com", "+1 (555) 010-2030"});
         record.setLoggerName("regworkers");
         record.setThrown(new IllegalStateException("user service failed", new IOException("timed out")));
         Map<String, String> mdc = new LinkedHashMap<>();
         mdc.put(WorkerLog.TAG, Worker.UPSERT_USERS.tag());
         mdc.put(WorkerLog.WORKER, Worker.UPSERT_USERS.id());
         mdc.put(WorkerLog.CORRELATION_ID, "corr-42");
-        mdc.put(WorkerLog.DATA, "{\"email\":\"jane.doe@example.com\",\"phone\":\"555-010-2030\",\"campaignId\":\"c1\","
-                + "\"attempt\":2,\"retry\":true,\"auth\":\"Bearer abc.def.ghi\"}");
+        mdc.put(
+                WorkerLog.DATA,
+                "{\"email\":\"jane.doe@example.com\",\"phone\":\"555-010-2030\",\"campaignId\":\"c1\","
+                        + "\"attempt\":2,\"retry\":true,\"auth\":\"Bearer abc.def.ghi\"}");
         mdc.put("camel.routeId", "upsertUsers");
         mdc.put("camel.exchangeId", "EX-1");
         mdc.put("camel.breadcrumbId", "BC-1");

@@ -9,61 +9,68 @@ import org.junit.jupiter.params.provider.CsvSource;
 class PiiRedactionUnitTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            // emails, plain and URL-encoded
-            "mail fan@example.com now | mail [REDACTED_EMAIL] now",
-            "GET /users?email=fan%40example.com | GET /users?email=[REDACTED_EMAIL]",
-            "GET /users?email=fan%40Example.CO.uk&x=1 | GET /users?email=[REDACTED_EMAIL]&x=1",
-            // phone numbers, national and international
-            "call 4155552671 | call [REDACTED_PHONE]",
-            "call (415) 555-2671 | call [REDACTED_PHONE]",
-            "call 415-555-2671 | call [REDACTED_PHONE]",
-            "call 415.555.2671 | call [REDACTED_PHONE]",
-            "call +44 20 7946 0958 | call [REDACTED_PHONE]",
-            "call +1 (415) 555-2671 | call [REDACTED_PHONE]",
-            "call 020 7946 0958 | call [REDACTED_PHONE]",
-            // tokens and keys
-            "Authorization: Bearer abc.def-ghi | Authorization: Bearer [REDACTED_TOKEN]",
-            "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl | token [REDACTED_TOKEN]",
-            "headers [x-api-key: s3cr3t-key, accept: json] | headers [x-api-key: [REDACTED_KEY], accept: json]",
-            "X-API-KEY=s3cr3t | X-API-KEY=[REDACTED_KEY]",
-            "{\"apiKey\":\"s3cr3t\",\"id\":\"c1\"} | {\"apiKey\":\"[REDACTED_KEY]\",\"id\":\"c1\"}",
-            "api_key=s3cr3t&next=1 | api_key=[REDACTED_KEY]&next=1",
-            "password = hunter2 | password = [REDACTED_KEY]",
-            "client_secret:abc | client_secret:[REDACTED_KEY]",
-            "key AKIAIOSFODNN7EXAMPLE used | key [REDACTED_KEY] used",
-            // left alone
-            "epoch 1733097600 and 1733097600123 | epoch 1733097600 and 1733097600123",
-            "dateId 2024-03-01 at 2024-01-15T10:30:00Z | dateId 2024-03-01 at 2024-01-15T10:30:00Z",
-            "campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012 | campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
-            "42 messages in 1234 ms, port 8080 | 42 messages in 1234 ms, port 8080",
-            "the secret of a good presale | the secret of a good presale",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // emails, plain and URL-encoded
+                "mail fan@example.com now | mail [REDACTED_EMAIL] now",
+                "GET /users?email=fan%40example.com | GET /users?email=[REDACTED_EMAIL]",
+                "GET /users?email=fan%40Example.CO.uk&x=1 | GET /users?email=[REDACTED_EMAIL]&x=1",
+                // phone numbers, national and international
+                "call 4155552671 | call [REDACTED_PHONE]",
+                "call (415) 555-2671 | call [REDACTED_PHONE]",
+                "call 415-555-2671 | call [REDACTED_PHONE]",
+                "call 415.555.2671 | call [REDACTED_PHONE]",
+                "call +44 20 7946 0958 | call [REDACTED_PHONE]",
+                "call +1 (415) 555-2671 | call [REDACTED_PHONE]",
+                "call 020 7946 0958 | call [REDACTED_PHONE]",
+                // tokens and keys
+                "Authorization: Bearer abc.def-ghi | Authorization: Bearer [REDACTED_TOKEN]",
+                "token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJl | token [REDACTED_TOKEN]",
+                "headers [x-api-key: s3cr3t-key, accept: json] | headers [x-api-key: [REDACTED_KEY], accept: json]",
+                "X-API-KEY=s3cr3t | X-API-KEY=[REDACTED_KEY]",
+                "{\"apiKey\":\"s3cr3t\",\"id\":\"c1\"} | {\"apiKey\":\"[REDACTED_KEY]\",\"id\":\"c1\"}",
+                "api_key=s3cr3t&next=1 | api_key=[REDACTED_KEY]&next=1",
+                "password = hunter2 | password = [REDACTED_KEY]",
+                "client_secret:abc | client_secret:[REDACTED_KEY]",
+                "key AKIAIOSFODNN7EXAMPLE used | key [REDACTED_KEY] used",
+                // left alone
+                "epoch 1733097600 and 1733097600123 | epoch 1733097600 and 1733097600123",
+                "dateId 2024-03-01 at 2024-01-15T10:30:00Z | dateId 2024-03-01 at 2024-01-15T10:30:00Z",
+                "campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012 | campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
+                "42 messages in 1234 ms, port 8080 | 42 messages in 1234 ms, port 8080",
+                "the secret of a good presale | the secret of a good presale",
+            })
     void masks(String text, String expected) {
         assertEquals(expected, PiiRedactionFilter.redact(text));
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "{\"apiKey\":\"s3cr3t\",\"n\":1} | {\"apiKey\":\"[REDACTED_KEY]\",\"n\":1}",
-            "{\"x-api-key\":12345,\"phone\":4155552671} | {\"x-api-key\":\"[REDACTED_KEY]\",\"phone\":\"[REDACTED_PHONE]\"}",
-            "{\"password\":null} | {\"password\":null}",
-            "{\"nested\":{\"email\":\"fan%40example.com\"}} | {\"nested\":{\"email\":\"[REDACTED_EMAIL]\"}}",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"apiKey\":\"s3cr3t\",\"n\":1} | {\"apiKey\":\"[REDACTED_KEY]\",\"n\":1}",
+                "{\"x-api-key\":12345,\"phone\":4155552671} | {\"x-api-key\":\"[REDACTED_KEY]\",\"phone\":\"[REDACTED_PHONE]\"}",
+                "{\"password\":null} | {\"password\":null}",
+                "{\"nested\":{\"email\":\"fan%40example.com\"}} | {\"nested\":{\"email\":\"[REDACTED_EMAIL]\"}}",
+            })
     void masksJsonValueByValue(String json, String expected) {
         assertEquals(expected, PiiRedactionFilter.redactJson(json));
     }
 
     @ParameterizedTest(name = "[{0}] -> {1}")
-    @CsvSource(delimiter = '|', nullValues = "null", value = {
-            "req-123 | req-123",
-            "9f3c1e2a-4b5d-4c6e-8f70-123456789012 | 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
-            "Root=1-5759e988-bd862e3fe1be46a994272793 | null",
-            "fan@example.com | null",
-            "4155552671 | null",
-            "has spaces | null",
-            "null | null",
-    })
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "null",
+            value = {
+                "req-123 | req-123",
+                "9f3c1e2a-4b5d-4c6e-8f70-123456789012 | 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
+                "Root=1-5759e988-bd862e3fe1be46a994272793 | null",
+                "fan@example.com | null",
+                "4155552671 | null",
+                "has spaces | null",
+                "null | null",
+            })
     void takesOnlyHarmlessCorrelationIds(String supplied, String taken) {
         assertEquals(taken, Correlation.acceptable(supplied).orElse(null));
     }

@@ -54,7 +54,8 @@ class QueueContractTest {
         assertEquals(1, dead.size());
         Message message = dead.get(0);
         assertEquals("RETRIES_EXHAUSTED", Queues.attribute(message, QueueContract.FAILURE_REASON));
-        assertTrue(Queues.attribute(message, QueueContract.FAILURE_DETAIL).contains("fails transiently on attempt 3"),
+        assertTrue(
+                Queues.attribute(message, QueueContract.FAILURE_DETAIL).contains("fails transiently on attempt 3"),
                 Queues.attribute(message, QueueContract.FAILURE_DETAIL));
         assertEquals("3", Queues.attribute(message, QueueContract.RECEIVE_COUNT));
         assertEquals(QUEUE, Queues.attribute(message, QueueContract.SOURCE_QUEUE));
@@ -79,7 +80,9 @@ class QueueContractTest {
         long deadline = System.nanoTime() + window.toNanos();
         List<Message> found = new java.util.ArrayList<>();
         while (found.isEmpty() && System.nanoTime() < deadline) {
-            found.addAll(queues.drain(DLQ, Duration.ofSeconds(1)).stream().filter(m -> m.body().contains(id)).toList());
+            found.addAll(queues.drain(DLQ, Duration.ofSeconds(1)).stream()
+                    .filter(m -> m.body().contains(id))
+                    .toList());
         }
         return found;
     }

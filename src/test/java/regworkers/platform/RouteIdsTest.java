@@ -65,7 +65,9 @@ class RouteIdsTest {
 
     private static Optional<String> matches(String pattern, String routeId) {
         for (String part : pattern.split(",")) {
-            boolean matched = part.endsWith("*") ? routeId.startsWith(part.substring(0, part.length() - 1)) : routeId.equals(part);
+            boolean matched = part.endsWith("*")
+                    ? routeId.startsWith(part.substring(0, part.length() - 1))
+                    : routeId.equals(part);
             if (matched) {
                 return Optional.of(part);
             }

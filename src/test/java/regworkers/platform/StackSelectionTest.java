@@ -47,15 +47,25 @@ class StackSelectionTest {
                 workerRoutes.add(route.getRouteId());
             }
         }
-        assertEquals(Set.of("checkEligibility", "checkEligibility-rest", "upsertUsers", "upsertUsers-invoke"), workerRoutes);
+        assertEquals(
+                Set.of("checkEligibility", "checkEligibility-rest", "upsertUsers", "upsertUsers-invoke"), workerRoutes);
     }
 
     @Test
     void theDependencyGroupChecksTheConnectionsOfTheSelectedWorkersOnly() {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then().log().ifValidationFails().statusCode(200));
-        given().get("/q/health/ready").then().statusCode(200)
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/q/health/ready")
+                        .then()
+                        .log()
+                        .ifValidationFails()
+                        .statusCode(200));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'workers' }.data.workers", equalTo("[checkEligibility, upsertUsers]"));
-        given().get("/q/health/group/dependencies").then().statusCode(200)
+        given().get("/q/health/group/dependencies")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'dependencies' }.data", hasKey("redis"))
                 .body("checks.find { it.name == 'dependencies' }.data", hasKey("user_service"))
                 .body("checks.find { it.name == 'dependencies' }.data", not(hasKey("kafka")))

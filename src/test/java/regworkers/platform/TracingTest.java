@@ -1,5 +1,6 @@
 package regworkers.platform;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,8 +26,6 @@ import support.Queues;
 import support.RecordedSpans;
 import support.Tokens;
 
-import static io.restassured.RestAssured.given;
-
 /** The span attributes of SPEC §5 on the spans the workers produce, as the tracer provider receives them. */
 @QuarkusTest
 @QuarkusTestResource(LocalStackResource.class)
@@ -47,17 +46,21 @@ class TracingTest {
     void queueWorkersTagTheirSpansWithWorkerCorrelationMessageAndCampaign() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
         String correlationId = "corr-" + campaignId;
-        String messageId = queues.send("processDataQueue", registrationEvent(campaignId), Map.of("correlationId", correlationId));
+        String messageId =
+                queues.send("processDataQueue", registrationEvent(campaignId), Map.of("correlationId", correlationId));
 
-        List<SpanData> sendData = spans.await(s -> "sendData".equals(s.getAttributes().get(WORKER))
-                && correlationId.equals(s.getAttributes().get(CORRELATION)), Duration.ofSeconds(30));
+        List<SpanData> sendData = spans.await(
+                s -> "sendData".equals(s.getAttributes().get(WORKER))
+                        && correlationId.equals(s.getAttributes().get(CORRELATION)),
+                Duration.ofSeconds(30));
         assertEquals(1, sendData.size(), "one sendData worker span for the one event");
         assertEquals(campaignId, sendData.get(0).getAttributes().get(CAMPAIGN));
         String sendDataMessageId = sendData.get(0).getAttributes().get(REQUEST_ID);
         assertFalse(sendDataMessageId == null || sendDataMessageId.isBlank(), "the sendData-registration message id");
 
-        List<SpanData> processData = spans.matching(s -> "processData".equals(s.getAttributes().get(WORKER))
-                && correlationId.equals(s.getAttributes().get(CORRELATION)));
+        List<SpanData> processData =
+                spans.matching(s -> "processData".equals(s.getAttributes().get(WORKER))
+                        && correlationId.equals(s.getAttributes().get(CORRELATION)));
         assertEquals(1, processData.size(), "one processData worker span");
         assertEquals(messageId, processData.get(0).getAttributes().get(REQUEST_ID));
         assertEquals(campaignId, processData.get(0).getAttributes().get(CAMPAIGN));
@@ -76,21 +79,33 @@ class TracingTest {
                         {"slug":"%s","entry":{"email":"fan@example.com","markets":["market-123"],"ticket_count":2,"opt_in":true},
                          "userInfo":{"globalUserId":"%s"},"doTransfer":false}""".formatted(DemoData.SLUG, DemoData.INVITED_USER))
                 .post("/checkEligibility")
-                .then().statusCode(200);
+                .then()
+                .statusCode(200);
 
-        List<SpanData> request = spans.await(s -> correlationId.equals(s.getAttributes().get(CORRELATION)), Duration.ofSeconds(10));
+        List<SpanData> request =
+                spans.await(s -> correlationId.equals(s.getAttributes().get(CORRELATION)), Duration.ofSeconds(10));
         assertEquals(1, request.size(), "one request span carries the correlation id");
         SpanData requestSpan = request.get(0);
         assertEquals("checkEligibility", requestSpan.getAttributes().get(WORKER));
         assertEquals(DemoData.CAMPAIGN_ID, requestSpan.getAttributes().get(CAMPAIGN));
         assertEquals(correlationId, requestSpan.getAttributes().get(REQUEST_ID));
 
-        Set<String> checks = spans.matching(s -> s.getTraceId().equals(requestSpan.getTraceId())
+        Set<String> checks = spans
+                .matching(s -> s.getTraceId().equals(requestSpan.getTraceId())
                         && "checkEligibility".equals(s.getAttributes().get(WORKER)))
-                .stream().map(SpanData::getName).collect(Collectors.toSet());
-        assertTrue(checks.containsAll(Set.of("getCampaign", "validateEntry")), "custom spans in the request's trace: " + checks);
-        assertTrue(spans.matching(s -> s.getName().equals("validateEntry") && s.getTraceId().equals(requestSpan.getTraceId()))
-                .stream().allMatch(s -> DemoData.CAMPAIGN_ID.equals(s.getAttributes().get(CAMPAIGN))));
+                .stream()
+                .map(SpanData::getName)
+                .collect(Collectors.toSet());
+        assertTrue(
+                checks.containsAll(Set.of("getCampaign", "validateEntry")),
+                "custom spans in the request's trace: " + checks);
+        assertTrue(
+                spans
+                        .matching(s -> s.getName().equals("validateEntry")
+                                && s.getTraceId().equals(requestSpan.getTraceId()))
+                        .stream()
+                        .allMatch(s ->
+                                DemoData.CAMPAIGN_ID.equals(s.getAttributes().get(CAMPAIGN))));
     }
 
     private static String registrationEvent(String campaignId) {

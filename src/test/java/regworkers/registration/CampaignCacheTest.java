@@ -31,12 +31,14 @@ import support.Tokens;
 class CampaignCacheTest {
 
     private static final String USER = DemoData.INVITED_USER;
-    private static final String ENTRY = "{\"email\":\"fan@example.com\",\"markets\":[\"market-123\"],\"ticket_count\":1}";
+    private static final String ENTRY =
+            "{\"email\":\"fan@example.com\",\"markets\":[\"market-123\"],\"ticket_count\":1}";
 
     @Inject
     RedisDataSource redis;
 
-    private final CampaignStandIn campaignService = LocalStack.shared().standIns().campaign();
+    private final CampaignStandIn campaignService =
+            LocalStack.shared().standIns().campaign();
 
     @AfterEach
     void heal() {
@@ -56,8 +58,11 @@ class CampaignCacheTest {
     @Test
     void anUnknownSlugIsRememberedBriefly() {
         String slug = "unknown-" + UUID.randomUUID();
-        IntStream.range(0, 3).forEach(i -> CheckEligibilityTest.post(Tokens.forUser(USER), CheckEligibilityTest.request(slug, ENTRY, false))
-                .statusCode(200).body("reason", equalTo("CAMPAIGN_NOT_FOUND")));
+        IntStream.range(0, 3)
+                .forEach(i -> CheckEligibilityTest.post(
+                                Tokens.forUser(USER), CheckEligibilityTest.request(slug, ENTRY, false))
+                        .statusCode(200)
+                        .body("reason", equalTo("CAMPAIGN_NOT_FOUND")));
 
         assertEquals(1, lookups(slug));
         long ttl = redis.key().ttl("campaign-not-found:" + slug);
@@ -69,7 +74,8 @@ class CampaignCacheTest {
         String slug = seedCampaign();
         campaignService.faults(Faults.latency(500));
         List<CompletableFuture<Void>> requests = IntStream.range(0, 8)
-                .mapToObj(i -> CompletableFuture.runAsync(() -> eligible(slug))).toList();
+                .mapToObj(i -> CompletableFuture.runAsync(() -> eligible(slug)))
+                .toList();
         requests.forEach(CompletableFuture::join);
 
         assertEquals(1, lookups(slug));
@@ -96,10 +102,13 @@ class CampaignCacheTest {
 
     private static void eligible(String slug) {
         CheckEligibilityTest.post(Tokens.forUser(USER), CheckEligibilityTest.request(slug, ENTRY, false))
-                .statusCode(200).body("isEligible", equalTo(true));
+                .statusCode(200)
+                .body("isEligible", equalTo(true));
     }
 
     private long lookups(String slug) {
-        return campaignService.requests().stream().filter(r -> r.path().equals("/campaigns/by-slug/" + slug)).count();
+        return campaignService.requests().stream()
+                .filter(r -> r.path().equals("/campaigns/by-slug/" + slug))
+                .count();
     }
 }

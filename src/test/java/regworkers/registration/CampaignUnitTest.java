@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +20,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -32,7 +33,8 @@ import standins.DemoData;
 class CampaignUnitTest {
 
     // Fails on unknown properties by default, so the model's own leniency is what is tested.
-    private static final ObjectMapper MAPPER = JsonMapper.builder().findAndAddModules().build();
+    private static final ObjectMapper MAPPER =
+            JsonMapper.builder().findAndAddModules().build();
     private static final Instant NOW = Instant.parse("2024-06-01T12:00:00Z");
     private static final Instant OPENS = NOW.minus(Duration.ofDays(30));
     private static final Instant CLOSES = NOW.plus(Duration.ofDays(30));
@@ -62,15 +64,21 @@ class CampaignUnitTest {
         assertNull(campaign.linkedCampaignId());
 
         assertEquals(2, campaign.markets().size());
-        assertEquals(new Campaign.Market(DemoData.MARKET_A, "Los Angeles", 500, NOW.plus(Duration.ofDays(2))),
+        assertEquals(
+                new Campaign.Market(DemoData.MARKET_A, "Los Angeles", 500, NOW.plus(Duration.ofDays(2))),
                 campaign.markets().get(0));
-        assertEquals(new Campaign.Market(DemoData.MARKET_B, "New York", 300, null), campaign.markets().get(1));
+        assertEquals(
+                new Campaign.Market(DemoData.MARKET_B, "New York", 300, null),
+                campaign.markets().get(1));
 
-        assertEquals(List.of("email", "markets", "ticket_count", "opt_in"),
+        assertEquals(
+                List.of("email", "markets", "ticket_count", "opt_in"),
                 campaign.preferences().stream().map(Preference::id).toList());
-        assertEquals(List.of(PreferenceType.STRING, PreferenceType.MARKETS, PreferenceType.INTEGER,
-                PreferenceType.BOOLEAN), campaign.preferences().stream().map(Preference::type).toList());
-        assertEquals(List.of(true, true, true, false),
+        assertEquals(
+                List.of(PreferenceType.STRING, PreferenceType.MARKETS, PreferenceType.INTEGER, PreferenceType.BOOLEAN),
+                campaign.preferences().stream().map(Preference::type).toList());
+        assertEquals(
+                List.of(true, true, true, false),
                 campaign.preferences().stream().map(Preference::required).toList());
         Preference tickets = campaign.preference("ticket_count").orElseThrow();
         assertEquals(0, BigDecimal.ONE.compareTo(tickets.min()));
@@ -85,17 +93,28 @@ class CampaignUnitTest {
         json.put("linkedCampaignId", "campaign-001");
         ((ObjectNode) json.get("registration")).put("opensAt", "2024-06-01T10:00:00+02:00");
         ObjectNode gate = json.putObject("gate").put("inviteOnly", true).put("idvRequired", true);
-        gate.putObject("rule").put("type", "CARD").putArray("allowed").add("visa").add("amex");
-        ((ObjectNode) json.get("preferences").get(3)).putArray("allowedValues").add(7).add("seven");
+        gate.putObject("rule")
+                .put("type", "CARD")
+                .putArray("allowed")
+                .add("visa")
+                .add("amex");
+        ((ObjectNode) json.get("preferences").get(3))
+                .putArray("allowedValues")
+                .add(7)
+                .add("seven");
 
         Campaign campaign = read(json);
 
         assertEquals("campaign-001", campaign.linkedCampaignId());
-        assertEquals(Instant.parse("2024-06-01T08:00:00Z"), campaign.registration().opensAt());
+        assertEquals(
+                Instant.parse("2024-06-01T08:00:00Z"), campaign.registration().opensAt());
         assertTrue(campaign.gate().inviteOnly());
         assertTrue(campaign.gate().idvRequired());
-        assertEquals(new Campaign.GateRule(GateRuleType.CARD, List.of("visa", "amex")), campaign.gate().rule());
-        assertEquals(List.of(IntNode.valueOf(7), TextNode.valueOf("seven")),
+        assertEquals(
+                new Campaign.GateRule(GateRuleType.CARD, List.of("visa", "amex")),
+                campaign.gate().rule());
+        assertEquals(
+                List.of(IntNode.valueOf(7), TextNode.valueOf("seven")),
                 campaign.preference("opt_in").orElseThrow().allowedValues());
     }
 
@@ -121,7 +140,9 @@ class CampaignUnitTest {
         assertTrue(campaign.hasMarket(DemoData.MARKET_A));
         assertTrue(campaign.hasMarket(DemoData.MARKET_B));
         assertFalse(campaign.hasMarket("market-999"));
-        assertEquals(PreferenceType.MARKETS, campaign.preference("markets").orElseThrow().type());
+        assertEquals(
+                PreferenceType.MARKETS,
+                campaign.preference("markets").orElseThrow().type());
         assertTrue(campaign.preference("nope").isEmpty());
     }
 
@@ -131,20 +152,22 @@ class CampaignUnitTest {
                 arguments("no gate", (Mutation) json -> json.remove("gate")),
                 arguments("no status", (Mutation) json -> json.remove("status")),
                 arguments("unknown status", (Mutation) json -> json.put("status", "PAUSED")),
-                arguments("window without closesAt", (Mutation) json -> ((ObjectNode) json.get("registration"))
-                        .remove("closesAt")),
-                arguments("market without capacity", (Mutation) json -> ((ObjectNode) json.get("markets").get(1))
-                        .remove("capacity")),
-                arguments("negative capacity", (Mutation) json -> ((ObjectNode) json.get("markets").get(1))
-                        .put("capacity", -1)),
-                arguments("unknown preference type", (Mutation) json -> ((ObjectNode) json.get("preferences").get(0))
-                        .put("type", "date")),
-                arguments("preference without required", (Mutation) json ->
-                        ((ObjectNode) json.get("preferences").get(0)).remove("required")),
+                arguments("window without closesAt", (Mutation)
+                        json -> ((ObjectNode) json.get("registration")).remove("closesAt")),
+                arguments("market without capacity", (Mutation)
+                        json -> ((ObjectNode) json.get("markets").get(1)).remove("capacity")),
+                arguments("negative capacity", (Mutation)
+                        json -> ((ObjectNode) json.get("markets").get(1)).put("capacity", -1)),
+                arguments("unknown preference type", (Mutation)
+                        json -> ((ObjectNode) json.get("preferences").get(0)).put("type", "date")),
+                arguments("preference without required", (Mutation)
+                        json -> ((ObjectNode) json.get("preferences").get(0)).remove("required")),
                 arguments("unknown gate rule type", (Mutation) json -> ((ObjectNode) json.get("gate"))
-                        .putObject("rule").put("type", "AGE").putArray("allowed")),
-                arguments("unknown property in a closed nested object", (Mutation) json ->
-                        ((ObjectNode) json.get("gate")).put("surprise", true)));
+                        .putObject("rule")
+                        .put("type", "AGE")
+                        .putArray("allowed")),
+                arguments("unknown property in a closed nested object", (Mutation)
+                        json -> ((ObjectNode) json.get("gate")).put("surprise", true)));
     }
 
     interface Mutation {
@@ -186,7 +209,10 @@ class CampaignUnitTest {
     void listsAreImmutable() throws JsonProcessingException {
         Campaign campaign = read(DemoData.campaign(NOW));
 
-        assertThrows(UnsupportedOperationException.class, () -> campaign.markets().clear());
-        assertThrows(UnsupportedOperationException.class, () -> campaign.preferences().clear());
+        assertThrows(
+                UnsupportedOperationException.class, () -> campaign.markets().clear());
+        assertThrows(
+                UnsupportedOperationException.class,
+                () -> campaign.preferences().clear());
     }
 }

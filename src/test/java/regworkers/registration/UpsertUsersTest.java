@@ -54,46 +54,53 @@ class UpsertUsersTest {
     void theSeedsMessageUpsertsItsUser() throws Exception {
         String userId = "user-" + UUID.randomUUID();
         queues.send(QUEUE, """
-                {"globalUserId":"%s","email":"user@example.com","firstName":"John","lastName":"Smith","phoneNumber":"+15551234567"}"""
-                .formatted(userId));
+                {"globalUserId":"%s","email":"user@example.com","firstName":"John","lastName":"Smith","phoneNumber":"+15551234567"}""".formatted(userId));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> userService.storedUsers().containsKey(userId));
-        assertEquals(JSON.readTree("""
-                {"globalUserId":"%s","email":"user@example.com","firstName":"John","lastName":"Smith","phoneNumber":"+15551234567"}"""
-                .formatted(userId)), userService.storedUsers().get(userId));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> userService.storedUsers().containsKey(userId));
+        assertEquals(
+                JSON.readTree("""
+                {"globalUserId":"%s","email":"user@example.com","firstName":"John","lastName":"Smith","phoneNumber":"+15551234567"}""".formatted(userId)), userService.storedUsers().get(userId));
         await().atMost(Duration.ofSeconds(10)).until(() -> queues.depth(QUEUE) == 0);
     }
 
     @Test
     void invalidMessagesGoToTheDeadLetterQueueAtOnceWhileTheirBatchIsUpserted() {
-        List<String> valid = IntStream.range(0, 6).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        List<String> valid =
+                IntStream.range(0, 6).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
         valid.subList(0, 3).forEach(id -> queues.send(QUEUE, user(id)));
         queues.send(QUEUE, "{\"globalUserId\": \"broken");
         queues.send(QUEUE, "{\"email\":\"nobody@example.com\"}");
         queues.send(QUEUE, "{\"globalUserId\":\"typed\",\"firstName\":42}");
         valid.subList(3, 6).forEach(id -> queues.send(QUEUE, user(id)));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> userService.storedUsers().keySet().containsAll(valid));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> userService.storedUsers().keySet().containsAll(valid));
         List<Message> deadLetters = queues.drain(DLQ, Duration.ofSeconds(3));
         Map<String, String> reasons = new HashMap<>();
         deadLetters.forEach(m -> reasons.put(m.body(), Queues.attribute(m, QueueContract.FAILURE_REASON)));
-        assertEquals(Map.of(
-                "{\"globalUserId\": \"broken", "MALFORMED_JSON",
-                "{\"email\":\"nobody@example.com\"}", "INVALID_USER",
-                "{\"globalUserId\":\"typed\",\"firstName\":42}", "INVALID_USER"), reasons);
-        deadLetters.forEach(m -> assertEquals("1", Queues.attribute(m, QueueContract.RECEIVE_COUNT), "dead-lettered on its first receive"));
+        assertEquals(
+                Map.of(
+                        "{\"globalUserId\": \"broken", "MALFORMED_JSON",
+                        "{\"email\":\"nobody@example.com\"}", "INVALID_USER",
+                        "{\"globalUserId\":\"typed\",\"firstName\":42}", "INVALID_USER"),
+                reasons);
+        deadLetters.forEach(m -> assertEquals(
+                "1", Queues.attribute(m, QueueContract.RECEIVE_COUNT), "dead-lettered on its first receive"));
         batches().forEach(batch -> assertTrue(batch.size() <= 10, "at most 10 users per call"));
     }
 
     @Test
     void aUserTheServiceKeepsFailingIsRetriedAloneThenDeadLettered() {
         String failing = "user-" + UUID.randomUUID();
-        List<String> neighbours = IntStream.range(0, 4).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        List<String> neighbours =
+                IntStream.range(0, 4).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
         userService.failUsers(failing);
         queues.send(QUEUE, user(failing));
         neighbours.forEach(id -> queues.send(QUEUE, user(id)));
 
-        List<Message> deadLetters = await().atMost(Duration.ofSeconds(45)).until(() -> queues.drain(DLQ, Duration.ofSeconds(1)), m -> !m.isEmpty());
+        List<Message> deadLetters = await().atMost(Duration.ofSeconds(45))
+                .until(() -> queues.drain(DLQ, Duration.ofSeconds(1)), m -> !m.isEmpty());
         assertEquals(1, deadLetters.size());
         assertEquals("RETRIES_EXHAUSTED", Queues.attribute(deadLetters.get(0), QueueContract.FAILURE_REASON));
         assertEquals("3", Queues.attribute(deadLetters.get(0), QueueContract.RECEIVE_COUNT));
@@ -105,13 +112,16 @@ class UpsertUsersTest {
 
     @Test
     void aUserServiceOutageLosesNothing() throws Exception {
-        List<String> users = IntStream.range(0, 25).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        List<String> users = IntStream.range(0, 25)
+                .mapToObj(i -> "user-" + UUID.randomUUID())
+                .toList();
         userService.faults(Faults.serviceDown());
         users.forEach(id -> queues.send(QUEUE, user(id)));
         Thread.sleep(3_000);
         userService.faults(Faults.NONE);
 
-        await().atMost(Duration.ofSeconds(45)).until(() -> userService.storedUsers().keySet().containsAll(users));
+        await().atMost(Duration.ofSeconds(45))
+                .until(() -> userService.storedUsers().keySet().containsAll(users));
         await().atMost(Duration.ofSeconds(10)).until(() -> queues.depth(QUEUE) == 0);
         assertEquals(List.of(), queues.drain(DLQ, Duration.ofSeconds(2)));
         assertEquals(users.size(), userService.storedUsers().size(), "exactly these users, nothing else");
@@ -120,25 +130,31 @@ class UpsertUsersTest {
     @Test
     void aBatchTheServiceRefusesForOneUserFailsOnlyThatUser() {
         String refused = "user-" + UUID.randomUUID();
-        List<String> neighbours = IntStream.range(0, 5).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        List<String> neighbours =
+                IntStream.range(0, 5).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
         userService.refuseUsers(refused);
         neighbours.subList(0, 2).forEach(id -> queues.send(QUEUE, user(id)));
         queues.send(QUEUE, user(refused));
         neighbours.subList(2, 5).forEach(id -> queues.send(QUEUE, user(id)));
 
-        List<Message> deadLetters = await().atMost(Duration.ofSeconds(30)).until(() -> queues.drain(DLQ, Duration.ofSeconds(1)), m -> !m.isEmpty());
+        List<Message> deadLetters = await().atMost(Duration.ofSeconds(30))
+                .until(() -> queues.drain(DLQ, Duration.ofSeconds(1)), m -> !m.isEmpty());
         assertEquals(1, deadLetters.size());
         assertTrue(deadLetters.get(0).body().contains(refused));
         assertEquals("SERVICE_REJECTED", Queues.attribute(deadLetters.get(0), QueueContract.FAILURE_REASON));
-        assertEquals("1", Queues.attribute(deadLetters.get(0), QueueContract.RECEIVE_COUNT), "refused on its first receive");
-        await().atMost(Duration.ofSeconds(10)).until(() -> userService.storedUsers().keySet().containsAll(neighbours));
+        assertEquals(
+                "1", Queues.attribute(deadLetters.get(0), QueueContract.RECEIVE_COUNT), "refused on its first receive");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> userService.storedUsers().keySet().containsAll(neighbours));
         Map<String, Integer> sent = timesSent();
         neighbours.forEach(id -> assertEquals(1, sent.get(id), "a neighbour is upserted once"));
     }
 
     @Test
     void refusedCredentialsAndAMaintenancePageAreTheServicesFailureNotTheMessages() throws Exception {
-        List<String> users = IntStream.range(0, 12).mapToObj(i -> "user-" + UUID.randomUUID()).toList();
+        List<String> users = IntStream.range(0, 12)
+                .mapToObj(i -> "user-" + UUID.randomUUID())
+                .toList();
         userService.faults(Faults.status(401));
         users.subList(0, 6).forEach(id -> queues.send(QUEUE, user(id)));
         Thread.sleep(4_000);
@@ -148,7 +164,8 @@ class UpsertUsersTest {
         assertTrue(userService.storedUsers().isEmpty());
         userService.faults(Faults.NONE);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> userService.storedUsers().keySet().containsAll(users));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> userService.storedUsers().keySet().containsAll(users));
         assertEquals(List.of(), queues.drain(DLQ, Duration.ofSeconds(2)));
     }
 
@@ -157,8 +174,11 @@ class UpsertUsersTest {
     }
 
     private List<List<String>> batches() {
-        return userService.requests().stream().filter(r -> r.status() == 200).map(RecordedRequest::json)
-                .map(body -> body.get("users").findValuesAsText("globalUserId")).toList();
+        return userService.requests().stream()
+                .filter(r -> r.status() == 200)
+                .map(RecordedRequest::json)
+                .map(body -> body.get("users").findValuesAsText("globalUserId"))
+                .toList();
     }
 
     /** How often each user reached the service in a successful call. */

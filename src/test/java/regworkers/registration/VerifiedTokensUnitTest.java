@@ -25,7 +25,8 @@ class VerifiedTokensUnitTest {
         clock.advance(Duration.ofSeconds(89));
         assertEquals(Optional.of(fan), tokens.get("header.payload.sig"), "within exp + leeway");
         clock.advance(Duration.ofSeconds(2));
-        assertEquals(Optional.empty(), tokens.get("header.payload.sig"), "past exp + leeway: verified again (and refused)");
+        assertEquals(
+                Optional.empty(), tokens.get("header.payload.sig"), "past exp + leeway: verified again (and refused)");
     }
 
     @Test

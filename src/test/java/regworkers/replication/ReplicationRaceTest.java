@@ -38,6 +38,7 @@ class ReplicationRaceTest {
 
     @Inject
     EntryReplication replication;
+
     @Inject
     CamelContext camel;
 
@@ -62,14 +63,19 @@ class ReplicationRaceTest {
     @Test
     void anOlderVersionLandingLastIsReplacedByTheCurrentOne() throws Exception {
         put("fan", "2024-01-15T10:30:00Z", null);
-        PendingEntry first = replication.read(message("fan", "INSERT"), null, null);       // replica A: unscored
-        put("fan", "2024-01-15T10:31:00Z", 912);                                             // retryScore's write
-        PendingEntry second = replication.read(message("fan", "MODIFY"), null, null);      // replica B: scored
+        PendingEntry first = replication.read(message("fan", "INSERT"), null, null); // replica A: unscored
+        put("fan", "2024-01-15T10:31:00Z", 912); // retryScore's write
+        PendingEntry second = replication.read(message("fan", "MODIFY"), null, null); // replica B: scored
 
         replicate(second);
-        assertEquals(912, entryService.entry(campaignId, "fan").orElseThrow().get("score").asInt());
-        replicate(first);                                                                    // A's PUT lands last
-        assertEquals(true, entryService.entry(campaignId, "fan").orElseThrow().get("score").isNull(), "A's older copy landed");
+        assertEquals(
+                912,
+                entryService.entry(campaignId, "fan").orElseThrow().get("score").asInt());
+        replicate(first); // A's PUT lands last
+        assertEquals(
+                true,
+                entryService.entry(campaignId, "fan").orElseThrow().get("score").isNull(),
+                "A's older copy landed");
 
         camel.getRouteController().startRoute(READER);
         awaitEntryServiceHoldsTheCurrentItem("fan");
@@ -94,12 +100,12 @@ class ReplicationRaceTest {
         put("fan", "2024-01-15T10:30:00Z", 700);
         replicate(replication.read(message("fan", "INSERT"), null, null));
         table.delete(campaignId, "fan");
-        PendingEntry removal = replication.read(message("fan", "REMOVE"), null, null);      // replica A
-        put("fan", "2024-01-15T10:40:00Z", 701);                                             // registered again
+        PendingEntry removal = replication.read(message("fan", "REMOVE"), null, null); // replica A
+        put("fan", "2024-01-15T10:40:00Z", 701); // registered again
         PendingEntry registration = replication.read(message("fan", "INSERT"), null, null); // replica B
 
         replicate(registration);
-        replicate(removal);                                                                  // A's DELETE lands last
+        replicate(removal); // A's DELETE lands last
         assertFalse(entryService.entry(campaignId, "fan").isPresent(), "A's delete landed after B's upsert");
 
         camel.getRouteController().startRoute(READER);
@@ -109,12 +115,12 @@ class ReplicationRaceTest {
     @Test
     void anUpsertLandingAfterTheDeleteIsUndone() throws Exception {
         put("fan", "2024-01-15T10:30:00Z", 700);
-        PendingEntry upsert = replication.read(message("fan", "INSERT"), null, null);       // replica A
+        PendingEntry upsert = replication.read(message("fan", "INSERT"), null, null); // replica A
         table.delete(campaignId, "fan");
-        PendingEntry removal = replication.read(message("fan", "REMOVE"), null, null);      // replica B
+        PendingEntry removal = replication.read(message("fan", "REMOVE"), null, null); // replica B
 
         replicate(removal);
-        replicate(upsert);                                                                   // A's PUT lands last
+        replicate(upsert); // A's PUT lands last
 
         // the stream's REMOVE event was B's message (replicated above): nothing else is coming to undo A's PUT
         assertFalse(entryService.entry(campaignId, "fan").isPresent(), "A's late PUT resurrected the entry downstream");
@@ -129,7 +135,9 @@ class ReplicationRaceTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Map<String, AttributeValue> item = table.item(campaignId, user);
             assertFalse(item.containsKey("needsReplication"), "still flagged: " + item);
-            var copy = entryService.entry(campaignId, user).orElseThrow(() -> new AssertionError("the entry service has no copy"));
+            var copy = entryService
+                    .entry(campaignId, user)
+                    .orElseThrow(() -> new AssertionError("the entry service has no copy"));
             assertEquals(item.get("updatedAt").s(), copy.get("updatedAt").asText(), "the entry service's version");
             assertEquals(item.get("score").n(), copy.get("score").asText(), "the entry service's score");
         });
@@ -147,6 +155,7 @@ class ReplicationRaceTest {
     }
 
     private String message(String user, String operation) {
-        return "{\"entry\":{\"pk\":\"CAMPAIGN#" + campaignId + "\",\"sk\":\"USER#" + user + "\"},\"operation\":\"" + operation + "\"}";
+        return "{\"entry\":{\"pk\":\"CAMPAIGN#" + campaignId + "\",\"sk\":\"USER#" + user + "\"},\"operation\":\""
+                + operation + "\"}";
     }
 }

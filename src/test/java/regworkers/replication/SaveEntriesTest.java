@@ -60,11 +60,13 @@ class SaveEntriesTest {
                   "createdAt":"2024-01-15T10:30:00Z","updatedAt":"2024-01-15T10:30:00Z"},
                  "operation":"INSERT"}""".formatted(campaignId));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> entryService.entry(campaignId, "user-456").isPresent());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> entryService.entry(campaignId, "user-456").isPresent());
         var stored = entryService.entry(campaignId, "user-456").orElseThrow();
         assertEquals(JSON.readTree("{\"email\":\"fan@example.com\"}"), stored.get("fields"));
         assertEquals(850, stored.get("score").asInt());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !item(campaignId, "user-456").containsKey("needsReplication"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !item(campaignId, "user-456").containsKey("needsReplication"));
         assertTrue(item(campaignId, "user-456").containsKey("replicatedAt"));
     }
 
@@ -78,21 +80,30 @@ class SaveEntriesTest {
         queues.send(QUEUE, message(campaignId, "came-back", "REMOVE"));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> inFlightOrVisible() == 0);
-        assertTrue(entryService.requests().stream().noneMatch(r -> r.path().contains(campaignId)
-                && !r.path().contains("came-back") && !r.method().equals("GET")), "no call for the stale events");
-        assertTrue(entryService.requests().stream().noneMatch(r -> r.method().equals("DELETE") && r.path().contains(campaignId)),
+        assertTrue(
+                entryService.requests().stream()
+                        .noneMatch(r -> r.path().contains(campaignId)
+                                && !r.path().contains("came-back")
+                                && !r.method().equals("GET")),
+                "no call for the stale events");
+        assertTrue(
+                entryService.requests().stream()
+                        .noneMatch(r -> r.method().equals("DELETE") && r.path().contains(campaignId)),
                 "a REMOVE of an entry that exists again is not forwarded");
     }
 
     @Test
     void aRemoveDeletesTheEntryDownstream() {
         String campaignId = "campaign-" + UUID.randomUUID();
-        entryService.seedEntry(JSON.createObjectNode().put("globalUserId", "leaving").put("campaignId", campaignId)
+        entryService.seedEntry(JSON.createObjectNode()
+                .put("globalUserId", "leaving")
+                .put("campaignId", campaignId)
                 .set("fields", JSON.createObjectNode()));
         assertTrue(entryService.entry(campaignId, "leaving").isPresent());
         queues.send(QUEUE, message(campaignId, "leaving", "REMOVE"));
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> entryService.entry(campaignId, "leaving").isEmpty());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> entryService.entry(campaignId, "leaving").isEmpty());
     }
 
     @Test
@@ -107,16 +118,29 @@ class SaveEntriesTest {
             putEntry(campaignId, "racer", "2024-01-15T10:30:00Z", true, 1);
             entryService.faults(Faults.latency(2_000));
             queues.send(QUEUE, message(campaignId, "racer", "INSERT"));
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> notVisible() > 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> notVisible() > 0);
             Thread.sleep(300);
             putEntry(campaignId, "racer", "2024-01-15T11:00:00Z", true, 2);
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> entryService.entry(campaignId, "racer").isPresent());
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> entryService.entry(campaignId, "racer").isPresent());
             await().atMost(Duration.ofSeconds(10)).until(() -> inFlightOrVisible() == 0);
             Map<String, AttributeValue> newer = item(campaignId, "racer");
-            assertTrue(newer.containsKey("needsReplication") && newer.get("needsReplication").bool(), "the newer version must stay flagged");
+            assertTrue(
+                    newer.containsKey("needsReplication")
+                            && newer.get("needsReplication").bool(),
+                    "the newer version must stay flagged");
             assertEquals("2024-01-15T11:00:00Z", newer.get("updatedAt").s());
-            assertEquals(1, entryService.entry(campaignId, "racer").orElseThrow().get("score").asInt(), "downstream has the older version so far");
+            assertEquals(
+                    1,
+                    entryService
+                            .entry(campaignId, "racer")
+                            .orElseThrow()
+                            .get("score")
+                            .asInt(),
+                    "downstream has the older version so far");
 
             entryService.faults(Faults.NONE);
             if (readerRuns) {
@@ -124,10 +148,21 @@ class SaveEntriesTest {
             } else {
                 queues.send(QUEUE, message(campaignId, "racer", "MODIFY"));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> !item(campaignId, "racer").containsKey("needsReplication"));
-            assertEquals(2, entryService.entry(campaignId, "racer").orElseThrow().get("score").asInt(), "the newer version went downstream");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> !item(campaignId, "racer").containsKey("needsReplication"));
+            assertEquals(
+                    2,
+                    entryService
+                            .entry(campaignId, "racer")
+                            .orElseThrow()
+                            .get("score")
+                            .asInt(),
+                    "the newer version went downstream");
         } finally {
-            if (readerRuns && !camel.getRouteController().getRouteStatus("enqueueEntries").isStarted()) {
+            if (readerRuns
+                    && !camel.getRouteController()
+                            .getRouteStatus("enqueueEntries")
+                            .isStarted()) {
                 camel.getRouteController().startRoute("enqueueEntries");
             }
         }
@@ -143,10 +178,15 @@ class SaveEntriesTest {
         Thread.sleep(3_000);
         entryService.faults(Faults.NONE);
 
-        await().atMost(Duration.ofSeconds(45)).until(() -> entryService.entries(campaignId).keySet().containsAll(users));
-        await().atMost(Duration.ofSeconds(15)).until(() -> users.stream().noneMatch(u -> item(campaignId, u).containsKey("needsReplication")));
-        assertEquals(List.of(), queues.drain(QUEUE + "-dlq", Duration.ofSeconds(2)).stream()
-                .filter(m -> m.body().contains(campaignId)).toList());
+        await().atMost(Duration.ofSeconds(45))
+                .until(() -> entryService.entries(campaignId).keySet().containsAll(users));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> users.stream().noneMatch(u -> item(campaignId, u).containsKey("needsReplication")));
+        assertEquals(
+                List.of(),
+                queues.drain(QUEUE + "-dlq", Duration.ofSeconds(2)).stream()
+                        .filter(m -> m.body().contains(campaignId))
+                        .toList());
     }
 
     @Test
@@ -156,10 +196,17 @@ class SaveEntriesTest {
         queues.send("retryScoreQueue", "{\"campaignId\":\"" + campaignId + "\",\"globalUserId\":\"unscored\"}");
 
         double expected = stack.standIns().scoring().scoreOf(campaignId, "unscored");
-        await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "unscored")
-                .map(entry -> entry.path("score").asDouble() == expected).orElse(false));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !item(campaignId, "unscored").containsKey("needsReplication"));
-        assertEquals(expected, Double.parseDouble(item(campaignId, "unscored").get("score").n()), 1e-9);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> entryService
+                        .entry(campaignId, "unscored")
+                        .map(entry -> entry.path("score").asDouble() == expected)
+                        .orElse(false));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> !item(campaignId, "unscored").containsKey("needsReplication"));
+        assertEquals(
+                expected,
+                Double.parseDouble(item(campaignId, "unscored").get("score").n()),
+                1e-9);
     }
 
     @Test
@@ -167,13 +214,18 @@ class SaveEntriesTest {
         String campaignId = "campaign-" + UUID.randomUUID();
         putEntry(campaignId, "user-456", "2024-01-15T10:30:00Z", true, 850);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "user-456").isPresent());
-        assertEquals(JSON.readTree("{\"email\":\"fan@example.com\"}"), entryService.entry(campaignId, "user-456").orElseThrow().get("fields"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> item(campaignId, "user-456").containsKey("replicatedAt"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> entryService.entry(campaignId, "user-456").isPresent());
+        assertEquals(
+                JSON.readTree("{\"email\":\"fan@example.com\"}"),
+                entryService.entry(campaignId, "user-456").orElseThrow().get("fields"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> item(campaignId, "user-456").containsKey("replicatedAt"));
         assertFalse(item(campaignId, "user-456").containsKey("needsReplication"));
 
         table.delete(campaignId, "user-456");
-        await().atMost(Duration.ofSeconds(30)).until(() -> entryService.entry(campaignId, "user-456").isEmpty());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> entryService.entry(campaignId, "user-456").isEmpty());
     }
 
     private void putEntry(String campaignId, String userId, String updatedAt, boolean needsReplication, Integer score) {
@@ -194,13 +246,16 @@ class SaveEntriesTest {
     }
 
     private static String message(String campaignId, String userId, String operation) {
-        return "{\"entry\":{\"pk\":\"CAMPAIGN#" + campaignId + "\",\"sk\":\"USER#" + userId + "\",\"campaignId\":\"" + campaignId
-                + "\",\"globalUserId\":\"" + userId + "\",\"updatedAt\":\"" + Instant.EPOCH + "\"},\"operation\":\"" + operation + "\"}";
+        return "{\"entry\":{\"pk\":\"CAMPAIGN#" + campaignId + "\",\"sk\":\"USER#" + userId + "\",\"campaignId\":\""
+                + campaignId + "\",\"globalUserId\":\"" + userId + "\",\"updatedAt\":\"" + Instant.EPOCH
+                + "\"},\"operation\":\"" + operation + "\"}";
     }
 
     private int notVisible() {
-        return Integer.parseInt(stack.sqs().getQueueAttributes(b -> b.queueUrl(queues.url(QUEUE))
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes()
+        return Integer.parseInt(stack.sqs()
+                .getQueueAttributes(b -> b.queueUrl(queues.url(QUEUE))
+                        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes()
                 .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
     }
 

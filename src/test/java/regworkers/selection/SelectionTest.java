@@ -31,10 +31,10 @@ import io.restassured.response.ValidatableResponse;
 import localstack.LocalStack;
 import localstack.LocalStackResource;
 import org.junit.jupiter.api.Test;
-import regworkers.platform.markets.Selection;
+import regworkers.platform.QueueContract;
 import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.markets.RecordedWinners;
-import regworkers.platform.QueueContract;
+import regworkers.platform.markets.Selection;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 import standins.CodeStandIn;
@@ -60,6 +60,7 @@ class SelectionTest {
 
     @Inject
     SelectionRuns runs;
+
     @Inject
     RecordedWinners recorded;
 
@@ -78,12 +79,25 @@ class SelectionTest {
                   "dateId": "2024-03-01",
                   "marketId": "market-456"
                 }""";
-        JsonNode summary = JSON.readTree(given().contentType("application/json").body(seedEvent)
-                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().asString()).path("result");
+        JsonNode summary = JSON.readTree(given().contentType("application/json")
+                        .body(seedEvent)
+                        .post("/workers/enqueueMarketSelections/invoke")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .path("result");
         assertTrue(summary.isObject(), "the worker's result is a JSON object, not a string: " + summary);
         assertEquals(DemoData.SELECTION_CAPACITY, summary.get("winners").asInt());
-        assertEquals(DemoData.SELECTION_ENTRANTS, summary.get("scoredEntries").asInt() + summary.get("unscoredEntries").asInt());
-        assertEquals(DemoData.SELECTION_CAPACITY, codeService.reservedCodes(DemoData.SELECTION_CAMPAIGN_ID, DemoData.SELECTION_MARKET).size());
+        assertEquals(
+                DemoData.SELECTION_ENTRANTS,
+                summary.get("scoredEntries").asInt()
+                        + summary.get("unscoredEntries").asInt());
+        assertEquals(
+                DemoData.SELECTION_CAPACITY,
+                codeService
+                        .reservedCodes(DemoData.SELECTION_CAMPAIGN_ID, DemoData.SELECTION_MARKET)
+                        .size());
     }
 
     @Test
@@ -99,8 +113,12 @@ class SelectionTest {
         assertFalse(result.get("rerun").asBoolean());
 
         List<String> expectedWinners = records.stream()
-                .sorted((a, b) -> Double.compare(b.score(), a.score())).limit(6).map(ScoringRecord::globalUserId).toList();
-        await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 6);
+                .sorted((a, b) -> Double.compare(b.score(), a.score()))
+                .limit(6)
+                .map(ScoringRecord::globalUserId)
+                .toList();
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 6);
 
         Map<String, String> assignments = entryService.assignments(campaignId, MARKET);
         assertEquals(Set.copyOf(expectedWinners), assignments.keySet(), "the 6 best scores won");
@@ -112,12 +130,17 @@ class SelectionTest {
             }
         }
         assertEquals(assignments, verdictCodes, "verdicts in demand-table = entry-service assignments");
-        assertEquals(Set.copyOf(assignments.values()), Set.copyOf(codeService.assignedCodes(campaignId, MARKET)),
+        assertEquals(
+                Set.copyOf(assignments.values()),
+                Set.copyOf(codeService.assignedCodes(campaignId, MARKET)),
                 "code-service marks = the codes the winners hold");
         assertEquals(6, Set.copyOf(assignments.values()).size(), "no code is held by two fans");
         assertEquals(6, codeService.reservedCodes(campaignId, MARKET).size(), "one code reserved per winner, no more");
         for (int rank = 1; rank <= 6; rank++) {
-            assertEquals(rank, verdictRank(campaignId, expectedWinners.get(rank - 1), MARKET), "rank of " + expectedWinners.get(rank - 1));
+            assertEquals(
+                    rank,
+                    verdictRank(campaignId, expectedWinners.get(rank - 1), MARKET),
+                    "rank of " + expectedWinners.get(rank - 1));
         }
     }
 
@@ -127,9 +150,11 @@ class SelectionTest {
         entryService.seedScoringRecords(campaignId, MARKET, tiedScores(40));
         codeService.seedCodePool(campaignId, MARKET, 20);
 
-        JsonNode first = trigger(campaignId, MARKET, DATE).statusCode(200).extract().as(JsonNode.class);
+        JsonNode first =
+                trigger(campaignId, MARKET, DATE).statusCode(200).extract().as(JsonNode.class);
         List<JsonNode> firstRun = assignRequests(campaignId, 1);
-        JsonNode second = trigger(campaignId, MARKET, DATE).statusCode(200).extract().as(JsonNode.class);
+        JsonNode second =
+                trigger(campaignId, MARKET, DATE).statusCode(200).extract().as(JsonNode.class);
 
         assertFalse(first.get("rerun").asBoolean());
         assertTrue(second.get("rerun").asBoolean());
@@ -138,8 +163,14 @@ class SelectionTest {
         assertEquals(5, codeService.reservedCodes(campaignId, MARKET).size(), "the second run reserved nothing");
         assertEquals(1, reservationCalls(campaignId));
         List<JsonNode> bothRuns = assignRequests(campaignId, 2);
-        assertEquals(assignmentsOf(firstRun), assignmentsOf(bothRuns.subList(1, 2)), "same winners with the same codes, in rank order");
-        assertEquals(5, Set.copyOf(entryService.assignments(campaignId, MARKET).values()).size());
+        assertEquals(
+                assignmentsOf(firstRun),
+                assignmentsOf(bothRuns.subList(1, 2)),
+                "same winners with the same codes, in rank order");
+        assertEquals(
+                5,
+                Set.copyOf(entryService.assignments(campaignId, MARKET).values())
+                        .size());
     }
 
     @Test
@@ -157,7 +188,10 @@ class SelectionTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-                return trigger(campaignId, MARKET, DATE).statusCode(200).extract().as(JsonNode.class);
+                return trigger(campaignId, MARKET, DATE)
+                        .statusCode(200)
+                        .extract()
+                        .as(JsonNode.class);
             }));
         }
         start.countDown();
@@ -180,7 +214,9 @@ class SelectionTest {
         assertEquals(4, result.get("winners").asInt());
         assertEquals(6, result.get("shortfall").asInt());
         assertEquals(0, codeService.availableCodes(campaignId, MARKET));
-        given().get("/q/metrics").then().statusCode(200)
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("regworkers_selection_code_shortfall_total"));
         assertEquals(4, assignmentsOf(assignRequests(campaignId, 1)).size());
     }
@@ -193,9 +229,13 @@ class SelectionTest {
         MarketSelectionRequest request = new MarketSelectionRequest(campaignId, MARKET, DATE);
         // an invocation that claimed the run, reserved its codes and died before recording anything
         runs.claim(request);
-        given().baseUri(stack.standIns().baseUrl("code")).header("x-api-key", "local").contentType("application/json")
+        given().baseUri(stack.standIns().baseUrl("code"))
+                .header("x-api-key", "local")
+                .contentType("application/json")
                 .body(Map.of("count", 8, "reservationId", request.reservationId()))
-                .post("/campaigns/" + campaignId + "/markets/" + MARKET + "/reservations").then().statusCode(200);
+                .post("/campaigns/" + campaignId + "/markets/" + MARKET + "/reservations")
+                .then()
+                .statusCode(200);
         List<String> reservedBefore = codeService.reservedCodes(campaignId, MARKET);
 
         Thread.sleep(3_500); // %test.selection.claim-timeout=3s
@@ -219,9 +259,13 @@ class SelectionTest {
 
         // owner A: its first page of scoring records takes longer than the claim timeout (3 s in the test profile)
         entryService.faults(Faults.latency(8_000));
-        CompletableFuture<Integer> slowOwner = CompletableFuture.supplyAsync(() -> given().contentType("application/json")
-                .body(Map.of("campaignId", campaignId, "dateId", DATE, "marketId", MARKET))
-                .post("/workers/enqueueMarketSelections/invoke").then().extract().statusCode());
+        CompletableFuture<Integer> slowOwner =
+                CompletableFuture.supplyAsync(() -> given().contentType("application/json")
+                        .body(Map.of("campaignId", campaignId, "dateId", DATE, "marketId", MARKET))
+                        .post("/workers/enqueueMarketSelections/invoke")
+                        .then()
+                        .extract()
+                        .statusCode());
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> claimAge(request).orElse(0L) > 3_200);
             // owner B takes the run over and ranks with changed scores; A's page then answers with other scores again
@@ -239,10 +283,12 @@ class SelectionTest {
         List<String> stored = new ArrayList<>();
         int parts = recorded.recordedParts(request).orElseThrow();
         for (int part = 0; part < parts; part++) {
-            recorded.part(request, part).forEach(selection -> stored.add(selection.globalUserId() + ":" + selection.code()));
+            recorded.part(request, part)
+                    .forEach(selection -> stored.add(selection.globalUserId() + ":" + selection.code()));
         }
         assertEquals(emitted, stored, "the stored winners are the emitted ones, with the same codes");
-        await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 8);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 8);
         Map<String, String> assignments = entryService.assignments(campaignId, MARKET);
         Map<String, String> verdictCodes = new HashMap<>();
         for (ScoringRecord entrant : entrants) {
@@ -252,9 +298,15 @@ class SelectionTest {
             }
         }
         assertEquals(assignments, verdictCodes, "verdicts = entry-service assignments");
-        assertEquals(Set.copyOf(emitted), assignments.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(
-                java.util.stream.Collectors.toSet()), "entry-service assignments = the emitted winners");
-        assertEquals(Set.copyOf(assignments.values()), Set.copyOf(codeService.assignedCodes(campaignId, MARKET)),
+        assertEquals(
+                Set.copyOf(emitted),
+                assignments.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue())
+                        .collect(java.util.stream.Collectors.toSet()),
+                "entry-service assignments = the emitted winners");
+        assertEquals(
+                Set.copyOf(assignments.values()),
+                Set.copyOf(codeService.assignedCodes(campaignId, MARKET)),
                 "code-service marks = the codes the winners hold");
         assertEquals(8, Set.copyOf(assignments.values()).size(), "no code is held by two fans");
     }
@@ -263,19 +315,30 @@ class SelectionTest {
     private static List<ScoringRecord> rescored(List<ScoringRecord> entrants, int round) {
         List<ScoringRecord> rescored = new ArrayList<>();
         for (int i = 0; i < entrants.size(); i++) {
-            rescored.add(new ScoringRecord(entrants.get(i).globalUserId(), 100.0 + ((i + 7L * round) * 13 % entrants.size())));
+            rescored.add(new ScoringRecord(
+                    entrants.get(i).globalUserId(), 100.0 + ((i + 7L * round) * 13 % entrants.size())));
         }
         return rescored;
     }
 
     /** How long ago the run's owner last showed life, if the run is being selected. */
     private java.util.Optional<Long> claimAge(MarketSelectionRequest request) {
-        var item = stack.dynamo().getItem(b -> b.tableName(DemandTableEntries.TABLE).consistentRead(true).key(Map.of(
-                "pk", AttributeValue.fromS("CAMPAIGN#" + request.campaignId()), "sk", AttributeValue.fromS(request.runKey())))).item();
-        if (item == null || !item.containsKey("claimedAt") || !"SELECTING".equals(item.get("status").s())) {
+        var item = stack.dynamo()
+                .getItem(b -> b.tableName(DemandTableEntries.TABLE)
+                        .consistentRead(true)
+                        .key(Map.of(
+                                "pk",
+                                AttributeValue.fromS("CAMPAIGN#" + request.campaignId()),
+                                "sk",
+                                AttributeValue.fromS(request.runKey()))))
+                .item();
+        if (item == null
+                || !item.containsKey("claimedAt")
+                || !"SELECTING".equals(item.get("status").s())) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(System.currentTimeMillis() - Long.parseLong(item.get("claimedAt").n()));
+        return java.util.Optional.of(System.currentTimeMillis()
+                - Long.parseLong(item.get("claimedAt").n()));
     }
 
     @Test
@@ -285,7 +348,9 @@ class SelectionTest {
         // an invocation that recorded its winners and died before emitting them
         SelectionRun crashed = runs.claim(request);
         crashed.capacity = 3;
-        crashed.selections = List.of(new Selection("fan-a", "CODE-1", 1), new Selection("fan-b", "CODE-2", 2),
+        crashed.selections = List.of(
+                new Selection("fan-a", "CODE-1", 1),
+                new Selection("fan-b", "CODE-2", 2),
                 new Selection("fan-c", "CODE-3", 3));
         runs.recordSelected(crashed);
 
@@ -293,23 +358,39 @@ class SelectionTest {
 
         assertTrue(result.get("rerun").asBoolean());
         assertEquals(0, reservationCalls(campaignId), "no reservation: the record had the codes");
-        assertEquals(List.of("fan-a:CODE-1", "fan-b:CODE-2", "fan-c:CODE-3"), assignmentsOf(assignRequests(campaignId, 1)),
+        assertEquals(
+                List.of("fan-a:CODE-1", "fan-b:CODE-2", "fan-c:CODE-3"),
+                assignmentsOf(assignRequests(campaignId, 1)),
                 "the recorded winners with their codes, in rank order");
     }
 
     @Test
     void aWinnerHoldingAnotherCodeKeepsItAndTheNewCodeIsNotMarked() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
-        table.put(campaignId, "holder", false, item -> item.put("verdicts", AttributeValue.fromM(Map.of(MARKET,
-                AttributeValue.fromM(Map.of("status", AttributeValue.fromS("SELECTED"), "code", AttributeValue.fromS("OLD-CODE")))))));
+        table.put(
+                campaignId,
+                "holder",
+                false,
+                item -> item.put(
+                        "verdicts",
+                        AttributeValue.fromM(Map.of(
+                                MARKET,
+                                AttributeValue.fromM(Map.of(
+                                        "status",
+                                        AttributeValue.fromS("SELECTED"),
+                                        "code",
+                                        AttributeValue.fromS("OLD-CODE")))))));
         table.put(campaignId, "newcomer", false);
         codeService.seedCodePool(campaignId, MARKET, 2);
         List<String> codes = reserve(campaignId, 2);
 
-        queues.send("saveSelectionQueue", selectionMessage(campaignId, List.of(
-                Map.entry("holder", codes.get(0)), Map.entry("newcomer", codes.get(1)))));
+        queues.send(
+                "saveSelectionQueue",
+                selectionMessage(
+                        campaignId, List.of(Map.entry("holder", codes.get(0)), Map.entry("newcomer", codes.get(1)))));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 1);
         assertEquals(List.of(codes.get(1)), codeService.assignedCodes(campaignId, MARKET));
         assertEquals("OLD-CODE", verdictCode(campaignId, "holder", MARKET), "never overwritten");
         assertEquals(codes.get(1), verdictCode(campaignId, "newcomer", MARKET), "a PENDING verdict takes its code");
@@ -330,41 +411,73 @@ class SelectionTest {
             queues.send("saveSelectionQueue", selectionMessage(campaignId, winners.subList(0, 6)));
             queues.send("saveSelectionQueue", selectionMessage(campaignId, winners.subList(6, 12)));
             Thread.sleep(3_000);
-            assertTrue(codeService.assignedCodes(campaignId, MARKET).isEmpty(), "nothing marked while the service is down");
+            assertTrue(
+                    codeService.assignedCodes(campaignId, MARKET).isEmpty(),
+                    "nothing marked while the service is down");
         } finally {
             codeService.faults(Faults.NONE);
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 12);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 12);
         assertEquals(Set.copyOf(codes), Set.copyOf(codeService.assignedCodes(campaignId, MARKET)));
-        assertTrue(queues.drain("markAssignedCodesQueue-dlq", Duration.ofSeconds(1)).stream()
-                .noneMatch(m -> m.body().contains(campaignId)), "nothing dead-lettered");
+        assertTrue(
+                queues.drain("markAssignedCodesQueue-dlq", Duration.ofSeconds(1)).stream()
+                        .noneMatch(m -> m.body().contains(campaignId)),
+                "nothing dead-lettered");
     }
 
     @Test
     void aMalformedSelectionMessageGoesToTheDeadLetterQueueAtOnce() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
-        queues.send("saveSelectionQueue", "{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"m\",\"selections\":\"none\"}");
-        List<Message> dead = await().atMost(Duration.ofSeconds(30)).until(
-                () -> queues.drain("saveSelectionQueue-dlq", Duration.ofSeconds(1)).stream()
-                        .filter(m -> m.body().contains(campaignId)).toList(), list -> !list.isEmpty());
+        queues.send(
+                "saveSelectionQueue",
+                "{\"campaignId\":\"" + campaignId + "\",\"marketId\":\"m\",\"selections\":\"none\"}");
+        List<Message> dead = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> queues.drain("saveSelectionQueue-dlq", Duration.ofSeconds(1)).stream()
+                                .filter(m -> m.body().contains(campaignId))
+                                .toList(),
+                        list -> !list.isEmpty());
         assertEquals("INVALID_MESSAGE", Queues.attribute(dead.get(0), QueueContract.FAILURE_REASON));
         assertEquals("1", Queues.attribute(dead.get(0), QueueContract.RECEIVE_COUNT));
     }
 
     @Test
     void theRestTriggerRefusesBadKeysAndBadRequestsClearly() {
-        given().contentType("application/json").body(Map.of("campaignId", "c", "marketId", "m", "dateId", DATE))
-                .post("/selections/markets").then().statusCode(401).body("error", equalTo("UNAUTHORIZED"));
-        given().contentType("application/json").header("x-api-key", "wrong").body(Map.of("campaignId", "c", "marketId", "m", "dateId", DATE))
-                .post("/selections/markets").then().statusCode(401);
-        given().contentType("application/json").header("x-api-key", "local").body(Map.of("campaignId", "c", "dateId", DATE))
-                .post("/selections/markets").then().statusCode(400)
-                .body("error", equalTo("INVALID_REQUEST")).body("message", equalTo("field 'marketId' is required"));
-        given().contentType("application/json").header("x-api-key", "local").body("{not json")
-                .post("/selections/markets").then().statusCode(400).body("error", equalTo("MALFORMED_JSON"));
-        given().contentType("application/json").header("x-api-key", "local")
+        given().contentType("application/json")
+                .body(Map.of("campaignId", "c", "marketId", "m", "dateId", DATE))
+                .post("/selections/markets")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("UNAUTHORIZED"));
+        given().contentType("application/json")
+                .header("x-api-key", "wrong")
+                .body(Map.of("campaignId", "c", "marketId", "m", "dateId", DATE))
+                .post("/selections/markets")
+                .then()
+                .statusCode(401);
+        given().contentType("application/json")
+                .header("x-api-key", "local")
+                .body(Map.of("campaignId", "c", "dateId", DATE))
+                .post("/selections/markets")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("INVALID_REQUEST"))
+                .body("message", equalTo("field 'marketId' is required"));
+        given().contentType("application/json")
+                .header("x-api-key", "local")
+                .body("{not json")
+                .post("/selections/markets")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("MALFORMED_JSON"));
+        given().contentType("application/json")
+                .header("x-api-key", "local")
                 .body(Map.of("campaignId", "campaign-" + UUID.randomUUID(), "marketId", "nowhere", "dateId", DATE))
-                .post("/selections/markets").then().statusCode(404).body("error", equalTo("MARKET_NOT_FOUND"));
+                .post("/selections/markets")
+                .then()
+                .statusCode(404)
+                .body("error", equalTo("MARKET_NOT_FOUND"));
     }
 
     @Test
@@ -374,17 +487,22 @@ class SelectionTest {
         entryService.seedScoringRecords(campaignId, MARKET, inMarket);
         codeService.seedCodePool(campaignId, MARKET, 10);
         invoke(campaignId, MARKET, DATE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> codeService.assignedCodes(campaignId, MARKET).size() == 2);
 
         JsonNode partial = refresh(campaignId);
         assertEquals("OPEN", partial.get("status").asText(), "one market still to select");
         assertEquals(5, partial.get("totalRegistrations").asInt());
         assertEquals(2, partial.get("winnerCount").asInt());
 
-        entryService.seedScoringRecords(campaignId, OTHER_MARKET, List.of(new ScoringRecord(inMarket.get(0).globalUserId(), 1.0)));
+        entryService.seedScoringRecords(
+                campaignId,
+                OTHER_MARKET,
+                List.of(new ScoringRecord(inMarket.get(0).globalUserId(), 1.0)));
         codeService.seedCodePool(campaignId, OTHER_MARKET, 1);
         invoke(campaignId, OTHER_MARKET, DATE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> codeService.assignedCodes(campaignId, OTHER_MARKET).size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> codeService.assignedCodes(campaignId, OTHER_MARKET).size() == 1);
 
         JsonNode finished = refresh(campaignId);
         assertEquals("FINISHED", finished.get("status").asText());
@@ -403,9 +521,11 @@ class SelectionTest {
     /** A campaign with these market capacities in the campaign stand-in; answers its id. */
     private String campaign(Map<String, Integer> capacities) {
         String campaignId = "campaign-" + UUID.randomUUID();
-        ObjectNode campaign = DemoData.campaign(java.time.Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
+        ObjectNode campaign =
+                DemoData.campaign(java.time.Instant.now()).put("id", campaignId).put("slug", "slug-" + campaignId);
         ArrayNode markets = campaign.putArray("markets");
-        capacities.forEach((marketId, capacity) -> markets.addObject().put("id", marketId).put("name", marketId).put("capacity", capacity));
+        capacities.forEach((marketId, capacity) ->
+                markets.addObject().put("id", marketId).put("name", marketId).put("capacity", capacity));
         stack.standIns().campaign().seedCampaign(campaign);
         return campaignId;
     }
@@ -418,7 +538,9 @@ class SelectionTest {
             double score = 100 + (i * 37 % count);
             records.add(new ScoringRecord(user, score));
             table.put(campaignId, user, false, item -> {
-                item.put("fields", AttributeValue.fromS("{\"markets\":[\"" + (market == null ? MARKET : market) + "\"]}"));
+                item.put(
+                        "fields",
+                        AttributeValue.fromS("{\"markets\":[\"" + (market == null ? MARKET : market) + "\"]}"));
                 item.remove("verdicts");
             });
         }
@@ -426,37 +548,58 @@ class SelectionTest {
     }
 
     private static List<ScoringRecord> tiedScores(int count) {
-        return IntStream.range(0, count).mapToObj(i -> new ScoringRecord("tied-" + i, i % 2 == 0 ? 50.0 : null)).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> new ScoringRecord("tied-" + i, i % 2 == 0 ? 50.0 : null))
+                .toList();
     }
 
     private JsonNode invoke(String campaignId, String marketId, String dateId) throws Exception {
         return JSON.readTree(given().contentType("application/json")
-                .body(Map.of("campaignId", campaignId, "dateId", dateId, "marketId", marketId))
-                .post("/workers/enqueueMarketSelections/invoke").then().statusCode(200).extract().asString()).path("result");
+                        .body(Map.of("campaignId", campaignId, "dateId", dateId, "marketId", marketId))
+                        .post("/workers/enqueueMarketSelections/invoke")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .path("result");
     }
 
     private JsonNode refresh(String campaignId) throws Exception {
-        return given().header("x-api-key", "local").post("/selections/campaigns/" + campaignId + "/refresh")
-                .then().statusCode(200).extract().as(JsonNode.class);
+        return given().header("x-api-key", "local")
+                .post("/selections/campaigns/" + campaignId + "/refresh")
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(JsonNode.class);
     }
 
     private static ValidatableResponse trigger(String campaignId, String marketId, String dateId) {
-        return given().contentType("application/json").header("x-api-key", "local")
+        return given().contentType("application/json")
+                .header("x-api-key", "local")
                 .body(Map.of("campaignId", campaignId, "dateId", dateId, "marketId", marketId))
-                .post("/selections/markets").then();
+                .post("/selections/markets")
+                .then();
     }
 
     private long reservationCalls(String campaignId) {
         return codeService.requests().stream()
-                .filter(r -> r.method().equals("POST") && r.path().startsWith("/campaigns/" + campaignId + "/") && r.path().endsWith("/reservations"))
+                .filter(r -> r.method().equals("POST")
+                        && r.path().startsWith("/campaigns/" + campaignId + "/")
+                        && r.path().endsWith("/reservations"))
                 .count();
     }
 
     private List<String> reserve(String campaignId, int count) {
-        return given().baseUri(stack.standIns().baseUrl("code")).header("x-api-key", "local").contentType("application/json")
+        return given().baseUri(stack.standIns().baseUrl("code"))
+                .header("x-api-key", "local")
+                .contentType("application/json")
                 .body(Map.of("count", count, "reservationId", "test-" + UUID.randomUUID()))
-                .post("/campaigns/" + campaignId + "/markets/" + MARKET + "/reservations").then().statusCode(200)
-                .extract().jsonPath().getList("codes", String.class);
+                .post("/campaigns/" + campaignId + "/markets/" + MARKET + "/reservations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("codes", String.class);
     }
 
     /**
@@ -464,36 +607,57 @@ class SelectionTest {
      * makes one per saveSelectionQueue message, with that message's winners and codes.
      */
     private List<JsonNode> assignRequests(String campaignId, int atLeast) {
-        return await().atMost(Duration.ofSeconds(30)).until(() -> entryService.requests().stream()
-                .filter(r -> r.path().equals("/campaigns/" + campaignId + "/markets/" + MARKET + "/assignments"))
-                .map(r -> r.json()).toList(), list -> list.size() >= atLeast);
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> entryService.requests().stream()
+                                .filter(r -> r.path()
+                                        .equals("/campaigns/" + campaignId + "/markets/" + MARKET + "/assignments"))
+                                .map(r -> r.json())
+                                .toList(),
+                        list -> list.size() >= atLeast);
     }
 
     /** "globalUserId:code" of every assignment of the requests, in order. */
     private static List<String> assignmentsOf(List<JsonNode> requests) {
         List<String> assignments = new ArrayList<>();
-        requests.forEach(request -> request.get("assignments").forEach(
-                a -> assignments.add(a.get("globalUserId").asText() + ":" + a.get("code").asText())));
+        requests.forEach(request -> request.get("assignments")
+                .forEach(a -> assignments.add(
+                        a.get("globalUserId").asText() + ":" + a.get("code").asText())));
         return assignments;
     }
 
     private String selectionMessage(String campaignId, List<Map.Entry<String, String>> winners) {
-        ObjectNode message = JSON.createObjectNode().put("campaignId", campaignId).put("marketId", MARKET).put("dateId", DATE);
+        ObjectNode message = JSON.createObjectNode()
+                .put("campaignId", campaignId)
+                .put("marketId", MARKET)
+                .put("dateId", DATE);
         ArrayNode selections = message.putArray("selections");
         for (int i = 0; i < winners.size(); i++) {
-            selections.addObject().put("globalUserId", winners.get(i).getKey()).put("code", winners.get(i).getValue()).put("rank", i + 1);
+            selections
+                    .addObject()
+                    .put("globalUserId", winners.get(i).getKey())
+                    .put("code", winners.get(i).getValue())
+                    .put("rank", i + 1);
         }
         return message.toString();
     }
 
     private String verdictCode(String campaignId, String user, String market) {
         AttributeValue verdicts = table.item(campaignId, user).get("verdicts");
-        AttributeValue verdict = verdicts == null || !verdicts.hasM() ? null : verdicts.m().get(market);
-        AttributeValue code = verdict == null || !verdict.hasM() ? null : verdict.m().get("code");
+        AttributeValue verdict =
+                verdicts == null || !verdicts.hasM() ? null : verdicts.m().get(market);
+        AttributeValue code =
+                verdict == null || !verdict.hasM() ? null : verdict.m().get("code");
         return code == null || code.s() == null ? null : code.s();
     }
 
     private int verdictRank(String campaignId, String user, String market) {
-        return Integer.parseInt(table.item(campaignId, user).get("verdicts").m().get(market).m().get("rank").n());
+        return Integer.parseInt(table.item(campaignId, user)
+                .get("verdicts")
+                .m()
+                .get(market)
+                .m()
+                .get("rank")
+                .n());
     }
 }

@@ -16,7 +16,9 @@ import regworkers.platform.markets.MarketSelectionRequest;
 class WinnerRankingUnitTest {
 
     private static List<String> winners(WinnerRanking ranking) {
-        return ranking.ranked().stream().map(WinnerRanking.Candidate::globalUserId).toList();
+        return ranking.ranked().stream()
+                .map(WinnerRanking.Candidate::globalUserId)
+                .toList();
     }
 
     @Test
@@ -82,7 +84,8 @@ class WinnerRankingUnitTest {
             ranking.offer("user-" + i, (double) i);
         }
         List<String> winners = winners(ranking);
-        assertEquals(IntStream.range(0, 10).mapToObj(i -> "user-" + (99_999 - i)).toList(), winners);
+        assertEquals(
+                IntStream.range(0, 10).mapToObj(i -> "user-" + (99_999 - i)).toList(), winners);
     }
 
     @Test
@@ -98,6 +101,8 @@ class WinnerRankingUnitTest {
         MarketSelectionRequest run = new MarketSelectionRequest("c", "m", "2024-03-01");
         assertEquals(run.reservationId(), new MarketSelectionRequest("c", "m", "2024-03-01").reservationId());
         assertNotEquals(run.reservationId(), new MarketSelectionRequest("c", "m", "2024-03-02").reservationId());
-        assertNotEquals(new MarketSelectionRequest("c", "m1", "d").reservationId(), new MarketSelectionRequest("c", "m", "1d").reservationId());
+        assertNotEquals(
+                new MarketSelectionRequest("c", "m1", "d").reservationId(),
+                new MarketSelectionRequest("c", "m", "1d").reservationId());
     }
 }

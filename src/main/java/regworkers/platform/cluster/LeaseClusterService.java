@@ -77,7 +77,10 @@ public final class LeaseClusterService extends AbstractCamelClusterService<Lease
             Instant now = clock.instant();
             try {
                 Optional<LeaseTable.Lease> held = lease;
-                setLease(held.isPresent() ? leases.renew(held.get(), now, leaseDuration) : leases.acquire(memberId, now, leaseDuration));
+                setLease(
+                        held.isPresent()
+                                ? leases.renew(held.get(), now, leaseDuration)
+                                : leases.acquire(memberId, now, leaseDuration));
             } catch (RuntimeException e) {
                 // the table cannot be reached: keep leading only while the lease we hold has not expired
                 if (lease.isPresent() && !lease.get().until().isAfter(clock.instant())) {

@@ -26,12 +26,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionConflictExcepti
 public final class LeaseTable {
 
     /** A lease this process holds: {@code token} is new on every acquisition; {@code renewedAt} is our clock's. */
-    public record Lease(String owner, String token, Instant renewedAt, Instant until) {
-    }
+    public record Lease(String owner, String token, Instant renewedAt, Instant until) {}
 
     /** Who holds a lease, as stored. */
-    public record Holder(String owner, Instant until, boolean hasToken) {
-    }
+    public record Holder(String owner, Instant until, boolean hasToken) {}
 
     /** The last sequence number forwarded of a shard ({@code null}: none yet), and whether the shard is done. */
     public record Checkpoint(String sequenceNumber, boolean finished) {
@@ -48,6 +46,7 @@ public final class LeaseTable {
 
     /** Checkpoints of trimmed shards need not stay: a TTL on this attribute (epoch seconds) removes them. */
     static final String EXPIRES_AT = "expiresAt";
+
     static final Duration CHECKPOINT_RETENTION = Duration.ofDays(2);
     private static final int TRANSACTION_ATTEMPTS = 3;
 
@@ -76,7 +75,10 @@ public final class LeaseTable {
     /** Takes the lease when it is free, expired or already {@code owner}'s; empty when another process holds it. */
     public Optional<Lease> acquire(String owner, Instant now, Duration duration) {
         Optional<Holder> holder = holder();
-        if (holder.isPresent() && holder.get().hasToken() && !holder.get().owner().equals(owner) && holder.get().until().isAfter(now)) {
+        if (holder.isPresent()
+                && holder.get().hasToken()
+                && !holder.get().owner().equals(owner)
+                && holder.get().until().isAfter(now)) {
             return Optional.empty();
         }
         String token = UUID.randomUUID().toString();
@@ -90,8 +92,10 @@ public final class LeaseTable {
         item.put("renewedAt", s(now.toString()));
         item.put("consumer", s(consumer));
         try {
-            dynamo.putItem(b -> b.tableName(table).item(item)
-                    .conditionExpression("attribute_not_exists(pk) OR attribute_not_exists(#token) OR leaseUntil < :now OR #owner = :owner")
+            dynamo.putItem(b -> b.tableName(table)
+                    .item(item)
+                    .conditionExpression(
+                            "attribute_not_exists(pk) OR attribute_not_exists(#token) OR leaseUntil < :now OR #owner = :owner")
                     .expressionAttributeNames(Map.of("#token", "token", "#owner", "owner"))
                     .expressionAttributeValues(Map.of(":now", n(now.toEpochMilli()), ":owner", s(owner))));
             return Optional.of(new Lease(owner, token, now, until));
@@ -104,12 +108,13 @@ public final class LeaseTable {
     public Optional<Lease> renew(Lease lease, Instant now, Duration duration) {
         Instant until = now.plus(duration);
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s(leaseKey)))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("pk", s(leaseKey)))
                     .updateExpression("SET leaseUntil = :until, renewedAt = :now")
                     .conditionExpression("#token = :token")
                     .expressionAttributeNames(Map.of("#token", "token"))
-                    .expressionAttributeValues(Map.of(":until", n(until.toEpochMilli()), ":now", s(now.toString()),
-                            ":token", s(lease.token()))));
+                    .expressionAttributeValues(Map.of(
+                            ":until", n(until.toEpochMilli()), ":now", s(now.toString()), ":token", s(lease.token()))));
             return Optional.of(new Lease(lease.owner(), lease.token(), now, until));
         } catch (ConditionalCheckFailedException notOursAnyMore) {
             return Optional.empty();
@@ -119,34 +124,43 @@ public final class LeaseTable {
     /** Gives the lease up at once (graceful stop), so another replica need not wait for it to expire. */
     public void release(Lease lease, Instant now) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("pk", s(leaseKey)))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("pk", s(leaseKey)))
                     .updateExpression("SET leaseUntil = :zero, releasedAt = :now REMOVE #token")
                     .conditionExpression("#token = :token")
                     .expressionAttributeNames(Map.of("#token", "token"))
-                    .expressionAttributeValues(Map.of(":zero", n(0), ":now", s(now.toString()), ":token", s(lease.token()))));
+                    .expressionAttributeValues(
+                            Map.of(":zero", n(0), ":now", s(now.toString()), ":token", s(lease.token()))));
         } catch (ConditionalCheckFailedException notOursAnyMore) {
             // nothing to give up
         }
     }
 
     public Optional<Holder> holder() {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of("pk", s(leaseKey))).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(Map.of("pk", s(leaseKey))).consistentRead(true))
+                .item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Holder(item.get("owner").s(), Instant.ofEpochMilli(Long.parseLong(item.get("leaseUntil").n())),
+        return Optional.of(new Holder(
+                item.get("owner").s(),
+                Instant.ofEpochMilli(Long.parseLong(item.get("leaseUntil").n())),
                 item.containsKey("token")));
     }
 
     public Checkpoint checkpoint(String streamArn, String shardId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of("pk", s(checkpointKey(streamArn, shardId)))).consistentRead(true)).item();
+                        .key(Map.of("pk", s(checkpointKey(streamArn, shardId))))
+                        .consistentRead(true))
+                .item();
         if (item == null || item.isEmpty()) {
             return Checkpoint.NONE;
         }
         AttributeValue sequence = item.get("sequenceNumber");
         AttributeValue finished = item.get("finished");
-        return new Checkpoint(sequence == null ? null : sequence.s(), finished != null && Boolean.TRUE.equals(finished.bool()));
+        return new Checkpoint(
+                sequence == null ? null : sequence.s(), finished != null && Boolean.TRUE.equals(finished.bool()));
     }
 
     /**
@@ -166,12 +180,16 @@ public final class LeaseTable {
         item.put("owner", s(lease.owner()));
         item.put("updatedAt", s(now.toString()));
         item.put(EXPIRES_AT, n(now.plus(CHECKPOINT_RETENTION).getEpochSecond()));
-        TransactWriteItem stillOurs = TransactWriteItem.builder().conditionCheck(c -> c.tableName(table)
-                .key(Map.of("pk", s(leaseKey)))
-                .conditionExpression("#token = :token")
-                .expressionAttributeNames(Map.of("#token", "token"))
-                .expressionAttributeValues(Map.of(":token", s(lease.token())))).build();
-        TransactWriteItem write = TransactWriteItem.builder().put(p -> p.tableName(table).item(item)).build();
+        TransactWriteItem stillOurs = TransactWriteItem.builder()
+                .conditionCheck(c -> c.tableName(table)
+                        .key(Map.of("pk", s(leaseKey)))
+                        .conditionExpression("#token = :token")
+                        .expressionAttributeNames(Map.of("#token", "token"))
+                        .expressionAttributeValues(Map.of(":token", s(lease.token()))))
+                .build();
+        TransactWriteItem write = TransactWriteItem.builder()
+                .put(p -> p.tableName(table).item(item))
+                .build();
         for (int attempt = 1; ; attempt++) {
             try {
                 dynamo.transactWriteItems(b -> b.transactItems(stillOurs, write));
@@ -181,7 +199,8 @@ public final class LeaseTable {
                     throw new LeaseLost("the lease of " + leaseKey + " no longer carries this reader's token");
                 }
                 // another process touched the lease item at that instant (its acquire attempt): try again
-                boolean conflict = reason(cancelled, 0).equals("TransactionConflict") || reason(cancelled, 1).equals("TransactionConflict");
+                boolean conflict = reason(cancelled, 0).equals("TransactionConflict")
+                        || reason(cancelled, 1).equals("TransactionConflict");
                 if (!conflict || attempt >= TRANSACTION_ATTEMPTS) {
                     throw cancelled;
                 }
@@ -194,7 +213,8 @@ public final class LeaseTable {
     }
 
     private static String reason(TransactionCanceledException cancelled, int index) {
-        if (!cancelled.hasCancellationReasons() || cancelled.cancellationReasons().size() <= index) {
+        if (!cancelled.hasCancellationReasons()
+                || cancelled.cancellationReasons().size() <= index) {
             return "";
         }
         CancellationReason reason = cancelled.cancellationReasons().get(index);

@@ -32,8 +32,12 @@ public class RequestGuard {
     }
 
     void guard(RoutingContext context) {
-        Optional<HttpRefusal> refusal = refusal(context.request().query(), context.request().getHeader("Content-Type"),
-                hasBody(context.request().getHeader("Content-Length"), context.request().getHeader("Transfer-Encoding")));
+        Optional<HttpRefusal> refusal = refusal(
+                context.request().query(),
+                context.request().getHeader("Content-Type"),
+                hasBody(
+                        context.request().getHeader("Content-Length"),
+                        context.request().getHeader("Transfer-Encoding")));
         if (refusal.isPresent()) {
             refusal.get().send(context);
         } else {
@@ -61,18 +65,26 @@ public class RequestGuard {
         if (query != null && !query.isEmpty()) {
             for (String parameter : query.split("&")) {
                 int equals = parameter.indexOf('=');
-                String name = decode(equals < 0 ? parameter : parameter.substring(0, equals)).trim().toLowerCase(Locale.ROOT);
+                String name = decode(equals < 0 ? parameter : parameter.substring(0, equals))
+                        .trim()
+                        .toLowerCase(Locale.ROOT);
                 if (CREDENTIAL_NAMES.contains(name)) {
-                    return Optional.of(new HttpRefusal(400, "CREDENTIALS_IN_QUERY",
-                            "credentials are accepted only as the Authorization or x-api-key header, never as a query parameter", name));
+                    return Optional.of(new HttpRefusal(
+                            400,
+                            "CREDENTIALS_IN_QUERY",
+                            "credentials are accepted only as the Authorization or x-api-key header, never as a query parameter",
+                            name));
                 }
             }
         }
         if (contentType != null && hasBody) {
             String type = contentType.trim().toLowerCase(Locale.ROOT);
             if (type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded")) {
-                return Optional.of(new HttpRefusal(415, "UNSUPPORTED_MEDIA_TYPE",
-                        "multipart and form bodies are refused; send application/json", null));
+                return Optional.of(new HttpRefusal(
+                        415,
+                        "UNSUPPORTED_MEDIA_TYPE",
+                        "multipart and form bodies are refused; send application/json",
+                        null));
             }
         }
         return Optional.empty();
@@ -95,7 +107,10 @@ public class RequestGuard {
                 body.put("field", field);
             }
             // the body was not read: close the connection rather than let the client keep streaming into it
-            context.response().setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
+            context.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
                     .end(body.encode());
         }
     }

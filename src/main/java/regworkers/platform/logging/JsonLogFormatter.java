@@ -49,8 +49,8 @@ import regworkers.platform.WorkerLog;
 public class JsonLogFormatter extends JsonFormatter {
 
     /** Written by no line, whatever {@code quarkus.log.console.json.excluded-keys} says. */
-    public static final Set<String> ALWAYS_EXCLUDED = Set.of(
-            "sequence", "loggerClassName", "threadId", "hostName", "processName", "processId", "ndc");
+    public static final Set<String> ALWAYS_EXCLUDED =
+            Set.of("sequence", "loggerClassName", "threadId", "hostName", "processName", "processId", "ndc");
 
     // the fields of WorkerLog's context are written under the names of their MDC keys
     public static final String TAG = WorkerLog.TAG;
@@ -96,7 +96,10 @@ public class JsonLogFormatter extends JsonFormatter {
      * @param defaultWorker {@code worker} of lines that are not about one worker (this process's APP_NAME, or the
      *                      application name when it runs several workers)
      */
-    public JsonLogFormatter(String keyOverrides, Set<String> excludedKeys, Map<String, AdditionalField> additionalFields,
+    public JsonLogFormatter(
+            String keyOverrides,
+            Set<String> excludedKeys,
+            Map<String, AdditionalField> additionalFields,
             String defaultWorker) {
         super(keyOverrides, union(excludedKeys), additionalFields == null ? Map.of() : Map.copyOf(additionalFields));
         this.defaultWorker = defaultWorker == null || defaultWorker.isBlank() ? "reg-workers" : defaultWorker.trim();
@@ -108,8 +111,8 @@ public class JsonLogFormatter extends JsonFormatter {
      * the value of {@code quarkus.log.console.json.date-format} ({@code "default"} or {@code null}: ISO-8601).
      */
     public static JsonLogFormatter replacing(JsonFormatter original, String dateFormat, String defaultWorker) {
-        JsonLogFormatter formatter = new JsonLogFormatter(original.getKeyOverrides(), original.getExcludedKeys(),
-                original.getAdditionalFields(), defaultWorker);
+        JsonLogFormatter formatter = new JsonLogFormatter(
+                original.getKeyOverrides(), original.getExcludedKeys(), original.getAdditionalFields(), defaultWorker);
         if (original.getZoneId() != null) {
             formatter.setZoneId(original.getZoneId().getId());
         }
@@ -287,7 +290,9 @@ public class JsonLogFormatter extends JsonFormatter {
             for (Map.Entry<String, String> field : CONTEXT_FIELDS.entrySet()) {
                 String value = text(mdc.get(field.getKey()));
                 // a correlation id can come from a caller or a producer: it may be anything
-                field(field.getValue(), CORRELATION_ID.equals(field.getValue()) ? PiiRedactionFilter.redact(value) : value);
+                field(
+                        field.getValue(),
+                        CORRELATION_ID.equals(field.getValue()) ? PiiRedactionFilter.redact(value) : value);
             }
             String data = text(mdc.get(WorkerLog.DATA));
             if (data != null && !excluded.contains(DATA)) {

@@ -40,12 +40,14 @@ public class JsonLogInstaller {
     void onStart(@Observes @Priority(1) StartupEvent event) {
         try {
             Config config = ConfigProvider.getConfig();
-            String logFormat = config.getOptionalValue("quarkus.log.console.json.log-format", String.class).orElse("default");
+            String logFormat = config.getOptionalValue("quarkus.log.console.json.log-format", String.class)
+                    .orElse("default");
             if (!"default".equalsIgnoreCase(logFormat.trim())) {
                 LOG.debugf("console JSON log-format is %s: keeping Quarkus' formatter", logFormat);
                 return;
             }
-            String dateFormat = config.getOptionalValue("quarkus.log.console.json.date-format", String.class).orElse("default");
+            String dateFormat = config.getOptionalValue("quarkus.log.console.json.date-format", String.class)
+                    .orElse("default");
             int replaced = install(LogContext.getLogContext().getLogger(""), dateFormat, defaultWorker(config));
             LOG.debugf("flat JSON log formatter installed on %d console handler(s)", replaced);
         } catch (RuntimeException | LinkageError e) {
@@ -73,7 +75,8 @@ public class JsonLogInstaller {
             return 0;
         }
         int replaced = 0;
-        if (handler instanceof ConsoleHandler console && console.getFormatter() instanceof JsonFormatter quarkus
+        if (handler instanceof ConsoleHandler console
+                && console.getFormatter() instanceof JsonFormatter quarkus
                 && !(quarkus instanceof JsonLogFormatter)) {
             console.setFormatter(JsonLogFormatter.replacing(quarkus, dateFormat, defaultWorker));
             replaced++;
@@ -88,7 +91,8 @@ public class JsonLogInstaller {
 
     /** APP_NAME when the process runs one worker; else the application's name. */
     static String defaultWorker(Config config) {
-        Optional<String> appName = config.getOptionalValue("app.name", String.class).filter(name -> !name.isBlank());
+        Optional<String> appName =
+                config.getOptionalValue("app.name", String.class).filter(name -> !name.isBlank());
         return appName.or(() -> config.getOptionalValue("quarkus.application.name", String.class))
                 .map(String::trim)
                 .orElse("reg-workers");

@@ -18,7 +18,8 @@ public record MarketSelectionRequest(String campaignId, String marketId, String 
 
     /** The request of an event (a selection trigger, a notificationQueue message); a missing or malformed field can never succeed. */
     public static MarketSelectionRequest read(ObjectMapper json, String body) {
-        JsonNode event = JsonMessage.read(json, body, "INVALID_REQUEST", "{campaignId, dateId, marketId}").node();
+        JsonNode event = JsonMessage.read(json, body, "INVALID_REQUEST", "{campaignId, dateId, marketId}")
+                .node();
         return new MarketSelectionRequest(id(event, "campaignId"), id(event, "marketId"), id(event, "dateId"));
     }
 
@@ -28,8 +29,10 @@ public record MarketSelectionRequest(String campaignId, String marketId, String 
             throw new PermanentFailure("INVALID_REQUEST", "field '" + field + "' is required");
         }
         if (!value.isTextual() || !ID.matcher(value.asText()).matches()) {
-            throw new PermanentFailure("INVALID_REQUEST", "field '" + field
-                    + "' must be a string of 1-128 letters, digits or . _ : - (starting with a letter or digit)");
+            throw new PermanentFailure(
+                    "INVALID_REQUEST",
+                    "field '" + field
+                            + "' must be a string of 1-128 letters, digits or . _ : - (starting with a letter or digit)");
         }
         return value.asText();
     }
@@ -39,7 +42,8 @@ public record MarketSelectionRequest(String campaignId, String marketId, String 
      * same id, so a repeated reservation gets the first one's codes and reserves nothing new.
      */
     public String reservationId() {
-        return "selection-" + sha256(campaignId + "\n" + marketId + "\n" + dateId).substring(0, 40);
+        return "selection-"
+                + sha256(campaignId + "\n" + marketId + "\n" + dateId).substring(0, 40);
     }
 
     /** The sort key of the run's record in demand-table (the partition is the campaign's). */
@@ -49,7 +53,8 @@ public record MarketSelectionRequest(String campaignId, String marketId, String 
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

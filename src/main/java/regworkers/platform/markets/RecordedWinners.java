@@ -30,13 +30,16 @@ public class RecordedWinners {
 
     /** The run record's attribute naming the owner whose parts are the run's. */
     public static final String PARTS_OWNER = "partsOwner";
+
     private static final String PART = "#PART#";
     private static final int BATCH_WRITE_LIMIT = 25;
 
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     WinnersStorageConfig storage;
+
     @Inject
     DynamoDbClient dynamodb;
 
@@ -46,10 +49,13 @@ public class RecordedWinners {
         int parts = (selections.size() + partSize - 1) / partSize;
         List<WriteRequest> writes = new ArrayList<>();
         for (int part = 0; part < parts; part++) {
-            List<Selection> slice = selections.subList(part * partSize, Math.min(selections.size(), (part + 1) * partSize));
+            List<Selection> slice =
+                    selections.subList(part * partSize, Math.min(selections.size(), (part + 1) * partSize));
             Map<String, AttributeValue> item = new HashMap<>(partKey(request, owner, part));
             item.put("selections", s(encode(slice)));
-            writes.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+            writes.add(WriteRequest.builder()
+                    .putRequest(PutRequest.builder().item(item).build())
+                    .build());
             if (writes.size() == BATCH_WRITE_LIMIT) {
                 write(writes);
                 writes = new ArrayList<>();
@@ -86,22 +92,27 @@ public class RecordedWinners {
 
     private List<Selection> part(MarketSelectionRequest request, String partsOwner, int part) {
         Map<String, AttributeValue> partKey = partKey(request, partsOwner, part);
-        var item = dynamodb.getItem(b -> b.tableName(tables.table()).consistentRead(true).key(partKey)).item();
+        var item = dynamodb.getItem(
+                        b -> b.tableName(tables.table()).consistentRead(true).key(partKey))
+                .item();
         if (item == null || !item.containsKey("selections")) {
-            throw new IllegalStateException("part " + part + " of the selection run " + request.runKey() + " is missing");
+            throw new IllegalStateException(
+                    "part " + part + " of the selection run " + request.runKey() + " is missing");
         }
         return decode(item.get("selections").s());
     }
 
     private Map<String, AttributeValue> runRecord(MarketSelectionRequest request) {
-        var response = dynamodb.getItem(b -> b.tableName(tables.table()).consistentRead(true).key(Map.of(
-                "pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()))));
+        var response = dynamodb.getItem(b -> b.tableName(tables.table())
+                .consistentRead(true)
+                .key(Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey()))));
         return response.hasItem() ? response.item() : Map.of();
     }
 
     private void write(List<WriteRequest> writes) {
         Map<String, List<WriteRequest>> pending = Map.of(tables.table(), writes);
-        while (!pending.isEmpty() && !pending.getOrDefault(tables.table(), List.of()).isEmpty()) {
+        while (!pending.isEmpty()
+                && !pending.getOrDefault(tables.table(), List.of()).isEmpty()) {
             Map<String, List<WriteRequest>> batch = pending;
             pending = dynamodb.batchWriteItem(b -> b.requestItems(batch)).unprocessedItems();
         }
@@ -115,13 +126,22 @@ public class RecordedWinners {
 
     private static Map<String, AttributeValue> partKey(MarketSelectionRequest request, String owner, int part) {
         String attempt = owner == null ? "" : owner + "#";
-        return Map.of("pk", s("CAMPAIGN#" + request.campaignId()), "sk", s(request.runKey() + PART + attempt + String.format("%06d", part)));
+        return Map.of(
+                "pk",
+                s("CAMPAIGN#" + request.campaignId()),
+                "sk",
+                s(request.runKey() + PART + attempt + String.format("%06d", part)));
     }
 
     static String encode(List<Selection> selections) {
         StringBuilder text = new StringBuilder(selections.size() * 48);
         for (Selection selection : selections) {
-            text.append(selection.rank()).append('\t').append(selection.globalUserId()).append('\t').append(selection.code()).append('\n');
+            text.append(selection.rank())
+                    .append('\t')
+                    .append(selection.globalUserId())
+                    .append('\t')
+                    .append(selection.code())
+                    .append('\n');
         }
         return text.toString();
     }

@@ -19,16 +19,20 @@ import regworkers.platform.WorkerSelection;
 public class ServiceBreakers {
     @Inject
     CamelContext camel;
+
     @Inject
     MeterRegistry metrics;
+
     @Inject
     WorkerSelection selection;
 
     void register(@Observes StartupEvent startup) {
         for (Service service : Service.values()) {
             if (selection.uses(service.dependency())) {
-                Gauge.builder("regworkers.service.breaker.open", () -> isOpen(service) ? 1 : 0).tag("service", service.id())
-                        .description("1 while the service's circuit breaker is open").register(metrics);
+                Gauge.builder("regworkers.service.breaker.open", () -> isOpen(service) ? 1 : 0)
+                        .tag("service", service.id())
+                        .description("1 while the service's circuit breaker is open")
+                        .register(metrics);
             }
         }
     }

@@ -21,6 +21,7 @@ public class ServiceClient {
 
     /** Exchange property the rate limit groups by. */
     public static final String RATE_KEY = "regworkers.serviceRateKey";
+
     static final String CORRELATION_HEADER = "x-correlation-id";
 
     @Inject
@@ -28,7 +29,11 @@ public class ServiceClient {
 
     public ServiceResponse call(ServiceRequest request) {
         Exchange result = producer.send(request.service().endpoint(), exchange -> {
-            exchange.setProperty(RATE_KEY, request.rateKey() != null ? request.rateKey() : request.service().id());
+            exchange.setProperty(
+                    RATE_KEY,
+                    request.rateKey() != null
+                            ? request.rateKey()
+                            : request.service().id());
             exchange.setProperty(ServiceStatus.SERVICE, request.service());
             Message message = exchange.getMessage();
             message.setHeader(Exchange.HTTP_METHOD, request.method());
@@ -53,7 +58,8 @@ public class ServiceClient {
             throw new ServiceCallFailed(request, failure);
         }
         Integer status = result.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        return new ServiceResponse(request, status == null ? 0 : status, result.getMessage().getBody(String.class));
+        return new ServiceResponse(
+                request, status == null ? 0 : status, result.getMessage().getBody(String.class));
     }
 
     /**

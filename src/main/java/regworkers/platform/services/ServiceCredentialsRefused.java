@@ -6,7 +6,9 @@ import regworkers.platform.DependencyUnavailable;
 public class ServiceCredentialsRefused extends DependencyUnavailable {
 
     public ServiceCredentialsRefused(ServiceResponse response) {
-        super(response.request().service().dependency(), response.request().describe() + " answered " + response.status()
-                + ": the service refuses our credentials");
+        super(
+                response.request().service().dependency(),
+                response.request().describe() + " answered " + response.status()
+                        + ": the service refuses our credentials");
     }
 }

@@ -41,35 +41,48 @@ public class EnqueueEntries {
 
     @Inject
     DynamoDbClient dynamodb;
+
     @Inject
     DynamoDbStreamsClient streams;
+
     @Inject
     SqsClient sqs;
+
     @Inject
     ObjectMapper json;
+
     @Inject
     MeterRegistry meters;
 
     @Inject
     ReplicationStreamConfig stream;
+
     @Inject
     ReplicationLeaseConfig leases;
+
     @Inject
     DynamoDbConfig tables;
+
     @Inject
     QueueConfig queues;
 
     @Produces
     @Singleton
     StreamReaderConfig readerConfig() {
-        return StreamReaderConfig.of(stream, tables.table(), leases.leaseTable(), CONSUMER, queues.names().saveEntries(),
+        return StreamReaderConfig.of(
+                stream,
+                tables.table(),
+                leases.leaseTable(),
+                CONSUMER,
+                queues.names().saveEntries(),
                 queues.deadLetterSuffix());
     }
 
     @Produces
     @Singleton
     StreamReader reader(StreamReaderConfig config) {
-        return new StreamReader(dynamodb, streams, sqs, json, StreamLease.newOwnerId(), Clock.systemUTC(), config, meters);
+        return new StreamReader(
+                dynamodb, streams, sqs, json, StreamLease.newOwnerId(), Clock.systemUTC(), config, meters);
     }
 
     /**
@@ -81,10 +94,14 @@ public class EnqueueEntries {
         // the invocation's id, which its log lines carry
         Object invocation = MDC.get(WorkerLog.CORRELATION_ID);
         String correlationId = invocation != null ? invocation.toString() : Correlation.of(exchange);
-        List<Record> records = EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
+        List<Record> records =
+                EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
         EntryChanges changes = new EntryChanges(json, stream.maxMessageBytes());
-        SaveEntriesQueue saveEntries = new SaveEntriesQueue(sqs, queues.names().saveEntries(), stream.maxBatchBytes(), queues.deadLetterSuffix());
-        List<Optional<EntryChange>> kept = records.stream().map(record -> changes.of(record, correlationId)).toList();
+        SaveEntriesQueue saveEntries = new SaveEntriesQueue(
+                sqs, queues.names().saveEntries(), stream.maxBatchBytes(), queues.deadLetterSuffix());
+        List<Optional<EntryChange>> kept = records.stream()
+                .map(record -> changes.of(record, correlationId))
+                .toList();
         List<Map<String, String>> failures = new ArrayList<>();
         int forwarded = 0;
         for (SaveEntriesQueue.Batch batch : saveEntries.batches(kept)) {
@@ -93,7 +110,11 @@ public class EnqueueEntries {
             for (int refused : sent.refused()) {
                 int position = batch.positions().get(refused);
                 String eventId = records.get(position).eventID();
-                failures.add(Map.of("itemIdentifier", eventId != null ? eventId : String.valueOf(position), "detail", String.valueOf(sent.error())));
+                failures.add(Map.of(
+                        "itemIdentifier",
+                        eventId != null ? eventId : String.valueOf(position),
+                        "detail",
+                        String.valueOf(sent.error())));
             }
         }
         int keptCount = (int) kept.stream().filter(Optional::isPresent).count();

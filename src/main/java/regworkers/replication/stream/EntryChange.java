@@ -22,7 +22,9 @@ public record EntryChange(String operation, String body, String keysBody, String
 
     /** What the message counts against SQS' size limits: body plus its one attribute (name, type, value). */
     public int sizeBytes() {
-        return body.getBytes(StandardCharsets.UTF_8).length + "correlationId".length() + "String".length()
+        return body.getBytes(StandardCharsets.UTF_8).length
+                + "correlationId".length()
+                + "String".length()
                 + (correlationId == null ? 0 : correlationId.getBytes(StandardCharsets.UTF_8).length);
     }
 }

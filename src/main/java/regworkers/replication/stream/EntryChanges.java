@@ -61,16 +61,22 @@ public final class EntryChanges {
                 return Optional.empty();
             }
         }
-        String correlationId = record.eventID() != null && !record.eventID().isBlank() ? record.eventID() : fallbackCorrelationId;
+        String correlationId =
+                record.eventID() != null && !record.eventID().isBlank() ? record.eventID() : fallbackCorrelationId;
         Map<String, AttributeValue> keys = new java.util.LinkedHashMap<>();
         for (String key : List.of("pk", "sk")) {
-            AttributeValue value = data.hasKeys() && data.keys().containsKey(key) ? data.keys().get(key) : entry.get(key);
+            AttributeValue value =
+                    data.hasKeys() && data.keys().containsKey(key) ? data.keys().get(key) : entry.get(key);
             if (value != null) {
                 keys.put(key, value);
             }
         }
         String keysBody = body(keys, record.eventName().toString());
-        EntryChange change = new EntryChange(record.eventName().toString(), body(entry, record.eventName().toString()), keysBody, correlationId,
+        EntryChange change = new EntryChange(
+                record.eventName().toString(),
+                body(entry, record.eventName().toString()),
+                keysBody,
+                correlationId,
                 data.sequenceNumber());
         return Optional.of(change.sizeBytes() <= maxMessageBytes ? change : change.withBody(keysBody));
     }
@@ -102,7 +108,8 @@ public final class EntryChanges {
                 i++;
                 continue;
             }
-            boolean accepted = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
+            boolean accepted =
+                    c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
             if (!accepted && safe == null) {
                 safe = new StringBuilder(text.length() + 16).append(text, 0, i);
             }
@@ -149,7 +156,8 @@ public final class EntryChanges {
                 stream.sequenceNumber(data.get("SequenceNumber").asText());
             }
             if (data.path("ApproximateCreationDateTime").isNumber()) {
-                stream.approximateCreationDateTime(Instant.ofEpochMilli((long) (data.get("ApproximateCreationDateTime").asDouble() * 1000)));
+                stream.approximateCreationDateTime(Instant.ofEpochMilli(
+                        (long) (data.get("ApproximateCreationDateTime").asDouble() * 1000)));
             }
             records.add(Record.builder()
                     .eventID(record.path("eventID").asText(null))

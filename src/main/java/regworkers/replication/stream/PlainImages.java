@@ -25,8 +25,7 @@ public final class PlainImages {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
-    private PlainImages() {
-    }
+    private PlainImages() {}
 
     public static ObjectNode toPlain(Map<String, AttributeValue> image) {
         ObjectNode plain = NODES.objectNode();
@@ -45,7 +44,10 @@ public final class PlainImages {
             case L -> array(value.l().stream().map(PlainImages::toPlain).toList());
             case SS -> array(value.ss().stream().<JsonNode>map(NODES::textNode).toList());
             case NS -> array(value.ns().stream().map(PlainImages::number).toList());
-            case BS -> array(value.bs().stream().<JsonNode>map(bytes -> NODES.textNode(base64(bytes))).toList());
+            case BS ->
+                array(value.bs().stream()
+                        .<JsonNode>map(bytes -> NODES.textNode(base64(bytes)))
+                        .toList());
             default -> throw new IllegalArgumentException("unknown DynamoDB attribute type in " + value);
         };
     }
@@ -75,15 +77,30 @@ public final class PlainImages {
         return switch (only.getKey()) {
             case "S" -> AttributeValue.fromS(text(name, value));
             case "N" -> AttributeValue.fromN(numberText(name, value));
-            case "B" -> AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(text(name, value))));
-            case "BOOL" -> AttributeValue.fromBool(value.isBoolean() ? value.booleanValue() : Boolean.parseBoolean(text(name, value)));
+            case "B" ->
+                AttributeValue.fromB(SdkBytes.fromByteArray(Base64.getDecoder().decode(text(name, value))));
+            case "BOOL" ->
+                AttributeValue.fromBool(
+                        value.isBoolean() ? value.booleanValue() : Boolean.parseBoolean(text(name, value)));
             case "NULL" -> AttributeValue.fromNul(true);
             case "M" -> AttributeValue.fromM(fromTyped(value));
-            case "L" -> AttributeValue.fromL(elements(name, value).stream().map(element -> fromTyped(name, element)).toList());
-            case "SS" -> AttributeValue.fromSs(elements(name, value).stream().map(element -> text(name, element)).toList());
-            case "NS" -> AttributeValue.fromNs(elements(name, value).stream().map(element -> numberText(name, element)).toList());
-            case "BS" -> AttributeValue.fromBs(elements(name, value).stream()
-                    .map(element -> SdkBytes.fromByteArray(Base64.getDecoder().decode(text(name, element)))).toList());
+            case "L" ->
+                AttributeValue.fromL(elements(name, value).stream()
+                        .map(element -> fromTyped(name, element))
+                        .toList());
+            case "SS" ->
+                AttributeValue.fromSs(elements(name, value).stream()
+                        .map(element -> text(name, element))
+                        .toList());
+            case "NS" ->
+                AttributeValue.fromNs(elements(name, value).stream()
+                        .map(element -> numberText(name, element))
+                        .toList());
+            case "BS" ->
+                AttributeValue.fromBs(elements(name, value).stream()
+                        .map(element ->
+                                SdkBytes.fromByteArray(Base64.getDecoder().decode(text(name, element))))
+                        .toList());
             default -> throw invalid("attribute '" + name + "' has an unknown type '" + only.getKey() + "'");
         };
     }

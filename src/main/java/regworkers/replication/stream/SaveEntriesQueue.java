@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
-import regworkers.platform.QueueUrls;
-import regworkers.platform.SqsAttributes;
 import regworkers.platform.Correlation;
 import regworkers.platform.Failures;
 import regworkers.platform.PiiRedactionFilter;
 import regworkers.platform.QueueContract;
+import regworkers.platform.QueueUrls;
+import regworkers.platform.SqsAttributes;
 import regworkers.platform.WorkerLog;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -36,6 +36,7 @@ public final class SaveEntriesQueue {
     public static final int MAX_MESSAGES = 10;
     /** The stream position of a dead-lettered record, as message attributes. */
     public static final String SHARD_ID = "shardId";
+
     public static final String SEQUENCE_NUMBER = "sequenceNumber";
 
     /**
@@ -56,7 +57,11 @@ public final class SaveEntriesQueue {
     }
 
     /** What became of a message SQS refused for good. */
-    public enum Rescue { SENT_AS_KEYS, DEAD_LETTERED, NOT_YET }
+    public enum Rescue {
+        SENT_AS_KEYS,
+        DEAD_LETTERED,
+        NOT_YET
+    }
 
     /**
      * Records {@code [from, to)} of a read and the messages of those kept among them ({@code changes}), with their
@@ -66,7 +71,11 @@ public final class SaveEntriesQueue {
 
         /** How many records of the batch before {@code record} were skipped. */
         public int skippedBefore(int record) {
-            return record - from - (int) positions.stream().filter(position -> position < record).count();
+            return record
+                    - from
+                    - (int) positions.stream()
+                            .filter(position -> position < record)
+                            .count();
         }
     }
 
@@ -75,8 +84,7 @@ public final class SaveEntriesQueue {
      * good in front of {@code firstWaiting}, those {@code sentAsKeys} and those {@code deadLettered}. {@code
      * firstWaiting}: the index of the first refused message still waiting (SQS could not take it now), -1 when none is.
      */
-    public record ShardBatchSent(Sent sent, int sentAsKeys, int deadLettered, int firstWaiting) {
-    }
+    public record ShardBatchSent(Sent sent, int sentAsKeys, int deadLettered, int firstWaiting) {}
 
     private final SqsClient sqs;
     private final String queue;
@@ -144,16 +152,21 @@ public final class SaveEntriesQueue {
             }
             EntryChange change = batch.get(index);
             Rescue rescue = rescue(change, shardId, error);
-            Map<String, Object> data = Map.of("shardId", shardId, "sequenceNumber", change.sequenceNumber(), "error", error);
+            Map<String, Object> data =
+                    Map.of("shardId", shardId, "sequenceNumber", change.sequenceNumber(), "error", error);
             switch (rescue) {
                 case SENT_AS_KEYS -> {
                     sentAsKeys++;
-                    LOG.warn("saveEntriesQueue refused a stream record: sent as its entry's keys (saveEntries re-reads the item)", data);
+                    LOG.warn(
+                            "saveEntriesQueue refused a stream record: sent as its entry's keys (saveEntries re-reads the item)",
+                            data);
                 }
                 case DEAD_LETTERED -> {
                     deadLettered++;
-                    LOG.error("saveEntriesQueue refused a stream record for good: parked in its dead-letter queue, the checkpoint "
-                            + "moves past it (README \"Stream records SQS refuses\")", data);
+                    LOG.error(
+                            "saveEntriesQueue refused a stream record for good: parked in its dead-letter queue, the checkpoint "
+                                    + "moves past it (README \"Stream records SQS refuses\")",
+                            data);
                 }
                 case NOT_YET -> {
                     return new ShardBatchSent(sent, sentAsKeys, deadLettered, index);
@@ -170,25 +183,38 @@ public final class SaveEntriesQueue {
         List<SendMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             EntryChange change = batch.get(i);
-            entries.add(SendMessageBatchRequestEntry.builder().id(String.valueOf(i)).messageBody(change.body())
-                    .messageAttributes(attributes(change)).build());
+            entries.add(SendMessageBatchRequestEntry.builder()
+                    .id(String.valueOf(i))
+                    .messageBody(change.body())
+                    .messageAttributes(attributes(change))
+                    .build());
         }
         try {
-            SendMessageBatchResponse response = sqs.sendMessageBatch(b -> b.queueUrl(url()).entries(entries));
+            SendMessageBatchResponse response =
+                    sqs.sendMessageBatch(b -> b.queueUrl(url()).entries(entries));
             if (!response.hasFailed() || response.failed().isEmpty()) {
                 return new Sent(batch.size(), List.of(), List.of(), null);
             }
             List<BatchResultErrorEntry> failed = response.failed().stream()
-                    .sorted(Comparator.comparingInt(entry -> Integer.parseInt(entry.id()))).toList();
+                    .sorted(Comparator.comparingInt(entry -> Integer.parseInt(entry.id())))
+                    .toList();
             BatchResultErrorEntry first = failed.get(0);
-            return new Sent(batch.size() - failed.size(), failed.stream().map(entry -> Integer.parseInt(entry.id())).toList(),
-                    failed.stream().filter(entry -> Boolean.TRUE.equals(entry.senderFault())).map(entry -> Integer.parseInt(entry.id())).toList(),
+            return new Sent(
+                    batch.size() - failed.size(),
+                    failed.stream().map(entry -> Integer.parseInt(entry.id())).toList(),
+                    failed.stream()
+                            .filter(entry -> Boolean.TRUE.equals(entry.senderFault()))
+                            .map(entry -> Integer.parseInt(entry.id()))
+                            .toList(),
                     first.code() + (first.message() == null ? "" : ": " + first.message()));
         } catch (SdkException e) {
             if (e instanceof QueueDoesNotExistException) {
                 urls.forget(queue);
             }
-            return new Sent(0, IntStream.range(0, batch.size()).boxed().toList(), List.of(),
+            return new Sent(
+                    0,
+                    IntStream.range(0, batch.size()).boxed().toList(),
+                    List.of(),
                     e.getClass().getSimpleName() + ": " + Failures.describe(e));
         }
     }
@@ -202,13 +228,16 @@ public final class SaveEntriesQueue {
         try {
             if (!change.keysBody().equals(change.body())) {
                 try {
-                    sqs.sendMessage(b -> b.queueUrl(url()).messageBody(change.keysBody()).messageAttributes(attributes(change)));
+                    sqs.sendMessage(b ->
+                            b.queueUrl(url()).messageBody(change.keysBody()).messageAttributes(attributes(change)));
                     return Rescue.SENT_AS_KEYS;
                 } catch (AwsServiceException refused) {
                     if (!isForGood(refused)) {
                         return Rescue.NOT_YET;
                     }
-                    refusal = refused.awsErrorDetails() == null ? refusal : refused.awsErrorDetails().errorCode() + ": " + refused.getMessage();
+                    refusal = refused.awsErrorDetails() == null
+                            ? refusal
+                            : refused.awsErrorDetails().errorCode() + ": " + refused.getMessage();
                 }
             }
             Map<String, MessageAttributeValue> attributes = new HashMap<>(attributes(change));
@@ -217,7 +246,8 @@ public final class SaveEntriesQueue {
             attributes.put(QueueContract.FAILED_WORKER, SqsAttributes.text(EnqueueEntries.CONSUMER));
             attributes.put(SHARD_ID, SqsAttributes.text(shardId));
             attributes.put(SEQUENCE_NUMBER, SqsAttributes.text(change.sequenceNumber()));
-            sqs.sendMessage(b -> b.queueUrl(deadLetterUrl()).messageBody(change.keysBody()).messageAttributes(attributes));
+            sqs.sendMessage(b ->
+                    b.queueUrl(deadLetterUrl()).messageBody(change.keysBody()).messageAttributes(attributes));
             return Rescue.DEAD_LETTERED;
         } catch (SdkException unreachable) {
             return Rescue.NOT_YET;
@@ -225,12 +255,17 @@ public final class SaveEntriesQueue {
     }
 
     private static boolean isForGood(AwsServiceException refused) {
-        return refused.statusCode() >= 400 && refused.statusCode() < 500 && !(refused instanceof QueueDoesNotExistException)
-                && refused.statusCode() != 403 && !refused.isThrottlingException();
+        return refused.statusCode() >= 400
+                && refused.statusCode() < 500
+                && !(refused instanceof QueueDoesNotExistException)
+                && refused.statusCode() != 403
+                && !refused.isThrottlingException();
     }
 
     private static Map<String, MessageAttributeValue> attributes(EntryChange change) {
-        return change.correlationId() == null ? Map.of() : Map.of(Correlation.HEADER, SqsAttributes.text(change.correlationId()));
+        return change.correlationId() == null
+                ? Map.of()
+                : Map.of(Correlation.HEADER, SqsAttributes.text(change.correlationId()));
     }
 
     private String deadLetterUrl() {

@@ -17,8 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.Shard;
  */
 final class ShardOrder {
 
-    private ShardOrder() {
-    }
+    private ShardOrder() {}
 
     /**
      * The ids of the shards not {@code finished} whose parent, when {@code shards} still lists it, is finished; in the

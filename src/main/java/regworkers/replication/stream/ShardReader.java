@@ -35,8 +35,12 @@ final class ShardReader {
     private final ShardIteratorType initialPosition;
     private final Map<String, String> iterators = new HashMap<>();
 
-    ShardReader(DynamoDbStreamsClient streams, StreamShards shards, Checkpoints checkpoints, int maxRecordsPerShard,
-                ShardIteratorType initialPosition) {
+    ShardReader(
+            DynamoDbStreamsClient streams,
+            StreamShards shards,
+            Checkpoints checkpoints,
+            int maxRecordsPerShard,
+            ShardIteratorType initialPosition) {
         this.streams = streams;
         this.shards = shards;
         this.checkpoints = checkpoints;
@@ -72,7 +76,9 @@ final class ShardReader {
                     if (e instanceof TrimmedDataAccessException trimmed) {
                         iterator = trimmed(shard, trimmed);
                     } else {
-                        LOG.warn("Shard iterator expired: a new one starts after the checkpoint", Map.of("shardId", shardId));
+                        LOG.warn(
+                                "Shard iterator expired: a new one starts after the checkpoint",
+                                Map.of("shardId", shardId));
                         iterator = newIterator(shard);
                     }
                     continue;
@@ -89,7 +95,9 @@ final class ShardReader {
             return new ShardRead(shardId, records, iterator, false);
         } catch (ResourceNotFoundException gone) {
             shards.gone(shardId);
-            LOG.warn("Shard no longer found in the stream", Map.of("shardId", shardId, "error", Failures.describe(gone)));
+            LOG.warn(
+                    "Shard no longer found in the stream",
+                    Map.of("shardId", shardId, "error", Failures.describe(gone)));
             return ShardRead.nothing(shardId);
         }
     }
@@ -117,8 +125,10 @@ final class ShardReader {
         Checkpoint checkpoint = checkpoints.of(shard.shardId());
         if (checkpoint.sequenceNumber() != null) {
             try {
-                return streams.getShardIterator(b -> b.streamArn(shards.streamArn()).shardId(shard.shardId())
-                        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(checkpoint.sequenceNumber()))
+                return streams.getShardIterator(b -> b.streamArn(shards.streamArn())
+                                .shardId(shard.shardId())
+                                .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                                .sequenceNumber(checkpoint.sequenceNumber()))
                         .shardIterator();
             } catch (TrimmedDataAccessException e) {
                 return trimmed(shard, e);
@@ -135,9 +145,12 @@ final class ShardReader {
      */
     private String trimmed(Shard shard, TrimmedDataAccessException e) {
         String checkpoint = checkpoints.of(shard.shardId()).sequenceNumber();
-        Map<String, String> data = Map.of("shardId", shard.shardId(), "checkpoint", String.valueOf(checkpoint), "error", Failures.describe(e));
+        Map<String, String> data = Map.of(
+                "shardId", shard.shardId(), "checkpoint", String.valueOf(checkpoint), "error", Failures.describe(e));
         if (checkpoint != null) {
-            LOG.error("Stream records were trimmed before they were read: continuing from the oldest record retained", data);
+            LOG.error(
+                    "Stream records were trimmed before they were read: continuing from the oldest record retained",
+                    data);
         } else {
             LOG.warn("Shard iterator behind the trim horizon: starting again from the oldest record retained", data);
         }
@@ -145,6 +158,8 @@ final class ShardReader {
     }
 
     private String iterator(Shard shard, ShardIteratorType type) {
-        return streams.getShardIterator(b -> b.streamArn(shards.streamArn()).shardId(shard.shardId()).shardIteratorType(type)).shardIterator();
+        return streams.getShardIterator(b ->
+                        b.streamArn(shards.streamArn()).shardId(shard.shardId()).shardIteratorType(type))
+                .shardIterator();
     }
 }

@@ -22,7 +22,12 @@ final class StreamLease {
 
     private static final WorkerLog LOG = WorkerLog.of(StreamLease.class);
 
-    enum Hold { RENEWED, ACQUIRED, HELD_ELSEWHERE, LOST }
+    enum Hold {
+        RENEWED,
+        ACQUIRED,
+        HELD_ELSEWHERE,
+        LOST
+    }
 
     private final LeaseTable table;
     private final String ownerId;
@@ -80,8 +85,15 @@ final class StreamLease {
             return Hold.HELD_ELSEWHERE;
         }
         lease = acquired.get();
-        LOG.info("Stream lease acquired: this process reads the stream",
-                Map.of("owner", ownerId, "consumer", consumer, "leaseUntil", lease.until().toString()));
+        LOG.info(
+                "Stream lease acquired: this process reads the stream",
+                Map.of(
+                        "owner",
+                        ownerId,
+                        "consumer",
+                        consumer,
+                        "leaseUntil",
+                        lease.until().toString()));
         return Hold.ACQUIRED;
     }
 
@@ -112,7 +124,8 @@ final class StreamLease {
             table.release(released, clock.instant());
             LOG.info("Stream lease released", Map.of("owner", ownerId, "consumer", consumer));
         } catch (SdkException e) {
-            LOG.warn("Stream lease not released: another reader takes over once it expires",
+            LOG.warn(
+                    "Stream lease not released: another reader takes over once it expires",
                     Map.of("error", Failures.describe(e)));
         }
     }

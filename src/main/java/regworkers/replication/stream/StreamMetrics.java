@@ -22,11 +22,13 @@ final class StreamMetrics {
         this.forwarded = meters.counter("regworkers.stream.records", "outcome", "forwarded");
         this.skipped = meters.counter("regworkers.stream.records", "outcome", "skipped");
         this.failed = meters.counter("regworkers.stream.records", "outcome", "failed");
-        Gauge.builder("regworkers.stream.lag", lagMs, AtomicLong::get).baseUnit("milliseconds")
+        Gauge.builder("regworkers.stream.lag", lagMs, AtomicLong::get)
+                .baseUnit("milliseconds")
                 .description("now minus the ApproximateCreationDateTime of the newest record read in the last poll")
                 .register(meters);
         Gauge.builder("regworkers.stream.leader", leader, AtomicLong::get)
-                .description("1 while this process holds the stream reader's lease").register(meters);
+                .description("1 while this process holds the stream reader's lease")
+                .register(meters);
     }
 
     void forwarded(int records) {

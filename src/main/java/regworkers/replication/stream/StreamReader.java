@@ -40,13 +40,21 @@ public final class StreamReader {
     private final Clock clock;
     private Poll poll;
 
-    public StreamReader(DynamoDbClient dynamo, DynamoDbStreamsClient streams, SqsClient sqs, ObjectMapper json,
-                        String ownerId, Clock clock, StreamReaderConfig config, MeterRegistry meters) {
+    public StreamReader(
+            DynamoDbClient dynamo,
+            DynamoDbStreamsClient streams,
+            SqsClient sqs,
+            ObjectMapper json,
+            String ownerId,
+            Clock clock,
+            StreamReaderConfig config,
+            MeterRegistry meters) {
         LeaseTable leaseTable = new LeaseTable(dynamo, config.leaseTable(), config.consumer(), config.table());
         this.lease = new StreamLease(leaseTable, ownerId, config.consumer(), config.leaseDuration(), clock);
         this.shards = new StreamShards(dynamo, streams, config.table(), config.discoverShardsEveryPolls());
         this.checkpoints = new Checkpoints(leaseTable, shards);
-        this.shardReader = new ShardReader(streams, shards, checkpoints, config.maxRecordsPerShard(), config.initialPosition());
+        this.shardReader =
+                new ShardReader(streams, shards, checkpoints, config.maxRecordsPerShard(), config.initialPosition());
         this.queue = new SaveEntriesQueue(sqs, config.queue(), config.maxBatchBytes(), config.deadLetterSuffix());
         this.changes = new EntryChanges(json, config.maxMessageBytes());
         this.metrics = new StreamMetrics(meters);
@@ -78,8 +86,7 @@ public final class StreamReader {
                     return false;
                 }
                 case ACQUIRED -> forget();
-                case RENEWED -> {
-                }
+                case RENEWED -> {}
             }
             metrics.leader(true);
             poll.lead();
@@ -87,7 +94,8 @@ public final class StreamReader {
         } catch (SdkException unreachable) {
             // whether the lease is still ours is unknown: read nothing until a renewal answers
             poll.stop("the lease table cannot be reached");
-            LOG.warn("Stream lease not renewed: not reading this poll", Map.of("error", Failures.describe(unreachable)));
+            LOG.warn(
+                    "Stream lease not renewed: not reading this poll", Map.of("error", Failures.describe(unreachable)));
             return false;
         }
     }
@@ -107,10 +115,10 @@ public final class StreamReader {
                     checkpoints.retainAll(shards.ids());
                     shardReader.retainAll(shards.ids());
                 }
-                case NOT_DUE -> {
-                }
+                case NOT_DUE -> {}
             }
-            return ShardOrder.readable(shards.all(), shardId -> checkpoints.of(shardId).finished());
+            return ShardOrder.readable(
+                    shards.all(), shardId -> checkpoints.of(shardId).finished());
         } catch (SdkException e) {
             stopPoll("the stream or the lease table cannot be read", e);
             return List.of();
@@ -143,7 +151,8 @@ public final class StreamReader {
         }
         List<Record> records = read.records();
         poll.read(records, clock.instant());
-        List<Optional<EntryChange>> kept = records.stream().map(record -> changes.of(record, poll.id())).toList();
+        List<Optional<EntryChange>> kept =
+                records.stream().map(record -> changes.of(record, poll.id())).toList();
         for (SaveEntriesQueue.Batch batch : queue.batches(kept)) {
             if (!leaseStillValid()) {
                 return;
@@ -161,8 +170,10 @@ public final class StreamReader {
                 return;
             }
         }
-        if (records.isEmpty() && read.ended()
-                && !saveCheckpoint(shardId, new Checkpoint(checkpoints.of(shardId).sequenceNumber(), true))) {
+        if (records.isEmpty()
+                && read.ended()
+                && !saveCheckpoint(
+                        shardId, new Checkpoint(checkpoints.of(shardId).sequenceNumber(), true))) {
             return;
         }
         if (read.ended()) {
@@ -188,8 +199,13 @@ public final class StreamReader {
         shardReader.forget();
         shards.discoverNextPoll();
         poll.stop("unexpected failure");
-        LOG.error("Stream poll failed", Map.of("error", failure == null ? "unknown" : Failures.describe(failure),
-                "type", failure == null ? "unknown" : failure.getClass().getName()));
+        LOG.error(
+                "Stream poll failed",
+                Map.of(
+                        "error",
+                        failure == null ? "unknown" : Failures.describe(failure),
+                        "type",
+                        failure == null ? "unknown" : failure.getClass().getName()));
         return poll.summary();
     }
 
@@ -207,16 +223,25 @@ public final class StreamReader {
      * The first refused message of the batch waits: the checkpoint moves up to the record before it at most, and the
      * shard is read again from there next poll.
      */
-    private void holdCheckpointBefore(ShardRead read, SaveEntriesQueue.Batch batch, SaveEntriesQueue.ShardBatchSent sent) {
+    private void holdCheckpointBefore(
+            ShardRead read, SaveEntriesQueue.Batch batch, SaveEntriesQueue.ShardBatchSent sent) {
         String shardId = read.shardId();
         int waitingRecord = batch.positions().get(sent.firstWaiting());
         int refused = batch.changes().size() - sent.sent().delivered();
         poll.failed(refused);
         poll.skipped(batch.skippedBefore(waitingRecord));
         shardReader.restartFromCheckpoint(shardId);
-        LOG.error("saveEntriesQueue refused stream records: the shard's checkpoint stays before them",
-                Map.of("shardId", shardId, "sequenceNumber", sequenceNumber(read.records(), waitingRecord),
-                        "refused", refused, "error", String.valueOf(sent.sent().error())));
+        LOG.error(
+                "saveEntriesQueue refused stream records: the shard's checkpoint stays before them",
+                Map.of(
+                        "shardId",
+                        shardId,
+                        "sequenceNumber",
+                        sequenceNumber(read.records(), waitingRecord),
+                        "refused",
+                        refused,
+                        "error",
+                        String.valueOf(sent.sent().error())));
         if (waitingRecord > batch.from()) {
             saveCheckpoint(shardId, new Checkpoint(sequenceNumber(read.records(), waitingRecord - 1), false));
         }

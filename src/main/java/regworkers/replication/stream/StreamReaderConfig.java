@@ -21,16 +21,30 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
  * @param deadLetterSuffix the queue's dead-letter queue is its name with this suffix: where records SQS refuses
  *                         for good are parked
  */
-public record StreamReaderConfig(String table, String leaseTable, String consumer, String queue, Duration leaseDuration,
-                                 int maxRecordsPerShard, ShardIteratorType initialPosition, int discoverShardsEveryPolls,
-                                 int maxBatchBytes, int maxMessageBytes, String deadLetterSuffix) {
+public record StreamReaderConfig(
+        String table,
+        String leaseTable,
+        String consumer,
+        String queue,
+        Duration leaseDuration,
+        int maxRecordsPerShard,
+        ShardIteratorType initialPosition,
+        int discoverShardsEveryPolls,
+        int maxBatchBytes,
+        int maxMessageBytes,
+        String deadLetterSuffix) {
 
     public StreamReaderConfig {
         if (initialPosition != ShardIteratorType.TRIM_HORIZON && initialPosition != ShardIteratorType.LATEST) {
-            throw new IllegalArgumentException("the initial position is TRIM_HORIZON or LATEST, not " + initialPosition);
+            throw new IllegalArgumentException(
+                    "the initial position is TRIM_HORIZON or LATEST, not " + initialPosition);
         }
-        if (maxRecordsPerShard < 1 || discoverShardsEveryPolls < 1 || leaseDuration.isNegative() || leaseDuration.isZero()) {
-            throw new IllegalArgumentException("max records per shard, shard discovery interval and lease duration must be positive");
+        if (maxRecordsPerShard < 1
+                || discoverShardsEveryPolls < 1
+                || leaseDuration.isNegative()
+                || leaseDuration.isZero()) {
+            throw new IllegalArgumentException(
+                    "max records per shard, shard discovery interval and lease duration must be positive");
         }
         if (maxBatchBytes < 1 || maxMessageBytes < 1) {
             throw new IllegalArgumentException("the batch and message size limits must be positive");
@@ -41,18 +55,43 @@ public record StreamReaderConfig(String table, String leaseTable, String consume
      * The reader's configuration: {@code stream} ({@code replication.stream.*}, checked here at start-up, the poll
      * interval too although the route uses it) and what it reads and writes.
      */
-    public static StreamReaderConfig of(ReplicationStreamConfig stream, String table, String leaseTable, String consumer,
-                                        String queue, String deadLetterSuffix) {
+    public static StreamReaderConfig of(
+            ReplicationStreamConfig stream,
+            String table,
+            String leaseTable,
+            String consumer,
+            String queue,
+            String deadLetterSuffix) {
         if (stream.pollInterval().isNegative() || stream.pollInterval().isZero()) {
-            throw new IllegalArgumentException("replication.stream.poll-interval must be positive, not " + stream.pollInterval());
+            throw new IllegalArgumentException(
+                    "replication.stream.poll-interval must be positive, not " + stream.pollInterval());
         }
-        return new StreamReaderConfig(table, leaseTable, consumer, queue, stream.leaseDuration(), stream.maxRecordsPerShard(),
-                stream.initialPosition(), stream.discoverShardsEveryPolls(), stream.maxBatchBytes(), stream.maxMessageBytes(),
+        return new StreamReaderConfig(
+                table,
+                leaseTable,
+                consumer,
+                queue,
+                stream.leaseDuration(),
+                stream.maxRecordsPerShard(),
+                stream.initialPosition(),
+                stream.discoverShardsEveryPolls(),
+                stream.maxBatchBytes(),
+                stream.maxMessageBytes(),
                 deadLetterSuffix);
     }
 
     public StreamReaderConfig withConsumer(String otherConsumer, String otherQueue) {
-        return new StreamReaderConfig(table, leaseTable, otherConsumer, otherQueue, leaseDuration, maxRecordsPerShard,
-                initialPosition, discoverShardsEveryPolls, maxBatchBytes, maxMessageBytes, deadLetterSuffix);
+        return new StreamReaderConfig(
+                table,
+                leaseTable,
+                otherConsumer,
+                otherQueue,
+                leaseDuration,
+                maxRecordsPerShard,
+                initialPosition,
+                discoverShardsEveryPolls,
+                maxBatchBytes,
+                maxMessageBytes,
+                deadLetterSuffix);
     }
 }

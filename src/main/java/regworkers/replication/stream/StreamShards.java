@@ -20,7 +20,12 @@ final class StreamShards {
     private static final WorkerLog LOG = WorkerLog.of(StreamShards.class);
 
     /** What a discovery found. NO_STREAM and NEW_STREAM: what was known of the shards before no longer applies. */
-    enum Discovery { NOT_DUE, NO_STREAM, NEW_STREAM, SAME_STREAM }
+    enum Discovery {
+        NOT_DUE,
+        NO_STREAM,
+        NEW_STREAM,
+        SAME_STREAM
+    }
 
     private final DynamoDbClient dynamo;
     private final DynamoDbStreamsClient streams;
@@ -54,7 +59,8 @@ final class StreamShards {
         String startAfter = null;
         do {
             String exclusiveStart = startAfter;
-            DescribeStreamResponse page = streams.describeStream(b -> b.streamArn(latest).exclusiveStartShardId(exclusiveStart));
+            DescribeStreamResponse page =
+                    streams.describeStream(b -> b.streamArn(latest).exclusiveStartShardId(exclusiveStart));
             page.streamDescription().shards().forEach(shard -> found.put(shard.shardId(), shard));
             startAfter = page.streamDescription().lastEvaluatedShardId();
         } while (startAfter != null);

@@ -41,7 +41,9 @@ class ServiceCallTest {
     @AfterEach
     void heal() {
         scoring.faults(Faults.NONE);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
                 .until(() -> IntStream.range(0, 5).allMatch(i -> score("heal").isSuccessful()));
     }
 
@@ -60,7 +62,8 @@ class ServiceCallTest {
     @Test
     void a404IsAnsweredAtOnceWithoutRetries() {
         int before = campaign.requests().size();
-        ServiceResponse response = services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/by-slug/never-seeded"));
+        ServiceResponse response =
+                services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/by-slug/never-seeded"));
 
         assertTrue(response.isNotFound());
         assertEquals(1, campaign.requests().size() - before);
@@ -86,9 +89,12 @@ class ServiceCallTest {
             }
         });
         int whileOpen = scoring.requests().size();
-        ServiceClient.ServiceCallFailed refused = assertThrows(ServiceClient.ServiceCallFailed.class, () -> score("down"));
+        ServiceClient.ServiceCallFailed refused =
+                assertThrows(ServiceClient.ServiceCallFailed.class, () -> score("down"));
         assertEquals(FailureKind.DEPENDENCY, Failures.classify(refused), "an open breaker is the service's failure");
-        assertEquals(java.util.Optional.of(regworkers.platform.Worker.Dependency.SCORING_SERVICE), Failures.dependencyOf(refused));
+        assertEquals(
+                java.util.Optional.of(regworkers.platform.Worker.Dependency.SCORING_SERVICE),
+                Failures.dependencyOf(refused));
         assertEquals(whileOpen, scoring.requests().size(), "an open breaker makes no call");
     }
 
@@ -96,13 +102,17 @@ class ServiceCallTest {
     void callsAreHeldToTheServicesRateLimit() {
         // %test.services.scoring.rate-limit=20 per second: 50 calls cannot finish in less than 2 periods
         long started = System.nanoTime();
-        IntStream.range(0, 50).parallel().forEach(i -> assertEquals(200, score("rate-" + i).status()));
+        IntStream.range(0, 50)
+                .parallel()
+                .forEach(i -> assertEquals(200, score("rate-" + i).status()));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertTrue(took.toMillis() >= 1900, "50 calls at 20/s took only " + took.toMillis() + " ms");
     }
 
     private ServiceResponse score(String userId) {
-        return services.call(ServiceRequest.post(Service.SCORING, "/scores",
+        return services.call(ServiceRequest.post(
+                Service.SCORING,
+                "/scores",
                 "{\"campaignId\":\"service-call-test\",\"globalUserId\":\"" + userId + "\"}"));
     }
 }

@@ -17,7 +17,9 @@ final class Arrivals {
     record Arrival(JsonNode body, String correlationId) {
 
         String user() {
-            return body.path("entry").path("globalUserId").asText(body.path("entry").path("sk").asText().replace("USER#", ""));
+            return body.path("entry")
+                    .path("globalUserId")
+                    .asText(body.path("entry").path("sk").asText().replace("USER#", ""));
         }
 
         String operation() {
@@ -41,8 +43,11 @@ final class Arrivals {
     /** Receives what is there now. */
     synchronized Arrivals receive() {
         while (true) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0)
-                    .messageAttributeNames("All")).messages();
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl)
+                            .maxNumberOfMessages(10)
+                            .waitTimeSeconds(0)
+                            .messageAttributeNames("All"))
+                    .messages();
             if (batch.isEmpty()) {
                 return this;
             }
@@ -54,7 +59,8 @@ final class Arrivals {
                 } catch (Exception notJson) {
                     continue;
                 }
-                if (("CAMPAIGN#" + campaign).equals(body.path("entry").path("pk").asText())) {
+                if (("CAMPAIGN#" + campaign)
+                        .equals(body.path("entry").path("pk").asText())) {
                     var attribute = message.messageAttributes().get("correlationId");
                     arrivals.add(new Arrival(body, attribute == null ? null : attribute.stringValue()));
                 }
@@ -63,7 +69,9 @@ final class Arrivals {
     }
 
     synchronized long count(String user, String operation) {
-        return arrivals.stream().filter(a -> a.user().equals(user) && a.operation().equals(operation)).count();
+        return arrivals.stream()
+                .filter(a -> a.user().equals(user) && a.operation().equals(operation))
+                .count();
     }
 
     synchronized boolean has(String user, String operation) {
@@ -72,7 +80,10 @@ final class Arrivals {
 
     /** The bodies that arrived for {@code user}, in order. */
     synchronized List<JsonNode> bodies(String user) {
-        return arrivals.stream().filter(a -> a.user().equals(user)).map(Arrival::body).toList();
+        return arrivals.stream()
+                .filter(a -> a.user().equals(user))
+                .map(Arrival::body)
+                .toList();
     }
 
     synchronized List<Arrival> all() {

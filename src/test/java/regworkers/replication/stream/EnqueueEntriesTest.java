@@ -35,12 +35,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import regworkers.platform.cluster.LeaseTable;
 import org.junit.jupiter.api.TestInstance;
+import regworkers.platform.cluster.LeaseTable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import support.Queues;
 import support.DemandTableEntries;
+import support.Queues;
 
 /**
  * The app's enqueueEntries route on the real stream and saveEntriesQueue; a second replica's reader is polled through
@@ -59,8 +59,10 @@ class EnqueueEntriesTest {
 
     @Inject
     CamelContext camel;
+
     @Inject
     StreamReader appReader;
+
     @Inject
     StreamReaderConfig config;
 
@@ -74,7 +76,8 @@ class EnqueueEntriesTest {
 
     @BeforeAll
     void holdSaveEntries() throws Exception {
-        if (camel.getRoute(SAVE_ENTRIES_ROUTE) != null && camel.getRouteController().getRouteStatus(SAVE_ENTRIES_ROUTE).isStarted()) {
+        if (camel.getRoute(SAVE_ENTRIES_ROUTE) != null
+                && camel.getRouteController().getRouteStatus(SAVE_ENTRIES_ROUTE).isStarted()) {
             camel.getRouteController().stopRoute(SAVE_ENTRIES_ROUTE);
             saveEntriesWasStarted = true;
         }
@@ -112,16 +115,24 @@ class EnqueueEntriesTest {
         arrivals.receive();
         assertEquals(1, arrivals.count("u1", "INSERT"));
         assertEquals(0, arrivals.count("u2", "INSERT"), "needsReplication=false is not replicated");
-        Arrivals.Arrival insert = arrivals.all().stream().filter(a -> a.operation().equals("INSERT")).findFirst().orElseThrow();
-        assertEquals(JSON.readTree("""
+        Arrivals.Arrival insert = arrivals.all().stream()
+                .filter(a -> a.operation().equals("INSERT"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                JSON.readTree("""
                 {"entry": {"pk": "CAMPAIGN#%1$s", "sk": "USER#u1", "globalUserId": "u1", "campaignId": "%1$s",
                            "fields": "{\\"markets\\":[\\"market-123\\"],\\"ticket_count\\":2}", "score": 850,
                            "needsReplication": true, "verdicts": {"market-123": {"status": "PENDING", "code": null}},
                            "createdAt": "%2$s", "updatedAt": "%2$s"},
                  "operation": "INSERT"}""".formatted(campaign, flagged.get("createdAt").s())), insert.body());
         assertNotNull(insert.correlationId(), "the stream record's eventID travels as correlationId");
-        Arrivals.Arrival remove = arrivals.all().stream().filter(a -> a.operation().equals("REMOVE")).findFirst().orElseThrow();
-        assertEquals("CAMPAIGN#" + campaign, remove.body().path("entry").path("pk").asText());
+        Arrivals.Arrival remove = arrivals.all().stream()
+                .filter(a -> a.operation().equals("REMOVE"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "CAMPAIGN#" + campaign, remove.body().path("entry").path("pk").asText());
         assertEquals("u1", remove.body().path("entry").path("globalUserId").asText(), "a REMOVE carries the old image");
     }
 
@@ -134,11 +145,13 @@ class EnqueueEntriesTest {
         assertFalse(appReader.isLeader(), "a stopped reader gives its lease up");
         List<String> users = List.of("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "s12");
         users.forEach(user -> entries.put(campaign, user, true));
-        queues.drain(QUEUE, Duration.ofSeconds(2)).forEach(message -> assertFalse(message.body().contains(campaign),
-                "nothing is read while the reader is stopped"));
+        queues.drain(QUEUE, Duration.ofSeconds(2))
+                .forEach(message ->
+                        assertFalse(message.body().contains(campaign), "nothing is read while the reader is stopped"));
 
         camel.getRouteController().startRoute(ROUTE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> users.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> users.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
         queues.drain(QUEUE, Duration.ofSeconds(2));
         arrivals.receive();
         users.forEach(user -> assertEquals(1, arrivals.count(user, "INSERT"), user + " exactly once"));
@@ -148,27 +161,42 @@ class EnqueueEntriesTest {
     @Test
     void twoReadersNeverBothForwardAndTheOtherTakesOverWhenTheHolderStopsRenewing() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(appReader::isLeader);
-        PolledReader second = new PolledReader(camel, new StreamReader(stack.dynamo(), stack.dynamoStreams(), sqs, JSON,
-                "second-" + UUID.randomUUID(), Clock.systemUTC(), config, new SimpleMeterRegistry()));
+        PolledReader second = new PolledReader(
+                camel,
+                new StreamReader(
+                        stack.dynamo(),
+                        stack.dynamoStreams(),
+                        sqs,
+                        JSON,
+                        "second-" + UUID.randomUUID(),
+                        Clock.systemUTC(),
+                        config,
+                        new SimpleMeterRegistry()));
         AtomicInteger bothLeaders = new AtomicInteger();
         AtomicBoolean secondEverLed = new AtomicBoolean();
         ScheduledExecutorService secondProcess = Executors.newSingleThreadScheduledExecutor();
-        secondProcess.scheduleWithFixedDelay(() -> {
-            try {
-                second.poll();
-                secondEverLed.compareAndSet(false, second.isLeader());
-                if (second.isLeader() && appReader.isLeader()) {
-                    bothLeaders.incrementAndGet();
-                }
-            } catch (RuntimeException e) {
-                // a failed poll is the reader's business; the test looks at what reached the queue
-            }
-        }, 0, 200, TimeUnit.MILLISECONDS);
+        secondProcess.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        second.poll();
+                        secondEverLed.compareAndSet(false, second.isLeader());
+                        if (second.isLeader() && appReader.isLeader()) {
+                            bothLeaders.incrementAndGet();
+                        }
+                    } catch (RuntimeException e) {
+                        // a failed poll is the reader's business; the test looks at what reached the queue
+                    }
+                },
+                0,
+                200,
+                TimeUnit.MILLISECONDS);
         try {
             // steady state: the app's reader holds the lease, the second one polls in vain
             List<String> first = List.of("a1", "a2", "a3", "a4", "a5");
             first.forEach(user -> entries.put(campaign, user, true));
-            await().atMost(Duration.ofSeconds(20)).until(() -> first.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            first.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
             assertFalse(secondEverLed.get(), "the second reader never got the lease while the app's renewed it");
             assertEquals(0, bothLeaders.get());
 
@@ -178,7 +206,9 @@ class EnqueueEntriesTest {
             camel.getRouteController().startRoute(ROUTE);
             List<String> secondBatch = List.of("b1", "b2", "b3", "b4", "b5");
             secondBatch.forEach(user -> entries.put(campaign, user, true));
-            await().atMost(Duration.ofSeconds(20)).until(() -> secondBatch.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> secondBatch.stream()
+                            .allMatch(user -> arrivals.receive().has(user, "INSERT")));
             assertFalse(appReader.isLeader(), "the app's reader waits while the second renews");
 
             // the second stops renewing without releasing (a crash): the app's reader takes over once the lease expired
@@ -192,12 +222,15 @@ class EnqueueEntriesTest {
             third.forEach(user -> entries.put(campaign, user, true));
             await().atMost(Duration.ofSeconds(30)).until(appReader::isLeader);
             assertFalse(Instant.now().isBefore(expires), "taken over only after the lease expired");
-            await().atMost(Duration.ofSeconds(20)).until(() -> third.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() ->
+                            third.stream().allMatch(user -> arrivals.receive().has(user, "INSERT")));
 
             queues.drain(QUEUE, Duration.ofSeconds(2));
             arrivals.receive();
             for (List<String> users : List.of(first, secondBatch, third)) {
-                users.forEach(user -> assertEquals(1, arrivals.count(user, "INSERT"), user + " forwarded exactly once"));
+                users.forEach(
+                        user -> assertEquals(1, arrivals.count(user, "INSERT"), user + " forwarded exactly once"));
             }
         } finally {
             secondProcess.shutdownNow();
@@ -221,15 +254,27 @@ class EnqueueEntriesTest {
                     "Keys": {"pk": {"S": "CAMPAIGN#%1$s"}, "sk": {"S": "USER#user-000"}}}}
                 ]}""".formatted(campaign);
 
-        String answer = given().contentType("application/json").body(event)
-                .when().post("/workers/enqueueEntries/invoke")
-                .then().statusCode(200).extract().asString();
+        String answer = given().contentType("application/json")
+                .body(event)
+                .when()
+                .post("/workers/enqueueEntries/invoke")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
 
         JsonNode result = JSON.readTree(answer).path("result");
-        assertEquals(JSON.readTree("{\"received\": 3, \"forwarded\": 2, \"skipped\": 1, \"failed\": 0}"), result.path("count"), answer);
+        assertEquals(
+                JSON.readTree("{\"received\": 3, \"forwarded\": 2, \"skipped\": 1, \"failed\": 0}"),
+                result.path("count"),
+                answer);
         assertEquals(0, result.path("batchItemFailures").size());
-        await().atMost(Duration.ofSeconds(10)).until(() -> arrivals.receive().has("user-456", "INSERT") && arrivals.has("user-000", "REMOVE"));
-        Arrivals.Arrival insert = arrivals.all().stream().filter(a -> a.operation().equals("INSERT")).findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> arrivals.receive().has("user-456", "INSERT") && arrivals.has("user-000", "REMOVE"));
+        Arrivals.Arrival insert = arrivals.all().stream()
+                .filter(a -> a.operation().equals("INSERT"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(JSON.readTree("""
                 {"entry": {"pk": "CAMPAIGN#%1$s", "sk": "USER#user-456", "globalUserId": "user-456", "campaignId": "%1$s",
                            "needsReplication": true, "fields": "{\\"email\\":\\"fan@example.com\\"}"},

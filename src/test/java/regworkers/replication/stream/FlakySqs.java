@@ -10,10 +10,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlRequest;
 import software.amazon.awssdk.services.sqs.model.GetQueueUrlResponse;
+import software.amazon.awssdk.services.sqs.model.InvalidMessageContentsException;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.InvalidMessageContentsException;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
@@ -26,7 +26,7 @@ final class FlakySqs implements SqsClient {
     private final SqsClient real;
     private volatile Predicate<String> refuse = body -> false;
     private volatile Predicate<String> refuseForGood = body -> false;
-    private volatile Consumer<SendMessageBatchRequest> beforeSend = request -> { };
+    private volatile Consumer<SendMessageBatchRequest> beforeSend = request -> {};
 
     FlakySqs(SqsClient real) {
         this.real = real;
@@ -48,7 +48,7 @@ final class FlakySqs implements SqsClient {
     void heal() {
         refuse = body -> false;
         refuseForGood = body -> false;
-        beforeSend = request -> { };
+        beforeSend = request -> {};
     }
 
     @Override
@@ -58,11 +58,19 @@ final class FlakySqs implements SqsClient {
         List<BatchResultErrorEntry> refused = new ArrayList<>();
         for (SendMessageBatchRequestEntry entry : request.entries()) {
             if (refuse.test(entry.messageBody())) {
-                refused.add(BatchResultErrorEntry.builder().id(entry.id()).code("InternalError").senderFault(false)
-                        .message("refused by the test").build());
+                refused.add(BatchResultErrorEntry.builder()
+                        .id(entry.id())
+                        .code("InternalError")
+                        .senderFault(false)
+                        .message("refused by the test")
+                        .build());
             } else if (refuseForGood.test(entry.messageBody())) {
-                refused.add(BatchResultErrorEntry.builder().id(entry.id()).code("InvalidMessageContents").senderFault(true)
-                        .message("refused for good by the test").build());
+                refused.add(BatchResultErrorEntry.builder()
+                        .id(entry.id())
+                        .code("InvalidMessageContents")
+                        .senderFault(true)
+                        .message("refused for good by the test")
+                        .build());
             } else {
                 passed.add(entry);
             }
@@ -81,8 +89,13 @@ final class FlakySqs implements SqsClient {
     @Override
     public SendMessageResponse sendMessage(SendMessageRequest request) {
         if (!request.queueUrl().endsWith("-dlq") && refuseForGood.test(request.messageBody())) {
-            throw InvalidMessageContentsException.builder().statusCode(400).message("refused for good by the test")
-                    .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidMessageContents").errorMessage("refused for good by the test").build())
+            throw InvalidMessageContentsException.builder()
+                    .statusCode(400)
+                    .message("refused for good by the test")
+                    .awsErrorDetails(AwsErrorDetails.builder()
+                            .errorCode("InvalidMessageContents")
+                            .errorMessage("refused for good by the test")
+                            .build())
                     .build();
         }
         return real.sendMessage(request);

@@ -22,7 +22,10 @@ final class PolledReader implements AutoCloseable {
     PolledReader(CamelContext camel, StreamReader reader) throws Exception {
         this.camel = camel;
         this.reader = reader;
-        RouteBuilder.addRoutes(camel, routes -> EnqueueEntriesRoutes.poll(routes.from("direct:" + routeId).routeId(routeId), reader));
+        RouteBuilder.addRoutes(
+                camel,
+                routes -> EnqueueEntriesRoutes.poll(
+                        routes.from("direct:" + routeId).routeId(routeId), reader));
         this.template = camel.createProducerTemplate();
     }
 

@@ -30,14 +30,18 @@ class SaveEntriesQueueUnitTest {
         assertEquals(1, first.skippedBefore(first.to()));
         assertEquals(0, first.skippedBefore(3));
         assertEquals(1, first.skippedBefore(4));
-        assertEquals(List.of(11, 13), List.of(batches.get(1).from(), batches.get(1).to()));
+        assertEquals(
+                List.of(11, 13), List.of(batches.get(1).from(), batches.get(1).to()));
     }
 
     @Test
     void aBatchEndsBeforeTheMessageThatWouldTakeItOverTheByteLimit() {
-        List<Optional<EntryChange>> kept = List.of(Optional.of(change(0, 400)), Optional.of(change(1, 400)), Optional.of(change(2, 400)));
+        List<Optional<EntryChange>> kept =
+                List.of(Optional.of(change(0, 400)), Optional.of(change(1, 400)), Optional.of(change(2, 400)));
         List<SaveEntriesQueue.Batch> batches = queue.batches(kept);
-        assertEquals(List.of(2, 1), batches.stream().map(batch -> batch.changes().size()).toList());
+        assertEquals(
+                List.of(2, 1),
+                batches.stream().map(batch -> batch.changes().size()).toList());
     }
 
     @Test

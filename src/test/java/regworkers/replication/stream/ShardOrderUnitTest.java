@@ -14,7 +14,9 @@ class ShardOrderUnitTest {
     @Test
     void shardsAreReadInTheOrderOfTheirStartingSequenceNumbers() {
         List<Shard> shards = List.of(shard("c", null, "300"), shard("a", null, "20"), shard("b", null, "100"));
-        assertEquals(List.of("a", "b", "c"), ShardOrder.readable(shards, Set.<String>of()::contains),
+        assertEquals(
+                List.of("a", "b", "c"),
+                ShardOrder.readable(shards, Set.<String>of()::contains),
                 "compared as numbers, not as text");
     }
 
@@ -39,7 +41,10 @@ class ShardOrderUnitTest {
     }
 
     private static Shard shard(String id, String parent, String startingSequenceNumber) {
-        return Shard.builder().shardId(id).parentShardId(parent)
-                .sequenceNumberRange(range -> range.startingSequenceNumber(startingSequenceNumber)).build();
+        return Shard.builder()
+                .shardId(id)
+                .parentShardId(parent)
+                .sequenceNumberRange(range -> range.startingSequenceNumber(startingSequenceNumber))
+                .build();
     }
 }

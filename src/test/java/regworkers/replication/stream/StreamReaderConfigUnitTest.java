@@ -14,28 +14,62 @@ class StreamReaderConfigUnitTest {
 
     @Test
     void theMappingBecomesTheReadersConfiguration() {
-        StreamReaderConfig config = StreamReaderConfig.of(settings(Duration.ofSeconds(1), ShardIteratorType.LATEST, 500),
-                "demand-table", "reg-workers-leases", "enqueueEntries", "saveEntriesQueue", "-dlq");
-        assertEquals(new StreamReaderConfig("demand-table", "reg-workers-leases", "enqueueEntries", "saveEntriesQueue",
-                Duration.ofSeconds(10), 500, ShardIteratorType.LATEST, 5, 262_144, 262_144, "-dlq"), config);
+        StreamReaderConfig config = StreamReaderConfig.of(
+                settings(Duration.ofSeconds(1), ShardIteratorType.LATEST, 500),
+                "demand-table",
+                "reg-workers-leases",
+                "enqueueEntries",
+                "saveEntriesQueue",
+                "-dlq");
+        assertEquals(
+                new StreamReaderConfig(
+                        "demand-table",
+                        "reg-workers-leases",
+                        "enqueueEntries",
+                        "saveEntriesQueue",
+                        Duration.ofSeconds(10),
+                        500,
+                        ShardIteratorType.LATEST,
+                        5,
+                        262_144,
+                        262_144,
+                        "-dlq"),
+                config);
     }
 
     @Test
     void aPollIntervalThatIsNotPositiveStopsTheStart() {
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> StreamReaderConfig.of(
-                settings(Duration.ZERO, ShardIteratorType.TRIM_HORIZON, 500), "t", "l", "c", "q", "-dlq"));
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class,
+                () -> StreamReaderConfig.of(
+                        settings(Duration.ZERO, ShardIteratorType.TRIM_HORIZON, 500), "t", "l", "c", "q", "-dlq"));
         assertTrue(refused.getMessage().contains("replication.stream.poll-interval"), refused.getMessage());
     }
 
     @Test
     void anInitialPositionOtherThanTrimHorizonOrLatestAndNoRecordsPerShardStopTheStart() {
-        assertThrows(IllegalArgumentException.class, () -> StreamReaderConfig.of(
-                settings(Duration.ofSeconds(1), ShardIteratorType.AT_SEQUENCE_NUMBER, 500), "t", "l", "c", "q", "-dlq"));
-        assertThrows(IllegalArgumentException.class, () -> StreamReaderConfig.of(
-                settings(Duration.ofSeconds(1), ShardIteratorType.TRIM_HORIZON, 0), "t", "l", "c", "q", "-dlq"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StreamReaderConfig.of(
+                        settings(Duration.ofSeconds(1), ShardIteratorType.AT_SEQUENCE_NUMBER, 500),
+                        "t",
+                        "l",
+                        "c",
+                        "q",
+                        "-dlq"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> StreamReaderConfig.of(
+                        settings(Duration.ofSeconds(1), ShardIteratorType.TRIM_HORIZON, 0),
+                        "t",
+                        "l",
+                        "c",
+                        "q",
+                        "-dlq"));
     }
 
-    private static ReplicationStreamConfig settings(Duration pollInterval, ShardIteratorType initialPosition, int maxRecordsPerShard) {
+    private static ReplicationStreamConfig settings(
+            Duration pollInterval, ShardIteratorType initialPosition, int maxRecordsPerShard) {
         return new ReplicationStreamConfig() {
             public Duration pollInterval() {
                 return pollInterval;

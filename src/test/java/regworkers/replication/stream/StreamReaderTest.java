@@ -115,14 +115,19 @@ class StreamReaderTest {
         PolledReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
         // DynamoDB stores U+FFFF and an unpaired surrogate; SQS refuses both in a message body (InvalidMessageContents)
-        entries.put(campaign, "odd", true, item -> item.put("fields", AttributeValue.fromS("{\"note\":\"a\uffffb\ud800c\"}")));
+        entries.put(
+                campaign,
+                "odd",
+                true,
+                item -> item.put("fields", AttributeValue.fromS("{\"note\":\"a\uffffb\ud800c\"}")));
         entries.put(campaign, "normal", true);
         pollUntil(reader, () -> arrivals.has("odd", "INSERT") && arrivals.has("normal", "INSERT"));
         catchUp(reader);
         arrivals.receive();
         assertEquals(1, arrivals.count("odd", "INSERT"), "sent once: the checkpoint moved past it");
         assertEquals(1, arrivals.count("normal", "INSERT"));
-        String fields = arrivals.bodies("odd").get(0).path("entry").path("fields").asText();
+        String fields =
+                arrivals.bodies("odd").get(0).path("entry").path("fields").asText();
         assertEquals("{\"note\":\"a\uffffb\ud800c\"}", fields, "the characters arrive as they are stored");
     }
 
@@ -130,7 +135,11 @@ class StreamReaderTest {
     void aRecordOverTheQueuesMessageSizeGoesAsItsKeys() throws Exception {
         PolledReader reader = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
         catchUp(reader);
-        entries.put(campaign, "large", true, item -> item.put("fields", AttributeValue.fromS("{\"note\":\"" + "x".repeat(300_000) + "\"}")));
+        entries.put(
+                campaign,
+                "large",
+                true,
+                item -> item.put("fields", AttributeValue.fromS("{\"note\":\"" + "x".repeat(300_000) + "\"}")));
         entries.put(campaign, "normal", true);
         pollUntil(reader, () -> arrivals.has("large", "INSERT") && arrivals.has("normal", "INSERT"));
         catchUp(reader);
@@ -159,14 +168,18 @@ class StreamReaderTest {
         assertEquals(1, arrivals.count("u1", "INSERT"), "u1 as its keys, once");
         assertFalse(arrivals.bodies("u1").get(0).path("entry").has("fields"));
         assertEquals(0, arrivals.count("u2", "INSERT"));
-        assertEquals(1, arrivals.count("u3", "INSERT"), "the record behind the refused one, once: the checkpoint moved on");
+        assertEquals(
+                1, arrivals.count("u3", "INSERT"), "the record behind the refused one, once: the checkpoint moved on");
 
-        List<Message> parked = new Queues(stack).drain(queueUrl.substring(queueUrl.lastIndexOf('/') + 1) + "-dlq", Duration.ofSeconds(2));
+        List<Message> parked = new Queues(stack)
+                .drain(queueUrl.substring(queueUrl.lastIndexOf('/') + 1) + "-dlq", Duration.ofSeconds(2));
         assertEquals(1, parked.size(), "u2 parked in the dead-letter queue");
         Message u2 = parked.get(0);
         assertTrue(u2.body().contains("USER#u2"), u2.body());
         assertEquals("STREAM_RECORD_REFUSED", Queues.attribute(u2, "failureReason"));
-        assertTrue(Queues.attribute(u2, "failureDetail").contains("InvalidMessageContents"), Queues.attribute(u2, "failureDetail"));
+        assertTrue(
+                Queues.attribute(u2, "failureDetail").contains("InvalidMessageContents"),
+                Queues.attribute(u2, "failureDetail"));
         assertFalse(Queues.attribute(u2, "sequenceNumber").isBlank());
         assertFalse(Queues.attribute(u2, "shardId").isBlank());
     }
@@ -176,7 +189,8 @@ class StreamReaderTest {
         PolledReader healthy = reader("owner-a", sqs, stack.dynamoStreams(), queueUrl);
         catchUp(healthy);
         healthy.release();
-        String missingQueue = queueUrl.substring(0, queueUrl.lastIndexOf('/') + 1) + "does-not-exist-" + UUID.randomUUID();
+        String missingQueue =
+                queueUrl.substring(0, queueUrl.lastIndexOf('/') + 1) + "does-not-exist-" + UUID.randomUUID();
         PolledReader broken = reader("owner-b", sqs, stack.dynamoStreams(), missingQueue);
 
         entries.put(campaign, "u1", true);
@@ -199,15 +213,19 @@ class StreamReaderTest {
         catchUp(reader);
 
         entries.put(campaign, "u1", true);
-        streams.failNextGetRecords(() -> ExpiredIteratorException.builder().message("Iterator expired (test)").build());
+        streams.failNextGetRecords(() -> ExpiredIteratorException.builder()
+                .message("Iterator expired (test)")
+                .build());
         pollUntil(reader, () -> arrivals.has("u1", "INSERT"));
         assertFalse(streams.failurePending(), "the expired iterator was met");
         catchUp(reader);
-        assertEquals(1, arrivals.receive().count("u1", "INSERT"), "a new iterator from the checkpoint: nothing sent twice");
+        assertEquals(
+                1, arrivals.receive().count("u1", "INSERT"), "a new iterator from the checkpoint: nothing sent twice");
 
         // trimmed: the checkpoint is past the retention; the reader goes on from TRIM_HORIZON and skips nothing
         entries.put(campaign, "u2", true);
-        streams.failNextGetRecords(() -> TrimmedDataAccessException.builder().message("Trimmed (test)").build());
+        streams.failNextGetRecords(() ->
+                TrimmedDataAccessException.builder().message("Trimmed (test)").build());
         pollUntil(reader, () -> arrivals.has("u2", "INSERT"));
         assertFalse(streams.failurePending(), "the trimmed error was met");
     }
@@ -221,15 +239,22 @@ class StreamReaderTest {
         // while the batch is on its way, another reader takes the lease over (as after a long pause of this one)
         flaky.beforeSend(request -> {
             if (request.entries().stream().anyMatch(entry -> entry.messageBody().contains(campaign))) {
-                dynamo.putItem(b -> b.tableName(LEASE_TABLE).item(Map.of(
-                        "pk", AttributeValue.fromS(leaseKey), "owner", AttributeValue.fromS("thief"),
-                        "token", AttributeValue.fromS("thief-token"),
-                        "leaseUntil", AttributeValue.fromN(String.valueOf(System.currentTimeMillis() + 60_000)))));
+                dynamo.putItem(b -> b.tableName(LEASE_TABLE)
+                        .item(Map.of(
+                                "pk",
+                                AttributeValue.fromS(leaseKey),
+                                "owner",
+                                AttributeValue.fromS("thief"),
+                                "token",
+                                AttributeValue.fromS("thief-token"),
+                                "leaseUntil",
+                                AttributeValue.fromN(String.valueOf(System.currentTimeMillis() + 60_000)))));
             }
         });
 
         entries.put(campaign, "u1", true);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(reader::poll, poll -> "lease lost".equals(poll.stopped()));
         assertFalse(reader.isLeader(), "losing the lease stops reading");
         assertEquals(1, arrivals.receive().count("u1", "INSERT"), "the batch itself had reached SQS");
@@ -243,12 +268,33 @@ class StreamReaderTest {
     }
 
     /** A reader of this test's consumer polled through the enqueueEntries poll route, on its own route. */
-    private PolledReader reader(String owner, SqsClient client, software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams,
-                                String queue) throws Exception {
-        StreamReaderConfig config = new StreamReaderConfig(DemandTableEntries.TABLE, LEASE_TABLE, consumer, queue,
-                Duration.ofSeconds(10), 500, ShardIteratorType.TRIM_HORIZON, 1, 262_144, 262_144, "-dlq");
-        StreamReader reader = new StreamReader(dynamo, streams, client, JSON, owner + "-" + UUID.randomUUID(), Clock.systemUTC(),
-                config, new SimpleMeterRegistry());
+    private PolledReader reader(
+            String owner,
+            SqsClient client,
+            software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams,
+            String queue)
+            throws Exception {
+        StreamReaderConfig config = new StreamReaderConfig(
+                DemandTableEntries.TABLE,
+                LEASE_TABLE,
+                consumer,
+                queue,
+                Duration.ofSeconds(10),
+                500,
+                ShardIteratorType.TRIM_HORIZON,
+                1,
+                262_144,
+                262_144,
+                "-dlq");
+        StreamReader reader = new StreamReader(
+                dynamo,
+                streams,
+                client,
+                JSON,
+                owner + "-" + UUID.randomUUID(),
+                Clock.systemUTC(),
+                config,
+                new SimpleMeterRegistry());
         PolledReader polled = new PolledReader(camel, reader);
         readers.add(polled);
         return polled;
@@ -256,17 +302,22 @@ class StreamReaderTest {
 
     /** Polls until a poll finds nothing new: everything the stream held is forwarded and checkpointed. */
     private static void catchUp(PolledReader reader) {
-        await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50)).until(() -> {
-            PollSummary poll = reader.poll();
-            return poll.leader() && poll.read() == 0 && poll.stopped() == null;
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    PollSummary poll = reader.poll();
+                    return poll.leader() && poll.read() == 0 && poll.stopped() == null;
+                });
     }
 
     private void pollUntil(PolledReader reader, java.util.concurrent.Callable<Boolean> condition) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            reader.poll();
-            arrivals.receive();
-            return condition.call();
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    reader.poll();
+                    arrivals.receive();
+                    return condition.call();
+                });
     }
 }
