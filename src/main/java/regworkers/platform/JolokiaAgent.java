@@ -53,7 +53,12 @@ public class JolokiaAgent {
     @PreDestroy
     void stop() {
         if (server != null) {
-            server.stop();
+            try {
+                server.stop();
+            } catch (IllegalStateException jvmExiting) {
+                // stop() unregisters Jolokia's shutdown hook, which the JVM refuses while it exits; that hook stops it
+                LOG.debug("Jolokia is stopped by its own shutdown hook");
+            }
         }
     }
 
