@@ -193,6 +193,23 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
         return phase;
     }
 
+    /** One line per phase that had problems, for a benchmark's table. */
+    static String phaseProblems(Result<? extends Phase> result) {
+        StringBuilder out = new StringBuilder();
+        for (Phase phase : result.phases) {
+            if (!phase.problems.isEmpty()) {
+                out.append("  round ")
+                        .append(phase.round)
+                        .append(' ')
+                        .append(phase.system)
+                        .append(": ")
+                        .append(phase.problems)
+                        .append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     private static String problems(Phase phase) {
         return phase.problems.isEmpty() ? "" : " PROBLEMS " + phase.problems;
     }

@@ -926,17 +926,7 @@ final class ReplicationBench
                         "all phases correct (every entry upserted exactly once with what was written, none flagged, queue and DLQ empty): ")
                 .append(result.allCorrect)
                 .append('\n');
-        for (Phase phase : result.phases) {
-            if (!phase.problems.isEmpty()) {
-                out.append("  round ")
-                        .append(phase.round)
-                        .append(' ')
-                        .append(phase.system)
-                        .append(": ")
-                        .append(phase.problems)
-                        .append('\n');
-            }
-        }
+        out.append(phaseProblems(result));
         return out.toString();
     }
 }

@@ -327,17 +327,7 @@ final class UpsertUsersBench
         out.append("all phases correct (exactly the N users stored with their fields, queue and DLQ empty): ")
                 .append(result.allCorrect)
                 .append('\n');
-        for (Phase phase : result.phases) {
-            if (!phase.problems.isEmpty()) {
-                out.append("  round ")
-                        .append(phase.round)
-                        .append(' ')
-                        .append(phase.system)
-                        .append(": ")
-                        .append(phase.problems)
-                        .append('\n');
-            }
-        }
+        out.append(phaseProblems(result));
         return out.toString();
     }
 
