@@ -37,12 +37,13 @@ public final class PiiRedactionFilter implements Filter {
     /**
      * International ({@code +44 20 7946 0958}), North American with separators ({@code (415) 555-2671},
      * {@code 415.555.2671}) or without ({@code 4155552671}: area code and exchange start 2-9, so epoch seconds do not
-     * match) and national numbers with a trunk 0 written in groups ({@code 020 7946 0958}).
+     * match) and national numbers with a trunk 0 written in groups ({@code 020 7946 0958}). Digits glued to letters
+     * are part of an identifier, not a phone number: a UUID's {@code …-df3127886124} stays.
      */
     private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ().-]{7,}\\d"
-            + "|(?<![\\d])\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?![\\d])"
-            + "|(?<![\\d])[2-9]\\d{2}[2-9]\\d{6}(?![\\d])"
-            + "|(?<![\\d])0\\d{2,4} \\d{3,4} \\d{3,4}(?![\\d])");
+            + "|(?<![\\dA-Za-z])\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?![\\dA-Za-z])"
+            + "|(?<![\\dA-Za-z])[2-9]\\d{2}[2-9]\\d{6}(?![\\dA-Za-z])"
+            + "|(?<![\\dA-Za-z])0\\d{2,4} \\d{3,4} \\d{3,4}(?![\\dA-Za-z])");
     /** A secret's name: the value after it ({@code x-api-key: …}, {@code apiKey=…}, {@code "password":"…"}) is masked. */
     private static final String SECRET_NAME =
             "x-api-key|api[-_]?key|client[-_]?secret|secret[-_]?access[-_]?key|secret|password"

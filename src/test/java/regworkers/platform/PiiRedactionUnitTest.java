@@ -38,6 +38,8 @@ class PiiRedactionUnitTest {
                 "epoch 1733097600 and 1733097600123 | epoch 1733097600 and 1733097600123",
                 "dateId 2024-03-01 at 2024-01-15T10:30:00Z | dateId 2024-03-01 at 2024-01-15T10:30:00Z",
                 "campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012 | campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
+                // a UUID whose last group holds ten digits glued to hex letters: an identifier, not a phone
+                "request 5777b027-ac74-45f2-820d-df3127886124 | request 5777b027-ac74-45f2-820d-df3127886124",
                 "42 messages in 1234 ms, port 8080 | 42 messages in 1234 ms, port 8080",
                 "the secret of a good presale | the secret of a good presale",
             })
@@ -65,6 +67,7 @@ class PiiRedactionUnitTest {
             value = {
                 "req-123 | req-123",
                 "9f3c1e2a-4b5d-4c6e-8f70-123456789012 | 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
+                "corr-5777b027-ac74-45f2-820d-df3127886124 | corr-5777b027-ac74-45f2-820d-df3127886124",
                 "Root=1-5759e988-bd862e3fe1be46a994272793 | null",
                 "fan@example.com | null",
                 "4155552671 | null",
