@@ -85,11 +85,5 @@ final class CpuWindow {
             Map<String, Double> coresUsed,
             Map<String, Double> appCoresByThreadKind,
             Map<String, Double> benchJvmCoresByThreads,
-            double appCpuSeconds) {
-
-        /** Cores of one process role, or {@code fallback} if it used none in the window. */
-        double cores(String role, double fallback) {
-            return coresUsed.getOrDefault(role, fallback);
-        }
-    }
+            double appCpuSeconds) {}
 }

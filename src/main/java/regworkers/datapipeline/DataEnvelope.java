@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record DataEnvelope(String id, String type, JsonNode data) {
 
     public static DataEnvelope read(ObjectMapper json, String body, DataConfig config) {
-        ObjectNode envelope = DataEvent.readObject(json, body, config);
+        ObjectNode envelope = DataEvent.readObject(json, body, config, "{id, type, occurredAt, source, data}");
         return new DataEnvelope(
                 envelope.path("id").asText(null),
                 DataEvent.knownType(envelope.get("type"), config.types()),

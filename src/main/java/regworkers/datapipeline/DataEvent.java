@@ -13,22 +13,21 @@ import regworkers.platform.PermanentFailure;
 public record DataEvent(String type, ObjectNode data) {
 
     public static DataEvent read(ObjectMapper json, String body, DataConfig config) {
-        ObjectNode event = readObject(json, body, config);
+        ObjectNode event = readObject(json, body, config, "{type, data}");
+        String type = knownType(event.get("type"), config.types());
         JsonNode data = event.get("data");
         if (data == null || !data.isObject()) {
             throw new PermanentFailure("MISSING_FIELD", "field 'data' must be a JSON object");
         }
-        return new DataEvent(knownType(event.get("type"), config.types()), (ObjectNode) data);
+        return new DataEvent(type, (ObjectNode) data);
     }
 
-    /** A body of the pipeline: within the payload limit, a JSON object. */
-    static ObjectNode readObject(ObjectMapper json, String body, DataConfig config) {
-        if (body == null || body.isBlank()) {
-            throw new PermanentFailure(JsonMessage.MALFORMED_JSON, "the message body is empty");
+    /** A body of the pipeline ({@code shape}: what it must look like): within the payload limit, a JSON object. */
+    static ObjectNode readObject(ObjectMapper json, String body, DataConfig config, String shape) {
+        if (body != null) {
+            checkSize(body, config);
         }
-        checkSize(body, config);
-        return JsonMessage.read(json, body, JsonMessage.MALFORMED_JSON, "{type, data}")
-                .node();
+        return JsonMessage.read(json, body, JsonMessage.MALFORMED_JSON, shape).node();
     }
 
     static String knownType(JsonNode type, List<String> types) {

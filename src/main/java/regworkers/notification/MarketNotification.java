@@ -2,13 +2,14 @@ package regworkers.notification;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import regworkers.platform.markets.MarketSelectionRequest;
+import regworkers.platform.markets.RecordedWinners.StoredRun;
 
 /** One notificationQueue message's work on a market: who owns it, where it stands, and what it sends with. */
 public final class MarketNotification {
 
     final MarketSelectionRequest market;
     final String owner;
-    final int parts;
+    final StoredRun stored;
     final JsonNode campaign;
     int nextPart;
     int nextIndex;
@@ -18,12 +19,12 @@ public final class MarketNotification {
     MarketNotification(
             MarketSelectionRequest market,
             String owner,
-            int parts,
+            StoredRun stored,
             JsonNode campaign,
             NotificationTargets.Progress progress) {
         this.market = market;
         this.owner = owner;
-        this.parts = parts;
+        this.stored = stored;
         this.campaign = campaign;
         this.nextPart = progress.nextPart();
         this.nextIndex = progress.nextIndex();
@@ -34,7 +35,7 @@ public final class MarketNotification {
     private MarketNotification(MarketSelectionRequest market) {
         this.market = market;
         this.owner = null;
-        this.parts = 0;
+        this.stored = new StoredRun(0, null);
         this.campaign = null;
         this.alreadyNotified = true;
     }
@@ -50,7 +51,7 @@ public final class MarketNotification {
 
     /** Every winner has been sent. */
     public boolean isComplete() {
-        return nextPart >= parts;
+        return nextPart >= stored.parts();
     }
 
     public MarketSelectionRequest market() {

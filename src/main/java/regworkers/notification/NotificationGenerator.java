@@ -28,6 +28,7 @@ import regworkers.platform.WorkerLog;
 import regworkers.platform.WorkerSpans;
 import regworkers.platform.markets.MarketSelectionRequest;
 import regworkers.platform.markets.RecordedWinners;
+import regworkers.platform.markets.RecordedWinners.StoredRun;
 import regworkers.platform.markets.Selection;
 import regworkers.platform.services.Service;
 import regworkers.platform.services.ServiceClient;
@@ -83,7 +84,7 @@ public class NotificationGenerator {
         String body = exchange.getMessage().getBody(String.class);
         MarketSelectionRequest market = MarketSelectionRequest.read(json, body);
         WorkerSpans.campaign(exchange, market.campaignId());
-        int parts = recorded.recordedParts(market)
+        StoredRun stored = recorded.stored(market)
                 .orElseThrow(() -> new PermanentFailure(
                         "NOT_SELECTED",
                         "market " + market.marketId() + " of campaign " + market.campaignId()
@@ -98,7 +99,7 @@ public class NotificationGenerator {
                     Map.of("campaignId", market.campaignId(), "marketId", market.marketId()));
             return MarketNotification.notifiedBefore(market);
         }
-        return new MarketNotification(market, owner, parts, campaign(market.campaignId()), progress.get());
+        return new MarketNotification(market, owner, stored, campaign(market.campaignId()), progress.get());
     }
 
     /** Up to 10 winners, and where the market stands once they are sent. */
@@ -117,9 +118,9 @@ public class NotificationGenerator {
                 if (batches >= config.batchesPerMessage()) {
                     return false;
                 }
-                while (part < notification.parts) {
+                while (part < notification.stored.parts()) {
                     if (winners == null) {
-                        winners = recorded.part(notification.market, part);
+                        winners = recorded.part(notification.market, notification.stored, part);
                     }
                     if (index < winners.size()) {
                         return true;

@@ -52,12 +52,12 @@ public class NotificationTargets {
 
     Clock clock = Clock.systemUTC();
 
-    /** A selected market becomes a market to notify (once: a later selection event changes nothing). */
     /** A selected market (the selection stack's {@link MarketSelected}) becomes a market to notify once it is due. */
     void onSelected(@Observes MarketSelected selected) {
         register(selected.market());
     }
 
+    /** The market becomes a market to notify, once: a later selection event changes nothing. */
     public void register(MarketSelectionRequest market) {
         Map<String, AttributeValue> item = new HashMap<>(key(market));
         item.put("campaignId", s(market.campaignId()));

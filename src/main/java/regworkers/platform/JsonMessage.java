@@ -49,7 +49,7 @@ public final class JsonMessage {
     }
 
     /** A field that may be absent or null, else must be a non-blank string. */
-    public Optional<String> optionalText(String field) {
+    private Optional<String> optionalText(String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();

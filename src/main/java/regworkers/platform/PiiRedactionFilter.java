@@ -1,9 +1,12 @@
 package regworkers.platform;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -37,13 +40,13 @@ public final class PiiRedactionFilter implements Filter {
     /**
      * International ({@code +44 20 7946 0958}), North American with separators ({@code (415) 555-2671},
      * {@code 415.555.2671}) or without ({@code 4155552671}: area code and exchange start 2-9, so epoch seconds do not
-     * match) and national numbers with a trunk 0 written in groups ({@code 020 7946 0958}). Digits glued to letters
-     * are part of an identifier, not a phone number: a UUID's {@code …-df3127886124} stays.
+     * match) and national numbers with a trunk 0 written in groups ({@code 020 7946 0958}). A match inside a UUID
+     * is part of an identifier, not a phone number: a UUID's {@code …-df3127886124} stays ({@link #maskPhones}).
      */
     private static final Pattern PHONE = Pattern.compile("\\+\\d[\\d ().-]{7,}\\d"
-            + "|(?<![\\dA-Za-z])\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?![\\dA-Za-z])"
-            + "|(?<![\\dA-Za-z])[2-9]\\d{2}[2-9]\\d{6}(?![\\dA-Za-z])"
-            + "|(?<![\\dA-Za-z])0\\d{2,4} \\d{3,4} \\d{3,4}(?![\\dA-Za-z])");
+            + "|(?<![\\d])\\(?\\d{3}\\)?[ .-]\\d{3}[ .-]\\d{4}(?![\\d])"
+            + "|(?<![\\d])[2-9]\\d{2}[2-9]\\d{6}(?![\\d])"
+            + "|(?<![\\d])0\\d{2,4} \\d{3,4} \\d{3,4}(?![\\d])");
     /** A secret's name: the value after it ({@code x-api-key: …}, {@code apiKey=…}, {@code "password":"…"}) is masked. */
     private static final String SECRET_NAME =
             "x-api-key|api[-_]?key|client[-_]?secret|secret[-_]?access[-_]?key|secret|password"
@@ -53,6 +56,9 @@ public final class PiiRedactionFilter implements Filter {
             Pattern.compile("(?i)\\b(" + SECRET_NAME + ")(\"?'?\\s*[:=]\\s*\"?'?)[^\\s\"'&,;}\\]]+");
     private static final Pattern SECRET_KEY = Pattern.compile("(?i)(" + SECRET_NAME + ")");
     /** AWS access key ids. */
+    private static final Pattern UUID =
+            Pattern.compile("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
+
     private static final Pattern AWS_KEY_ID = Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b");
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -128,6 +134,26 @@ public final class PiiRedactionFilter implements Filter {
         redacted = SECRET_NAMED.matcher(redacted).replaceAll("$1$2[REDACTED_KEY]");
         redacted = AWS_KEY_ID.matcher(redacted).replaceAll("[REDACTED_KEY]");
         redacted = EMAIL.matcher(redacted).replaceAll("[REDACTED_EMAIL]");
-        return PHONE.matcher(redacted).replaceAll("[REDACTED_PHONE]");
+        return maskPhones(redacted);
+    }
+
+    /** Masks every phone number but what stands inside a UUID (1 random UUID in 200 holds ten digits in a row). */
+    private static String maskPhones(String text) {
+        Matcher phone = PHONE.matcher(text);
+        if (!phone.find()) {
+            return text;
+        }
+        List<MatchResult> uuids = UUID.matcher(text).results().toList();
+        StringBuilder masked = new StringBuilder(text.length());
+        int copied = 0;
+        do {
+            int start = phone.start();
+            int end = phone.end();
+            if (uuids.stream().noneMatch(uuid -> start < uuid.end() && uuid.start() < end)) {
+                masked.append(text, copied, start).append("[REDACTED_PHONE]");
+                copied = end;
+            }
+        } while (phone.find());
+        return masked.append(text, copied, text.length()).toString();
     }
 }

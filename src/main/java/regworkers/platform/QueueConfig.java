@@ -75,7 +75,7 @@ public interface QueueConfig {
         Duration flushInterval();
     }
 
-    /** The queues' names ({@code queue.<name>}, a name or a URL); each dead-letter queue is its name + the suffix. */
+    /** The queues' names ({@code queue.<name>}: names, not URLs: the consumers are aws2-sqs endpoints); each dead-letter queue is its name + the suffix. */
     interface Names {
 
         String upsertUsers();

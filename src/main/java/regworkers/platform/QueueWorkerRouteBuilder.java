@@ -54,7 +54,7 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
         consumers.register(routeId, worker);
         if (selection.runs(worker)) {
             activity.expect(worker);
-            depths.watch(getContext().resolvePropertyPlaceholders(queue));
+            depths.watch(queue);
         }
         RouteDefinition route = from("aws2-sqs:" + queue
                         + "?deleteAfterRead=false&attributeNames=All&messageAttributeNames=All&extendMessageVisibility=false"

@@ -55,8 +55,4 @@ public record UserMessage(ObjectNode user, List<String> ignored) {
         }
         return new UserMessage(user, List.copyOf(ignored));
     }
-
-    public String globalUserId() {
-        return user.get("globalUserId").asText();
-    }
 }

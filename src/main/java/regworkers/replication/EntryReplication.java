@@ -48,6 +48,8 @@ public class EntryReplication {
 
     private static final WorkerLog LOG = WorkerLog.of(EntryReplication.class);
 
+    static final String ENTRIES_COUNTER = "regworkers.entries";
+
     private static final String NEEDS_REPLICATION = "needsReplication";
     /** Set when {@link #converge} flags an entry again: a unique value, so a replica's older read cannot mark it. */
     static final String FLAGGED_AT = "flaggedAt";
@@ -72,7 +74,7 @@ public class EntryReplication {
     static ExpectedCounter outcomes() {
         return ExpectedCounter.of(
                 Worker.SAVE_ENTRIES,
-                "regworkers.entries",
+                ENTRIES_COUNTER,
                 "outcome",
                 List.of("stale", "replicated", "superseded", "deleted", "converged"));
     }
@@ -105,7 +107,7 @@ public class EntryReplication {
     }
 
     public void skip(PendingEntry pending) {
-        metrics.counter("regworkers.entries", "outcome", "stale").increment();
+        metrics.counter(ENTRIES_COUNTER, "outcome", "stale").increment();
         LOG.info(
                 "Stale event skipped: " + pending.staleWhy(),
                 Map.of(
@@ -197,10 +199,10 @@ public class EntryReplication {
                     .updateExpression("REMOVE " + NEEDS_REPLICATION + ", " + FLAGGED_AT + " SET replicatedAt = :now")
                     .conditionExpression(condition)
                     .expressionAttributeValues(values));
-            metrics.counter("regworkers.entries", "outcome", "replicated").increment();
+            metrics.counter(ENTRIES_COUNTER, "outcome", "replicated").increment();
         } catch (ConditionalCheckFailedException newerWrite) {
             // written (or removed) since it was read, and what was just PUT may have landed after a newer version
-            metrics.counter("regworkers.entries", "outcome", "superseded").increment();
+            metrics.counter(ENTRIES_COUNTER, "outcome", "superseded").increment();
             try {
                 converge(pending, "the entry changed while it was replicated");
             } catch (RuntimeException failure) {
@@ -215,7 +217,7 @@ public class EntryReplication {
     private QueueOutcome delete(PendingEntry pending) {
         try {
             deleteDownstream(pending);
-            metrics.counter("regworkers.entries", "outcome", "deleted").increment();
+            metrics.counter(ENTRIES_COUNTER, "outcome", "deleted").increment();
             // the entry may have been registered again meanwhile, and its upsert may have landed before this delete
             converge(pending, "the entry was registered again while it was deleted");
             return QueueOutcome.succeeded(pending.message(), pending.correlationId());
@@ -239,14 +241,13 @@ public class EntryReplication {
             if (current.isEmpty()) {
                 if (!pending.isRemove()) {
                     deleteDownstream(pending);
-                    metrics.counter("regworkers.entries", "outcome", "converged")
-                            .increment();
+                    metrics.counter(ENTRIES_COUNTER, "outcome", "converged").increment();
                     LOG.info("Entry gone while it was replicated: deleted downstream again", data);
                 }
                 return;
             }
             if (flagAgain(pending, EntryItems.text(current.get(), "updatedAt"))) {
-                metrics.counter("regworkers.entries", "outcome", "converged").increment();
+                metrics.counter(ENTRIES_COUNTER, "outcome", "converged").increment();
                 LOG.info("Entry flagged again: its current version replicates once more", data);
                 return;
             }

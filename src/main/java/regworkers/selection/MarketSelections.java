@@ -45,6 +45,8 @@ public class MarketSelections {
 
     private static final WorkerLog LOG = WorkerLog.of(MarketSelections.class);
 
+    static final String SHORTFALL_COUNTER = "regworkers.selection.code.shortfall";
+
     public static final String RUN = "regworkers.selectionRun";
 
     @Inject
@@ -71,7 +73,7 @@ public class MarketSelections {
     /** The shortfall counter, at 0 from the start (its alert: ops/prometheus). */
     @Produces
     static ExpectedCounter shortfalls() {
-        return ExpectedCounter.of(Worker.ENQUEUE_MARKET_SELECTIONS, "regworkers.selection.code.shortfall");
+        return ExpectedCounter.of(Worker.ENQUEUE_MARKET_SELECTIONS, SHORTFALL_COUNTER);
     }
 
     public MarketSelectionRequest request(Exchange exchange) throws JsonProcessingException {
@@ -152,7 +154,7 @@ public class MarketSelections {
         run.ranking = null;
         runs.recordSelected(run);
         if (run.shortfall > 0) {
-            metrics.counter("regworkers.selection.code.shortfall").increment(run.shortfall);
+            metrics.counter(SHORTFALL_COUNTER).increment(run.shortfall);
             LOG.warn("The code pool ran dry: fewer winners than the market's capacity", run.summary());
         }
     }

@@ -42,7 +42,8 @@ public class SelectionSaves {
 
     private static final WorkerLog LOG = WorkerLog.of(SelectionSaves.class);
 
-    /** A saveSelectionQueue message. */
+    static final String CONFLICTS_COUNTER = "regworkers.selection.code.conflicts";
+
     @Inject
     ObjectMapper json;
 
@@ -58,7 +59,7 @@ public class SelectionSaves {
     /** The conflicts counter, at 0 from the start (its alert: ops/prometheus). */
     @Produces
     static ExpectedCounter conflicts() {
-        return ExpectedCounter.of(Worker.SAVE_SELECTIONS, "regworkers.selection.code.conflicts");
+        return ExpectedCounter.of(Worker.SAVE_SELECTIONS, CONFLICTS_COUNTER);
     }
 
     Clock clock = Clock.systemUTC();
@@ -98,7 +99,7 @@ public class SelectionSaves {
         data.put("assignmentConflicts", conflicting.size());
         outcomes.forEach((outcome, count) -> data.put("verdicts" + outcome.name(), count));
         if (!conflicting.isEmpty() || verdictConflicts > 0) {
-            metrics.counter("regworkers.selection.code.conflicts").increment(conflicting.size() + verdictConflicts);
+            metrics.counter(CONFLICTS_COUNTER).increment(conflicting.size() + verdictConflicts);
             LOG.warn(
                     "Winners already hold another code in this market: their new code stays reserved, unassigned",
                     data);

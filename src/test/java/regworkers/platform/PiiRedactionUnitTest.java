@@ -38,7 +38,11 @@ class PiiRedactionUnitTest {
                 "epoch 1733097600 and 1733097600123 | epoch 1733097600 and 1733097600123",
                 "dateId 2024-03-01 at 2024-01-15T10:30:00Z | dateId 2024-03-01 at 2024-01-15T10:30:00Z",
                 "campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012 | campaign 9f3c1e2a-4b5d-4c6e-8f70-123456789012",
-                // a UUID whose last group holds ten digits glued to hex letters: an identifier, not a phone
+                // phones next to letters or URL-encoding are still phones
+                "query phone%3D4155552671&x | query phone%3D[REDACTED_PHONE]&x",
+                "escaped \\n4155552671 | escaped \\n[REDACTED_PHONE]",
+                "call 415-555-2671a | call [REDACTED_PHONE]a",
+                // a UUID whose last group holds ten digits: an identifier, not a phone
                 "request 5777b027-ac74-45f2-820d-df3127886124 | request 5777b027-ac74-45f2-820d-df3127886124",
                 "42 messages in 1234 ms, port 8080 | 42 messages in 1234 ms, port 8080",
                 "the secret of a good presale | the secret of a good presale",

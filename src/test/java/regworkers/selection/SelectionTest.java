@@ -281,9 +281,9 @@ class SelectionTest {
 
         List<String> emitted = assignmentsOf(assignRequests(campaignId, 1));
         List<String> stored = new ArrayList<>();
-        int parts = recorded.recordedParts(request).orElseThrow();
-        for (int part = 0; part < parts; part++) {
-            recorded.part(request, part)
+        var run = recorded.stored(request).orElseThrow();
+        for (int part = 0; part < run.parts(); part++) {
+            recorded.part(request, run, part)
                     .forEach(selection -> stored.add(selection.globalUserId() + ":" + selection.code()));
         }
         assertEquals(emitted, stored, "the stored winners are the emitted ones, with the same codes");

@@ -65,22 +65,33 @@ public class RecordedWinners {
         return parts;
     }
 
-    /** How many stored parts the run's winners fill, once recorded; empty before (or without a run). */
-    public Optional<Integer> recordedParts(MarketSelectionRequest request) {
-        Map<String, AttributeValue> run = runRecord(request);
-        return run.containsKey("parts") ? Optional.of(intOf(run, "parts")) : Optional.empty();
+    /** Where a recorded run's winners are stored: how many parts, under which owner's keys. */
+    public record StoredRun(int parts, String partsOwner) {
+
+        /**
+         * From a run record, once it is recorded: {@code parts} is written by the same conditional write that marks
+         * the run SELECTED, so a record without it is still selecting (or no run).
+         */
+        static Optional<StoredRun> of(Map<String, AttributeValue> runRecord) {
+            return runRecord.containsKey("parts")
+                    ? Optional.of(new StoredRun(intOf(runRecord, "parts"), RecordedWinners.partsOwner(runRecord)))
+                    : Optional.empty();
+        }
     }
 
-    /** The winners stored in one part of a recorded run, in rank order. */
-    public List<Selection> part(MarketSelectionRequest request, int part) {
-        return part(request, partsOwner(runRecord(request)), part);
+    /** The run's stored winners, once recorded; empty before (or without a run). One read of the run record. */
+    public Optional<StoredRun> stored(MarketSelectionRequest request) {
+        return StoredRun.of(runRecord(request));
     }
 
     /** Every winner of a recorded run, in rank order, from its record. */
     public List<Selection> all(MarketSelectionRequest request, Map<String, AttributeValue> runRecord) {
         List<Selection> selections = new ArrayList<>();
-        for (int part = 0; part < intOf(runRecord, "parts"); part++) {
-            selections.addAll(part(request, partsOwner(runRecord), part));
+        StoredRun stored = StoredRun.of(runRecord)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the selection run " + request.runKey() + " has no recorded winners"));
+        for (int part = 0; part < stored.parts(); part++) {
+            selections.addAll(part(request, stored, part));
         }
         return selections;
     }
@@ -90,8 +101,9 @@ public class RecordedWinners {
         return item.get("sk").s().contains(PART);
     }
 
-    private List<Selection> part(MarketSelectionRequest request, String partsOwner, int part) {
-        Map<String, AttributeValue> partKey = partKey(request, partsOwner, part);
+    /** The winners stored in one part of a recorded run, in rank order. */
+    public List<Selection> part(MarketSelectionRequest request, StoredRun stored, int part) {
+        Map<String, AttributeValue> partKey = partKey(request, stored.partsOwner(), part);
         var item = dynamodb.getItem(
                         b -> b.tableName(tables.table()).consistentRead(true).key(partKey))
                 .item();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -78,6 +79,17 @@ public class EnqueueEntries {
                 queues.deadLetterSuffix());
     }
 
+    // the invoke endpoint's: built once, so its queue URL is looked up once
+    private EntryChanges changes;
+    private SaveEntriesQueue saveEntries;
+
+    @PostConstruct
+    void createInvokePath() {
+        changes = new EntryChanges(json, stream.maxMessageBytes());
+        saveEntries = new SaveEntriesQueue(
+                sqs, queues.names().saveEntries(), stream.maxBatchBytes(), queues.deadLetterSuffix());
+    }
+
     @Produces
     @Singleton
     StreamReader reader(StreamReaderConfig config) {
@@ -96,9 +108,6 @@ public class EnqueueEntries {
         String correlationId = invocation != null ? invocation.toString() : Correlation.of(exchange);
         List<Record> records =
                 EntryChanges.parseEvent(json.readTree(exchange.getMessage().getBody(String.class)));
-        EntryChanges changes = new EntryChanges(json, stream.maxMessageBytes());
-        SaveEntriesQueue saveEntries = new SaveEntriesQueue(
-                sqs, queues.names().saveEntries(), stream.maxBatchBytes(), queues.deadLetterSuffix());
         List<Optional<EntryChange>> kept = records.stream()
                 .map(record -> changes.of(record, correlationId))
                 .toList();

@@ -3,7 +3,6 @@ package regworkers.replication.stream;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 
 /**
@@ -15,30 +14,23 @@ import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 public interface ReplicationStreamConfig {
 
     /** How often the reader polls; the lease holder renews its lease on each poll. */
-    @WithDefault("1s")
     Duration pollInterval();
 
     /** Records read from one shard per poll at most. */
-    @WithDefault("1000")
     int maxRecordsPerShard();
 
     /** How long the lease holds without renewal; another replica takes over after that. */
-    @WithDefault("10s")
     Duration leaseDuration();
 
     /** Where a shard with neither a checkpoint nor a known parent starts: TRIM_HORIZON or LATEST. */
-    @WithDefault("TRIM_HORIZON")
     ShardIteratorType initialPosition();
 
     /** How many polls between two DescribeStream (also at once after a shard ended). */
-    @WithDefault("5")
     int discoverShardsEveryPolls();
 
     /** SQS' limit on a SendMessageBatch payload. */
-    @WithDefault("262144")
     int maxBatchBytes();
 
     /** saveEntriesQueue's MaximumMessageSize: a larger message goes as its entry's keys only. */
-    @WithDefault("262144")
     int maxMessageBytes();
 }

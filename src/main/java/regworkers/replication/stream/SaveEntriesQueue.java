@@ -44,17 +44,7 @@ public final class SaveEntriesQueue {
      * those among them SQS refused for the message itself (sender fault: its contents, its size), which sending
      * again cannot change.
      */
-    public record Sent(int delivered, List<Integer> refused, List<Integer> refusedForGood, String error) {
-
-        public boolean complete() {
-            return refused.isEmpty();
-        }
-
-        /** The index of the first message SQS did not take, -1 when it took all. */
-        public int firstFailure() {
-            return refused.isEmpty() ? -1 : refused.get(0);
-        }
-    }
+    public record Sent(int delivered, List<Integer> refused, List<Integer> refusedForGood, String error) {}
 
     /** What became of a message SQS refused for good. */
     public enum Rescue {

@@ -227,7 +227,8 @@ public final class StreamReader {
             ShardRead read, SaveEntriesQueue.Batch batch, SaveEntriesQueue.ShardBatchSent sent) {
         String shardId = read.shardId();
         int waitingRecord = batch.positions().get(sent.firstWaiting());
-        int refused = batch.changes().size() - sent.sent().delivered();
+        // what forward already counted (sent as keys, dead-lettered) is not refused again
+        int refused = batch.changes().size() - sent.sent().delivered() - sent.sentAsKeys() - sent.deadLettered();
         poll.failed(refused);
         poll.skipped(batch.skippedBefore(waitingRecord));
         shardReader.restartFromCheckpoint(shardId);

@@ -79,19 +79,4 @@ public record StreamReaderConfig(
                 stream.maxMessageBytes(),
                 deadLetterSuffix);
     }
-
-    public StreamReaderConfig withConsumer(String otherConsumer, String otherQueue) {
-        return new StreamReaderConfig(
-                table,
-                leaseTable,
-                otherConsumer,
-                otherQueue,
-                leaseDuration,
-                maxRecordsPerShard,
-                initialPosition,
-                discoverShardsEveryPolls,
-                maxBatchBytes,
-                maxMessageBytes,
-                deadLetterSuffix);
-    }
 }

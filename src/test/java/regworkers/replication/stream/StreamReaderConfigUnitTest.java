@@ -32,7 +32,7 @@ class StreamReaderConfigUnitTest {
                         ShardIteratorType.LATEST,
                         5,
                         262_144,
-                        262_144,
+                        200_000,
                         "-dlq"),
                 config);
     }
@@ -96,7 +96,7 @@ class StreamReaderConfigUnitTest {
             }
 
             public int maxMessageBytes() {
-                return 262_144;
+                return 200_000;
             }
         };
     }
