@@ -17,7 +17,7 @@ import regworkers.platform.services.ServicesConfig;
 /**
  * Calls to the other teams' services (SPEC §3), one pair of routes per service, used through
  * {@link ServiceClient}. The outer route retries an attempt on 429/5xx/timeouts with exponential backoff and jitter;
- * an attempt waits for the service's rate limit, passes its circuit breaker (Resilience4j, configured by
+ * an attempt waits for a token of the service's fleet-wide rate limit ({@code ServiceRateLimits}), passes its circuit breaker (Resilience4j, configured by
  * {@code camel.resilience4j.*}) and makes the HTTP request. Other 4xx answers are returned, never retried; an open
  * breaker fails at once.
  */
@@ -46,8 +46,7 @@ public class ServiceCallRoutes extends RouteBuilder {
 
             from(service.attemptEndpoint()).routeId(platformRouteId("service-" + service.id() + "-attempt"))
                     .errorHandler(noErrorHandler())
-                    .throttle(settings.rateLimit()).totalRequestsMode()
-                        .timePeriodMillis(1000).correlationExpression(exchangeProperty(ServiceClient.RATE_KEY))
+                    .bean("serviceRateLimits", "acquire")
                     .setHeader("x-api-key", constant(settings.apiKey().orElse("")))
                     .circuitBreaker().id(service.breakerId())
                         .to(settings.url() + "?throwExceptionOnFailure=false"

@@ -84,10 +84,40 @@ final class AppProcess implements AutoCloseable {
         return launch(projectRoot, appJar, "local", "APP_STACK", stack, appConfig, log, jfr);
     }
 
-    /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed). */
+    /**
+     * The app as its container starts it ({@code jvmOptions} instead of -Xmx512m, say the Dockerfile's JAVA_OPTS), in
+     * profile local; {@code selection} APP_NAME or APP_STACK, or null for every worker.
+     */
+    static AppProcess startWith(
+            Path projectRoot,
+            Path appJar,
+            List<String> jvmOptions,
+            String selection,
+            String selected,
+            Map<String, String> appConfig,
+            Path log)
+            throws Exception {
+        return launch(projectRoot, appJar, jvmOptions, "local", selection, selected, appConfig, log, null);
+    }
+
     private static AppProcess launch(
             Path projectRoot,
             Path appJar,
+            String profile,
+            String selection,
+            String selected,
+            Map<String, String> appConfig,
+            Path log,
+            Path jfr)
+            throws Exception {
+        return launch(projectRoot, appJar, List.of("-Xmx512m"), profile, selection, selected, appConfig, log, jfr);
+    }
+
+    /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed), or null. */
+    private static AppProcess launch(
+            Path projectRoot,
+            Path appJar,
+            List<String> jvmOptions,
             String profile,
             String selection,
             String selected,
@@ -103,9 +133,9 @@ final class AppProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 "bash",
                 projectRoot.resolve("local/child-watchdog.sh").toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-Dquarkus.profile=" + profile));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.profile=" + profile);
         appConfig.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + httpPort);
         int jolokiaPort = freePort();
@@ -127,7 +157,9 @@ final class AppProcess implements AutoCloseable {
         builder.environment().put("CONFIG_ENV", profile);
         builder.environment().remove("APP_NAME");
         builder.environment().remove("APP_STACK");
-        builder.environment().put(selection, selected);
+        if (selection != null) {
+            builder.environment().put(selection, selected);
+        }
         long launchedAt = System.nanoTime();
         Process watchdog = builder.start();
         ProcessHandle jvm = findJvm(watchdog);
@@ -194,6 +226,16 @@ final class AppProcess implements AutoCloseable {
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GETs a path of the app (its metrics, say); the answer's body, whatever its status. */
+    String get(String path) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     /** Seconds from launch to the first answer of the health endpoint, whatever its status. */

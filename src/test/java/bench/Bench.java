@@ -13,8 +13,8 @@ import localstack.LocalStack;
 
 /**
  * Benchmark harness entry point, run by bench/run (never by the tests: no class here ends in Test).
- * Starts the local stack once on free ports, runs the named benchmark (sendData, checkEligibility, upsertUsers, or
- * all three one after the other; or replication, selection or notification, each on its own), prints a table and writes
+ * Starts the local stack once on free ports, runs the named benchmark (sendData, checkEligibility, upsertUsers,
+ * replication, selection, notification, fleetLimit, startup; or "all" of them one after the other), prints a table and writes
  * target/bench/&lt;benchmark&gt;.json for each. Every child process (servers, app) is stopped at the end, also on
  * failure; they run under local/child-watchdog.sh, so they also die if this JVM is killed.
  */
@@ -33,7 +33,8 @@ public final class Bench {
         if (java.util.Arrays.asList(args).contains("--help")
                 || java.util.Arrays.asList(args).contains("-h")) {
             System.out.println(Options.usage() + "\n" + ReplicationBench.USAGE + "\n" + SelectionBench.USAGE + "\n"
-                    + NotificationBench.USAGE + "\n" + FaultSuite.USAGE);
+                    + NotificationBench.USAGE + "\n" + FleetLimitBench.USAGE + "\n" + StartupBench.USAGE + "\n"
+                    + FaultSuite.USAGE);
             System.exit(0);
             return;
         }
@@ -60,6 +61,8 @@ public final class Bench {
                 case ReplicationBench.NAME -> ReplicationBench.parse(args);
                 case SelectionBench.NAME -> SelectionBench.parse(args);
                 case NotificationBench.NAME -> NotificationBench.parse(args);
+                case FleetLimitBench.NAME -> FleetLimitBench.parse(args);
+                case StartupBench.NAME -> StartupBench.parse(args);
                 default -> Options.parse(args);
             };
         } catch (IllegalArgumentException e) {
@@ -95,7 +98,7 @@ public final class Bench {
         List<String> failed = new ArrayList<>();
         try {
             for (String name : options.benchmarks()) {
-                Options resolved = options.resolved(name);
+                Options resolved = name.equals(options.benchmark()) ? options.resolved(name) : defaults(name, options);
                 try {
                     if (!runOne(create(resolved, root, stack), resolved.benchmark(), root, outDir)) {
                         failed.add(name + " (some phases were not correct: see problems in target/bench/" + name
@@ -117,6 +120,19 @@ public final class Bench {
         if (!failed.isEmpty()) {
             throw new IllegalStateException("not valid: " + String.join("; ", failed));
         }
+    }
+
+    /** The options of one benchmark of "all": its own defaults, with the rounds given for all. */
+    private static Options defaults(String name, Options all) {
+        String[] onlyTheName = {name};
+        return switch (name) {
+            case ReplicationBench.NAME -> ReplicationBench.parse(onlyTheName);
+            case SelectionBench.NAME -> SelectionBench.parse(onlyTheName);
+            case NotificationBench.NAME -> NotificationBench.parse(onlyTheName);
+            case FleetLimitBench.NAME -> FleetLimitBench.parse(onlyTheName);
+            case StartupBench.NAME -> StartupBench.parse(onlyTheName);
+            default -> all.resolved(name);
+        };
     }
 
     /** Where the results and the app logs go: target/bench. */
@@ -156,6 +172,8 @@ public final class Bench {
             case ReplicationBench.NAME -> new ReplicationBench(options, root, stack);
             case SelectionBench.NAME -> new SelectionBench(options, root, stack);
             case NotificationBench.NAME -> new NotificationBench(options, root, stack);
+            case FleetLimitBench.NAME -> new FleetLimitBench(options, root, stack);
+            case StartupBench.NAME -> new StartupBench(options, root, stack);
             default -> throw new IllegalArgumentException("unknown benchmark " + options.benchmark());
         };
     }

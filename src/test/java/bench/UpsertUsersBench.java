@@ -1,6 +1,5 @@
 package bench;
 
-import java.lang.reflect.Field;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -333,31 +332,17 @@ final class UpsertUsersBench
 
     static final class StoredCount {
         private final UserStandIn userService;
-        private final Map<?, ?> map;
 
         StoredCount(UserStandIn userService) {
             this.userService = userService;
-            Map<?, ?> found = null;
-            try {
-                Field field = UserStandIn.class.getDeclaredField("usersById");
-                field.setAccessible(true);
-                if (field.get(userService) instanceof Map<?, ?> users) {
-                    found = users;
-                }
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                found = null;
-            }
-            this.map = found;
         }
 
         int count() {
-            return map != null ? map.size() : userService.storedUsers().size();
+            return userService.storedCount();
         }
 
         String how() {
-            return map != null
-                    ? "size of UserStandIn.usersById (reflection), polled every 5 ms"
-                    : "UserStandIn.storedUsers().size(), polled every 5 ms";
+            return "UserStandIn.storedCount(), polled every 5 ms";
         }
     }
 }

@@ -53,6 +53,11 @@ public final class UserStandIn extends StandInServer {
         refusedUserIds.addAll(List.of(globalUserIds));
     }
 
+    /** How many users are stored: cheap enough to poll, unlike {@link #storedUsers()}. */
+    public int storedCount() {
+        return usersById.size();
+    }
+
     /** The stored users by globalUserId (copies). */
     public Map<String, JsonNode> storedUsers() {
         Map<String, JsonNode> copies = new TreeMap<>();

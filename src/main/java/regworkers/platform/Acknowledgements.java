@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -18,8 +19,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 
 /**
- * Deletes acknowledged messages in DeleteMessageBatch calls of up to 10: a batch leaves when it is full or after
- * {@code queue.ack.flush-interval}. A message stays held (kept invisible by the heartbeat) until its delete went
+ * Deletes acknowledged messages in DeleteMessageBatch calls of up to 10, on a thread of its own: a batch leaves when
+ * it is full or after {@code queue.ack.flush-interval}. A message stays held (kept invisible by the heartbeat) until its delete went
  * through: a delete that fails because SQS is unreachable or busy is tried again, at most once a second, so an SQS
  * outage does not make finished work come back and be done twice. Only a receipt handle SQS no longer knows (the
  * message came back to another consumer meanwhile) is given up; that message's work is idempotent.
@@ -69,7 +70,13 @@ public class Acknowledgements {
             }
         }
         if (full != null) {
-            send(queueUrl, full);
+            // on the flusher's thread: a batch's worker thread goes on with the next batch meanwhile
+            List<Pending> batch = full;
+            try {
+                flusher.execute(() -> send(queueUrl, batch));
+            } catch (RejectedExecutionException stopping) {
+                send(queueUrl, batch);
+            }
         }
     }
 

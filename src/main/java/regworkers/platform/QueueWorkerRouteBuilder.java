@@ -1,6 +1,7 @@
 package regworkers.platform;
 
 import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
 
 import jakarta.inject.Inject;
 
@@ -9,6 +10,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.ProcessorDefinitionHelper;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
@@ -107,9 +109,13 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
             BatchConfig settings,
             Expression work) {
         // spotless:off: the route DSL is indented by hand to show the flow's nesting
+        String routeId = ProcessorDefinitionHelper.getRoute(route).getRouteId();
+        ExecutorService batchThreads = getContext().getExecutorServiceManager()
+                .newFixedThreadPool(this, routeId + "-batches", settings.batchesInFlight());
         route.aggregate(key, AggregationStrategies.flexible(item).accumulateInCollection(ArrayList.class))
                     .completionSize(settings.batchSize())
                     .completionTimeout(settings.batchWait().toMillis())
+                    .parallelProcessing().executorService(batchThreads)
                     .removeProperty(QueueMessage.PROPERTY)
                     .setBody(work)
                     .split(body())

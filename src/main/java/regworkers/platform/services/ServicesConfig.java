@@ -23,6 +23,9 @@ public interface ServicesConfig {
 
     Retry retry();
 
+    /** How the rate limits are shared by the fleet: {@link ServiceRateLimits}. */
+    SharedLimits sharedLimits();
+
     default ServiceConfig of(Service service) {
         return switch (service) {
             case CAMPAIGN -> campaign();
@@ -56,5 +59,25 @@ public interface ServicesConfig {
         Duration initialDelay();
 
         Duration maxDelay();
+    }
+
+    interface SharedLimits {
+
+        /** Prefix of the token buckets' keys in Redis ({@code redis.url}). */
+        String keyPrefix();
+
+        /** A Redis call's connect and answer deadline, and the longest wait for a pooled connection. */
+        Duration redisTimeout();
+
+        int redisConnections();
+
+        /** After Redis failed to answer, how long this replica takes tokens locally before it asks Redis again. */
+        Duration localFor();
+
+        /** While Redis does not answer, each replica takes the limit divided by this (KEDA's maximum replicas). */
+        int fleetReplicas();
+
+        /** The most a bucket holds: the limit's requests for this long, what an idle moment lets pass at once. */
+        Duration burst();
     }
 }

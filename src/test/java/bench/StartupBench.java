@@ -1,0 +1,187 @@
+package bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import localstack.LocalStack;
+
+/**
+ * Start-up and idle memory of the packaged app per stack, as its container runs it: the Dockerfile's JAVA_OPTS, and
+ * what the JVM would read from the pod's limits (k8s/base/deployments.yaml: 1 CPU, 1280 Mi) given as
+ * {@code -XX:ActiveProcessorCount=1 -XX:MaxRAM=1280m}. Each selection (every stack, checkEligibility alone, all
+ * workers) starts R times (default 3) against the running local stack, one at a time, the machine otherwise quiet.
+ * Measured: launch to {@code /q/health/ready} = 200, Quarkus' own "started in", and RSS 3 s after ready. Goals (issue
+ * 16): every stack ready in at most 2 s, all workers in at most 3 s, idle RSS at most 200 MB; the medians count.
+ */
+final class StartupBench extends StackBenchmark<StartupBench.Result> {
+
+    static final String NAME = "startup";
+    static final int DEFAULT_REPEATS = 3;
+    static final String USAGE = "  startup:          [--repeats R (default " + DEFAULT_REPEATS + ")]";
+    static final double STACK_GOAL_SECONDS = 2.0;
+    static final double ALL_GOAL_SECONDS = 3.0;
+    static final double RSS_GOAL_MB = 200;
+    private static final List<String> POD_LIMITS = List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=1280m");
+    private static final Pattern JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+
+    /** APP_STACK or APP_NAME and its value; null selection = every worker. */
+    private record Selection(String variable, String value) {
+        String label() {
+            return variable == null ? "all workers" : variable + "=" + value;
+        }
+    }
+
+    private static final List<Selection> SELECTIONS = List.of(
+            new Selection("APP_STACK", "registration"),
+            new Selection("APP_STACK", "replication"),
+            new Selection("APP_STACK", "selection"),
+            new Selection("APP_STACK", "dataPipeline"),
+            new Selection("APP_STACK", "notification"),
+            new Selection("APP_NAME", "checkEligibility"),
+            new Selection(null, null));
+
+    static Options parse(String[] args) {
+        int repeats = DEFAULT_REPEATS;
+        for (int i = 1; i < args.length; i++) {
+            if (!args[i].equals("--repeats") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "' for " + NAME + "\n" + USAGE);
+            }
+            repeats = Integer.parseInt(args[++i]);
+        }
+        if (repeats <= 0) {
+            throw new IllegalArgumentException("--repeats must be positive");
+        }
+        return new Options(NAME, 0, repeats, 0, 2, 2, Options.DEFAULT_CONNECTIONS, Options.DEFAULT_SECONDS, 0);
+    }
+
+    static final class Start {
+        public double readySeconds;
+        public double quarkusStartedIn;
+        public double rssIdleMb;
+    }
+
+    static final class Row {
+        public String selection;
+        public List<Start> starts = new ArrayList<>();
+        public double medianReadySeconds;
+        public double medianQuarkusStartedIn;
+        public double medianRssIdleMb;
+        public double goalSeconds;
+        public boolean readyGoalMet;
+        public boolean rssGoalMet;
+    }
+
+    static final class Result extends Benchmark.Result {
+        public String javaVersion;
+        public List<String> jvmOptions;
+        public List<Row> rows = new ArrayList<>();
+        public boolean goalMet;
+        public List<String> problems = new ArrayList<>();
+    }
+
+    StartupBench(Options options, Path root, LocalStack stack) {
+        super(options, root, stack);
+    }
+
+    @Override
+    public Result run() throws Exception {
+        Result result = new Result();
+        result.machine = machine("; the local servers idle beside it");
+        result.command = "bench/run " + NAME + " --repeats " + options.rounds();
+        result.javaVersion = Runtime.version().toString();
+        result.jvmOptions = new ArrayList<>(containerJavaOpts());
+        result.jvmOptions.addAll(POD_LIMITS);
+        result.settings.put("jvm", result.jvmOptions + extraAppOpts());
+        result.settings.put("ready", "launch to /q/health/ready = 200, polled every 25 ms");
+        result.settings.put("rss", "VmRSS of the app JVM " + SETTLE.toSeconds() + " s after ready");
+        result.goalMet = true;
+        for (Selection selection : SELECTIONS) {
+            Row row = new Row();
+            row.selection = selection.label();
+            row.goalSeconds = selection.variable() == null ? ALL_GOAL_SECONDS : STACK_GOAL_SECONDS;
+            for (int i = 1; i <= options.rounds(); i++) {
+                Path log = appLog(NAME + "-" + (selection.value() == null ? "all" : selection.value()) + "-" + i);
+                try (AppProcess app = AppProcess.startWith(
+                        root,
+                        appJar(),
+                        result.jvmOptions,
+                        selection.variable(),
+                        selection.value(),
+                        stack.appConfig(),
+                        log)) {
+                    Start start = new Start();
+                    start.readySeconds = Stats.round(app.awaitReady(Duration.ofSeconds(120)), 2);
+                    Thread.sleep(SETTLE.toMillis());
+                    start.quarkusStartedIn = app.quarkusStartedIn();
+                    start.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
+                    row.starts.add(start);
+                }
+            }
+            row.medianReadySeconds = median(row.starts.stream().map(s -> s.readySeconds));
+            row.medianQuarkusStartedIn = median(row.starts.stream().map(s -> s.quarkusStartedIn));
+            row.medianRssIdleMb = median(row.starts.stream().map(s -> s.rssIdleMb));
+            row.readyGoalMet = row.medianReadySeconds <= row.goalSeconds;
+            row.rssGoalMet = row.medianRssIdleMb <= RSS_GOAL_MB;
+            result.goalMet &= row.readyGoalMet && row.rssGoalMet;
+            result.rows.add(row);
+            result.medians.put(row.selection + " ready s", row.medianReadySeconds);
+            result.medians.put(row.selection + " RSS MB", row.medianRssIdleMb);
+            log(
+                    "%s: %s ready in %.2f s (median of %d), RSS %.0f MB",
+                    NAME, row.selection, row.medianReadySeconds, row.starts.size(), row.medianRssIdleMb);
+        }
+        result.allCorrect = result.problems.isEmpty();
+        return result;
+    }
+
+    /** The Dockerfile's JAVA_OPTS: what the image starts the JVM with. */
+    private List<String> containerJavaOpts() throws IOException {
+        Matcher opts = JAVA_OPTS.matcher(Files.readString(root.resolve("Dockerfile")));
+        if (!opts.find()) {
+            throw new IllegalStateException("no JAVA_OPTS=\"...\" in the Dockerfile");
+        }
+        return List.of(opts.group(1).trim().split("\\s+"));
+    }
+
+    private static double median(java.util.stream.Stream<Double> values) {
+        List<Double> sorted = values.sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : Stats.round((sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2, 2);
+    }
+
+    @Override
+    public String table(Result result) {
+        StringBuilder out = new StringBuilder(result.header(NAME + ": ready time and idle RSS per selection"));
+        out.append("java ")
+                .append(result.javaVersion)
+                .append("; JVM options ")
+                .append(result.jvmOptions)
+                .append('\n');
+        out.append(String.format(
+                "%-28s %9s %12s %8s %6s  %s%n",
+                "selection", "ready s", "started in s", "RSS MB", "goal", "each start"));
+        for (Row row : result.rows) {
+            out.append(String.format(
+                    "%-28s %9.2f %12.2f %8.0f %6s  %s%n",
+                    row.selection,
+                    row.medianReadySeconds,
+                    row.medianQuarkusStartedIn,
+                    row.medianRssIdleMb,
+                    row.readyGoalMet && row.rssGoalMet ? "met" : "NOT",
+                    row.starts.stream()
+                            .map(s -> String.format("%.2f s/%.0f MB", s.readySeconds, s.rssIdleMb))
+                            .toList()));
+        }
+        out.append(String.format(
+                "goal: each stack ready <= %.1f s, all workers <= %.1f s, RSS <= %.0f MB (medians): %s%n",
+                STACK_GOAL_SECONDS, ALL_GOAL_SECONDS, RSS_GOAL_MB, result.goalMet ? "met" : "NOT met"));
+        return out.toString();
+    }
+}
