@@ -18,4 +18,7 @@ public interface NotificationConfig {
     Duration ownerTimeout();
 
     int batchesPerMessage();
+
+    /** PublishBatch calls sent at once; the progress is written once they all went through. */
+    int batchesInFlight();
 }

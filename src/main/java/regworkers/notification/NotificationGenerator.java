@@ -1,5 +1,6 @@
 package regworkers.notification;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -18,6 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
@@ -43,10 +48,11 @@ import software.amazon.awssdk.services.sns.model.Topic;
 /**
  * notificationGenerator: a notificationQueue message {campaignId, marketId, dateId} → take the market (one generator
  * at a time) → from its recorded progress, the market's winners part by part (the selection run's stored parts: memory
- * holds one part) → one notification per winner → SNS {@code notifications} in PublishBatch calls of 10, the progress
- * written after each → after {@code notification.batches-per-message} batches the market is handed to a continuation
- * message; when all are sent, a {@code notification} data event goes to processData and the market is NOTIFIED.
- * A crash re-sends at most the batch in flight; every notification carries a stable {@code notificationId}.
+ * holds one part) → one notification per winner → SNS {@code notifications} in PublishBatch calls of 10, sent
+ * {@code notification.batches-in-flight} at a time, the progress written after each such round → after
+ * {@code notification.batches-per-message} batches the market is handed to a continuation message; when all are sent,
+ * a {@code notification} data event goes to processData and the market is NOTIFIED. A crash re-sends at most the
+ * round in flight; every notification carries a stable {@code notificationId}.
  */
 @ApplicationScoped
 @Named("notificationGenerator")
@@ -77,8 +83,12 @@ public class NotificationGenerator {
     @Inject
     SnsClient sns;
 
+    @Inject
+    CamelContext camel;
+
     Clock clock = Clock.systemUTC();
     private volatile String topicArn;
+    private volatile ExecutorService publishers;
 
     public MarketNotification start(Exchange exchange) throws JsonProcessingException {
         String body = exchange.getMessage().getBody(String.class);
@@ -106,7 +116,7 @@ public class NotificationGenerator {
     public record Batch(List<Selection> winners, int nextPart, int nextIndex) {}
 
     /** The next batches of up to 10 winners, from the market's progress, at most {@code batches-per-message} of them. */
-    public Iterator<Batch> batches(MarketNotification notification) {
+    private Iterator<Batch> batches(MarketNotification notification) {
         return new Iterator<>() {
             private int part = notification.nextPart;
             private int index = notification.nextIndex;
@@ -146,16 +156,61 @@ public class NotificationGenerator {
         };
     }
 
-    /** Publishes one batch, then records the progress; a refused entry fails the batch (it is sent again). */
-    public void publish(MarketNotification notification, Batch next) throws JsonProcessingException {
-        List<Selection> batch = next.winners();
+    /** The next rounds of up to {@code batches-in-flight} batches, at most {@code batches-per-message} batches in all. */
+    public Iterator<List<Batch>> rounds(MarketNotification notification) {
+        Iterator<Batch> batches = batches(notification);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return batches.hasNext();
+            }
+
+            @Override
+            public List<Batch> next() {
+                List<Batch> round = new ArrayList<>(config.batchesInFlight());
+                while (round.size() < config.batchesInFlight() && batches.hasNext()) {
+                    round.add(batches.next());
+                }
+                if (round.isEmpty()) {
+                    throw new NoSuchElementException();
+                }
+                return round;
+            }
+        };
+    }
+
+    /**
+     * Publishes a round's batches at once, then records the progress after the last; a refused entry fails the round
+     * (all of it is sent again).
+     */
+    public void publish(MarketNotification notification, List<Batch> round) {
+        List<CompletableFuture<Void>> sends = round.stream()
+                .map(batch -> CompletableFuture.runAsync(() -> send(notification, batch.winners()), publishers()))
+                .toList();
+        try {
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException failed) {
+            if (failed.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw failed;
+        }
+        Batch last = round.get(round.size() - 1);
+        notification.nextPart = last.nextPart();
+        notification.nextIndex = last.nextIndex();
+        notification.sent +=
+                round.stream().mapToInt(batch -> batch.winners().size()).sum();
+        targets.checkpoint(notification.market, notification.owner, notification.progress());
+    }
+
+    private void send(MarketNotification notification, List<Selection> batch) {
         List<PublishBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Selection winner = batch.get(i);
             String notificationId = notificationId(notification.market, winner.globalUserId());
             entries.add(PublishBatchRequestEntry.builder()
                     .id(Integer.toString(i))
-                    .message(json.writeValueAsString(notification(notification, winner, notificationId)))
+                    .message(toJson(notification(notification, winner, notificationId)))
                     .messageAttributes(Map.of("notificationId", text(notificationId), "type", text("PRESALE_CODE")))
                     .build());
         }
@@ -169,10 +224,30 @@ public class NotificationGenerator {
                     "SNS refused " + response.failed().size() + " of " + batch.size() + " notifications: "
                             + failed.code() + " " + failed.message());
         }
-        notification.nextPart = next.nextPart();
-        notification.nextIndex = next.nextIndex();
-        notification.sent += batch.size();
-        targets.checkpoint(notification.market, notification.owner, notification.progress());
+    }
+
+    private String toJson(ObjectNode notification) {
+        try {
+            return json.writeValueAsString(notification);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The round's PublishBatch threads: Camel's, so they stop with it. */
+    private ExecutorService publishers() {
+        ExecutorService pool = publishers;
+        if (pool == null) {
+            synchronized (this) {
+                if (publishers == null) {
+                    publishers = camel.getExecutorServiceManager()
+                            .newFixedThreadPool(
+                                    this, Worker.NOTIFICATION_GENERATOR.id() + "-publish", config.batchesInFlight());
+                }
+                pool = publishers;
+            }
+        }
+        return pool;
     }
 
     /** The {@code notification} data event for processData: the market is done. */
