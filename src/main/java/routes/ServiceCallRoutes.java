@@ -17,9 +17,9 @@ import regworkers.platform.services.ServicesConfig;
 /**
  * Calls to the other teams' services (SPEC §3), one pair of routes per service, used through
  * {@link ServiceClient}. The outer route retries an attempt on 429/5xx/timeouts with exponential backoff and jitter;
- * an attempt waits for a token of the service's fleet-wide rate limit ({@code ServiceRateLimits}), passes its circuit breaker (Resilience4j, configured by
- * {@code camel.resilience4j.*}) and makes the HTTP request. Other 4xx answers are returned, never retried; an open
- * breaker fails at once.
+ * an attempt passes its circuit breaker (Resilience4j, configured by {@code camel.resilience4j.*}), waits for a token
+ * of the service's fleet-wide rate limit ({@code ServiceRateLimits}) and makes the HTTP request. Other 4xx answers are
+ * returned, never retried; an open breaker fails at once, without a token.
  */
 @ApplicationScoped
 public class ServiceCallRoutes extends RouteBuilder {
@@ -46,9 +46,9 @@ public class ServiceCallRoutes extends RouteBuilder {
 
             from(service.attemptEndpoint()).routeId(platformRouteId("service-" + service.id() + "-attempt"))
                     .errorHandler(noErrorHandler())
-                    .bean("serviceRateLimits", "acquire")
                     .setHeader("x-api-key", constant(settings.apiKey().orElse("")))
                     .circuitBreaker().id(service.breakerId())
+                        .bean("serviceRateLimits", "acquire")
                         .to(settings.url() + "?throwExceptionOnFailure=false"
                                 + "&connectTimeout=" + services.connectTimeout().toMillis()
                                 + "&connectionRequestTimeout=" + services.connectTimeout().toMillis()

@@ -43,6 +43,7 @@ import localstack.LocalPaths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import regworkers.platform.Worker;
+import regworkers.platform.services.Service;
 
 /**
  * Checks k8s/, the Dockerfile and docker/entrypoint.sh against the application: every manifest is well formed, each
@@ -678,6 +679,48 @@ class DeploymentManifestsTest {
                 new TreeSet<>(infraQueues),
                 new TreeSet<>(scaledBy.keySet()),
                 "every queue drives the scaling of its stack");
+    }
+
+    /**
+     * While Redis is away each replica takes a service's limit / services.&lt;name&gt;.fleet-replicas: that number must
+     * cover every replica that may call the service, i.e. the KEDA maximum plus the rollout surge of every stack with
+     * a worker that depends on it.
+     */
+    @Test
+    void everyServicesLocalShareAddsUpToNoMoreThanItsLimit() {
+        Map<String, Doc> deployments = deployments();
+        Map<String, Integer> mostReplicasByStack = new HashMap<>();
+        for (Doc so : ofKind("ScaledObject")) {
+            Doc deployment = deployments.get(
+                    so.node().path("spec").path("scaleTargetRef").path("name").asText());
+            String stack = env(appContainer(deployment), "APP_STACK").orElseThrow();
+            int surge = deployment
+                    .node()
+                    .path("spec")
+                    .path("strategy")
+                    .path("rollingUpdate")
+                    .path("maxSurge")
+                    .asInt(1);
+            mostReplicasByStack.put(
+                    stack, so.node().path("spec").path("maxReplicaCount").asInt() + surge);
+        }
+        for (Service service : Service.values()) {
+            Set<String> callingStacks = new TreeSet<>();
+            for (Worker worker : Worker.values()) {
+                if (worker.dependencies().contains(service.dependency())) {
+                    callingStacks.add(worker.stack().id());
+                }
+            }
+            int mostCallers = callingStacks.stream()
+                    .mapToInt(stack -> mostReplicasByStack.getOrDefault(stack, 1))
+                    .sum();
+            String key = "services." + service.id() + ".fleet-replicas";
+            assertNotNull(properties.getProperty(key), key + " is not set");
+            assertTrue(
+                    Integer.parseInt(properties.getProperty(key)) >= mostCallers,
+                    key + "=" + properties.getProperty(key) + ", but up to " + mostCallers + " replicas of "
+                            + callingStacks + " call the service");
+        }
     }
 
     @Test

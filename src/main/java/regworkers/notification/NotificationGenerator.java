@@ -11,8 +11,10 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -26,6 +28,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
+import regworkers.platform.QueueConfig;
 import regworkers.platform.QueueMessage;
 import regworkers.platform.TopicConfig;
 import regworkers.platform.Worker;
@@ -85,6 +88,9 @@ public class NotificationGenerator {
 
     @Inject
     CamelContext camel;
+
+    @Inject
+    QueueConfig queues;
 
     Clock clock = Clock.systemUTC();
     private volatile String topicArn;
@@ -180,27 +186,54 @@ public class NotificationGenerator {
     }
 
     /**
-     * Publishes a round's batches at once, then records the progress after the last; a refused entry fails the round
-     * (all of it is sent again).
+     * Publishes a round's batches at once, then records the progress after the last of them that went through in
+     * order; the first failure is thrown after that (the batches behind it are sent again, never those before it).
      */
     public void publish(MarketNotification notification, List<Batch> round) {
         List<CompletableFuture<Void>> sends = round.stream()
                 .map(batch -> CompletableFuture.runAsync(() -> send(notification, batch.winners()), publishers()))
                 .toList();
-        try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
-        } catch (CompletionException failed) {
-            if (failed.getCause() instanceof RuntimeException cause) {
-                throw cause;
+        long deadline = System.nanoTime() + config.ownerTimeout().toNanos();
+        RuntimeException firstFailure = null;
+        int sentInOrder = 0;
+        for (CompletableFuture<Void> send : sends) {
+            RuntimeException failure = outcome(send, deadline);
+            if (failure != null && firstFailure == null) {
+                firstFailure = failure;
+            } else if (failure == null && firstFailure == null) {
+                sentInOrder++;
             }
-            throw failed;
         }
-        Batch last = round.get(round.size() - 1);
-        notification.nextPart = last.nextPart();
-        notification.nextIndex = last.nextIndex();
-        notification.sent +=
-                round.stream().mapToInt(batch -> batch.winners().size()).sum();
-        targets.checkpoint(notification.market, notification.owner, notification.progress());
+        if (sentInOrder > 0) {
+            Batch last = round.get(sentInOrder - 1);
+            notification.nextPart = last.nextPart();
+            notification.nextIndex = last.nextIndex();
+            notification.sent += round.subList(0, sentInOrder).stream()
+                    .mapToInt(batch -> batch.winners().size())
+                    .sum();
+            targets.checkpoint(notification.market, notification.owner, notification.progress());
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+    }
+
+    /** Null when the batch went out; else why not. Waits no longer than the market's claim lasts. */
+    private static RuntimeException outcome(CompletableFuture<Void> send, long deadline) {
+        try {
+            send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return null;
+        } catch (ExecutionException failed) {
+            return failed.getCause() instanceof RuntimeException cause
+                    ? cause
+                    : new IllegalStateException(failed.getCause());
+        } catch (TimeoutException late) {
+            return new DependencyUnavailable(Worker.Dependency.SNS, "a PublishBatch did not finish in time", late);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return new DependencyUnavailable(
+                    Worker.Dependency.SNS, "interrupted while PublishBatch calls were in flight", interrupted);
+        }
     }
 
     private void send(MarketNotification notification, List<Selection> batch) {
@@ -234,7 +267,7 @@ public class NotificationGenerator {
         }
     }
 
-    /** The round's PublishBatch threads: Camel's, so they stop with it. */
+    /** The rounds' PublishBatch threads, enough for every worker thread's round: Camel's, so they stop with it. */
     private ExecutorService publishers() {
         ExecutorService pool = publishers;
         if (pool == null) {
@@ -242,7 +275,9 @@ public class NotificationGenerator {
                 if (publishers == null) {
                     publishers = camel.getExecutorServiceManager()
                             .newFixedThreadPool(
-                                    this, Worker.NOTIFICATION_GENERATOR.id() + "-publish", config.batchesInFlight());
+                                    this,
+                                    Worker.NOTIFICATION_GENERATOR.id() + "-publish",
+                                    config.batchesInFlight() * queues.workerThreads());
                 }
                 pool = publishers;
             }

@@ -81,8 +81,10 @@ public class Acknowledgements {
     }
 
     @PreDestroy
-    void stop() {
+    void stop() throws InterruptedException {
         flusher.shutdown();
+        // the full batches already handed to the flusher go first; what fails among them is in the retries below
+        flusher.awaitTermination(config.shutdown().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
         retryNotBefore = 0;
         flushAll();
     }

@@ -23,6 +23,7 @@ import org.apache.camel.ExchangeProperty;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import regworkers.platform.RedisConfig;
 import regworkers.platform.WorkerLog;
 
@@ -34,9 +35,9 @@ import regworkers.platform.WorkerLog;
  * reserved one: the limit costs delay, never a failure.
  *
  * <p>When Redis does not answer within its timeout, this replica takes tokens from a bucket of its own for the
- * next {@code local-for}, refilled at the limit divided by {@code fleet-replicas} (KEDA's maximum), so the fleet
- * still cannot exceed the limit; it just uses less of it until Redis answers again. Each token taken that way counts
- * in {@code regworkers.service.rate.limit.local}.
+ * next {@code local-for}, refilled at the limit divided by the service's {@code fleet-replicas} (the most replicas of
+ * all stacks that call it), so the fleet stays within the limit while Redis is away from all of it, using less of it
+ * until Redis answers again. Each token taken that way counts in {@code regworkers.service.rate.limit.local}.
  */
 @ApplicationScoped
 @Named("serviceRateLimits")
@@ -86,12 +87,14 @@ public class ServiceRateLimits {
         long localUntil = localUntilNanos.get();
         if (localUntil == 0 || System.nanoTime() - localUntil >= 0) {
             try {
-                sharedBucket(service, rateKey).asBlocking().consume(1);
+                takeSharedToken(service, rateKey);
                 if (localUntil != 0 && localUntilNanos.compareAndSet(localUntil, 0)) {
                     LOG.info("rate limits are shared through Redis again", Map.of("service", service.id()));
                 }
                 return;
             } catch (InterruptedException e) {
+                // the blocking strategy cleared the flag: keep it for whoever stops this thread
+                Thread.currentThread().interrupt();
                 throw e;
             } catch (RuntimeException e) {
                 useLocalBuckets(service, e);
@@ -101,12 +104,21 @@ public class ServiceRateLimits {
         localTokens.increment();
     }
 
+    /** One retry on a broken connection: a pooled connection may be stale after Redis restarted. */
+    private void takeSharedToken(Service service, String rateKey) throws InterruptedException {
+        try {
+            sharedBucket(service, rateKey).asBlocking().consume(1);
+        } catch (JedisConnectionException stale) {
+            sharedBucket(service, rateKey).asBlocking().consume(1);
+        }
+    }
+
     private void useLocalBuckets(Service service, RuntimeException redisFailure) {
         long until = System.nanoTime() + shared.localFor().toNanos();
         if (localUntilNanos.getAndSet(until == 0 ? 1 : until) == 0) {
             LOG.warn(
-                    "Redis did not answer: each rate limit is taken locally at limit/" + shared.fleetReplicas()
-                            + " until it does",
+                    "Redis did not answer: rate limits are taken locally, each at the limit divided by the replicas"
+                            + " that call its service, until it does",
                     Map.of(
                             "service",
                             service.id(),
@@ -117,21 +129,28 @@ public class ServiceRateLimits {
         }
     }
 
+    /**
+     * The bucket's key names its limit and burst: Redis keeps a bucket's configuration for as long as it is used, so a
+     * changed limit must be a new bucket (the old one expires unused).
+     */
     private Bucket sharedBucket(Service service, String rateKey) {
-        byte[] key = (shared.keyPrefix() + service.id() + ":" + rateKey).getBytes(StandardCharsets.UTF_8);
         long limit = services.of(service).rateLimit();
-        return sharedBuckets.builder().build(key, () -> configuration(limit, Duration.ofSeconds(1)));
+        String key = shared.keyPrefix() + service.id() + ":" + limit + "-per-s:"
+                + shared.burst().toMillis() + "-ms:" + rateKey;
+        return sharedBuckets
+                .builder()
+                .build(key.getBytes(StandardCharsets.UTF_8), () -> configuration(limit, Duration.ofSeconds(1)));
     }
 
     private Bucket localBucket(Service service, String rateKey) {
         if (localBuckets.size() >= MOST_LOCAL_BUCKETS) {
             localBuckets.clear();
         }
-        long limit = services.of(service).rateLimit();
+        ServicesConfig.ServiceConfig settings = services.of(service);
         return localBuckets.computeIfAbsent(
                 service.id() + ":" + rateKey,
                 key -> Bucket.builder()
-                        .addLimit(configuration(limit, Duration.ofSeconds(shared.fleetReplicas()))
+                        .addLimit(configuration(settings.rateLimit(), Duration.ofSeconds(settings.fleetReplicas()))
                                 .getBandwidths()[0])
                         .build());
     }

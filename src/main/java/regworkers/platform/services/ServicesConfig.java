@@ -46,6 +46,12 @@ public interface ServicesConfig {
         /** Requests per second (SPEC §3). */
         long rateLimit();
 
+        /**
+         * The most replicas that call the service at once (every calling stack's KEDA maximum plus its surge): while
+         * Redis does not answer, each replica takes the limit divided by this.
+         */
+        int fleetReplicas();
+
         /** What the dependency check GETs: any answer below 500 but 401/403 means reachable. */
         String probePath();
 
@@ -73,9 +79,6 @@ public interface ServicesConfig {
 
         /** After Redis failed to answer, how long this replica takes tokens locally before it asks Redis again. */
         Duration localFor();
-
-        /** While Redis does not answer, each replica takes the limit divided by this (KEDA's maximum replicas). */
-        int fleetReplicas();
 
         /** The most a bucket holds: the limit's requests for this long, what an idle moment lets pass at once. */
         Duration burst();

@@ -15,6 +15,8 @@ import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,11 +45,16 @@ class ServiceRateLimitsTest {
     @Inject
     ServiceRateLimits thisReplica;
 
+    @Inject
+    MeterRegistry appMetrics;
+
     private final LocalStack stack = LocalStack.shared();
 
     @Test
     void twoReplicasTogetherStayWithinTheServicesLimit() throws Exception {
-        ServiceRateLimits otherReplica = new ServiceRateLimits(services, redis, new SimpleMeterRegistry());
+        SimpleMeterRegistry otherMetrics = new SimpleMeterRegistry();
+        ServiceRateLimits otherReplica = new ServiceRateLimits(services, redis, otherMetrics);
+        double thisReplicaLocalBefore = appLocalTokens();
         String campaign = "two-replicas-" + UUID.randomUUID();
         List<Long> tokens = Collections.synchronizedList(new ArrayList<>());
         ExecutorService callers = Executors.newFixedThreadPool(4);
@@ -71,7 +78,12 @@ class ServiceRateLimitsTest {
         }
 
         assertEquals(60, tokens.size());
+        assertEquals(0.0, localTokens(otherMetrics), "every token came from the shared bucket");
+        assertEquals(thisReplicaLocalBefore, appLocalTokens(), "every token came from the shared bucket");
         int limit = (int) services.scoring().rateLimit();
+        Duration took = Duration.ofNanos(Collections.max(tokens) - Collections.min(tokens));
+        // 60 tokens at 20/s, 2 of them in the bucket at the start: the last cannot come before 2.9 s
+        assertTrue(took.toMillis() >= 2_800, "60 tokens at " + limit + "/s took only " + took.toMillis() + " ms");
         int most = mostInAnyWindow(tokens, SECOND);
         assertTrue(
                 most <= limit + 2,
@@ -110,7 +122,13 @@ class ServiceRateLimitsTest {
         }
     }
 
-    private static double localTokens(SimpleMeterRegistry metrics) {
+    /** The app's own limiter registers its counter when first used. */
+    private double appLocalTokens() {
+        Counter counter = appMetrics.find("regworkers.service.rate.limit.local").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static double localTokens(MeterRegistry metrics) {
         return metrics.get("regworkers.service.rate.limit.local").counter().count();
     }
 
