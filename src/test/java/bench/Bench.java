@@ -14,7 +14,7 @@ import localstack.LocalStack;
 /**
  * Benchmark harness entry point, run by bench/run (never by the tests: no class here ends in Test).
  * Starts the local stack once on free ports, runs the named benchmark (sendData, checkEligibility, upsertUsers,
- * replication, selection, notification, fleetLimit, startup; or "all" of them one after the other), prints a table and writes
+ * processData, replication, selection, notification, fleetLimit, startup; or "all" of them one after the other), prints a table and writes
  * target/bench/&lt;benchmark&gt;.json for each. Every child process (servers, app) is stopped at the end, also on
  * failure; they run under local/child-watchdog.sh, so they also die if this JVM is killed.
  */
@@ -167,6 +167,7 @@ public final class Bench {
     private static Benchmark<?> create(Options options, Path root, LocalStack stack) {
         return switch (options.benchmark()) {
             case "sendData" -> new SendDataBench(options, root, stack);
+            case ProcessDataBench.NAME -> new ProcessDataBench(options, root, stack);
             case "checkEligibility" -> new CheckEligibilityBench(options, root, stack);
             case "upsertUsers" -> new UpsertUsersBench(options, root, stack);
             case ReplicationBench.NAME -> new ReplicationBench(options, root, stack);

@@ -18,12 +18,13 @@ record Options(
         int seconds,
         int warmupSeconds) {
 
-    static final List<String> BENCHMARKS = List.of("sendData", "checkEligibility", "upsertUsers");
+    static final List<String> BENCHMARKS = List.of("sendData", "processData", "checkEligibility", "upsertUsers");
 
     /** What "all" runs: the three above, then the ones that parse their own options, each with its defaults. */
     static final List<String> ALL = List.of(
             "startup",
             "sendData",
+            "processData",
             "checkEligibility",
             "upsertUsers",
             "replication",
@@ -100,9 +101,10 @@ record Options(
     }
 
     static String usage() {
-        return "usage: bench/run [sendData|checkEligibility|upsertUsers|all] [--rounds R (default " + DEFAULT_ROUNDS
+        return "usage: bench/run [sendData|processData|checkEligibility|upsertUsers|all] [--rounds R (default "
+                + DEFAULT_ROUNDS
                 + ")]   (all: every benchmark below but the fault suite, each with its defaults)\n"
-                + "  sendData:         [--n MESSAGES (default " + DEFAULT_MESSAGES + ")] [--warmup W (default "
+                + "  sendData, processData: [--n MESSAGES (default " + DEFAULT_MESSAGES + ")] [--warmup W (default "
                 + DEFAULT_WARMUP + ")]\n"
                 + "  upsertUsers:      [--n USERS (default " + DEFAULT_USERS + ")] [--warmup W (default "
                 + DEFAULT_USERS_WARMUP + ")]\n"

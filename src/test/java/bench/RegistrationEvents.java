@@ -28,17 +28,34 @@ final class RegistrationEvents {
         return tag + "-" + n;
     }
 
+    /** What processData reads: the data events {type, data} the other workers send to processDataQueue. */
+    static List<Event> dataEvents(String tag, int count) {
+        List<Event> events = new ArrayList<>(count);
+        for (int n = 0; n < count; n++) {
+            ObjectNode event = JSON.createObjectNode();
+            event.put("type", "registration");
+            event.set("data", data(tag, n));
+            events.add(new Event(event.toString(), "corr-" + userId(tag, n)));
+        }
+        return events;
+    }
+
+    private static ObjectNode data(String tag, int n) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("campaignId", "campaign-" + (n % CAMPAIGNS));
+        data.put("globalUserId", userId(tag, n));
+        data.putArray("marketIds").add("market-" + (n % 7)).add("market-100");
+        data.put("registeredAt", "2024-01-15T10:30:00Z");
+        data.put("locale", "en-GB");
+        data.put("countryCode", "GB");
+        data.putObject("fields").put("ticket_count", 1 + n % 4).put("newsletter", n % 2 == 0);
+        return data;
+    }
+
     static List<Event> create(String tag, int count) {
         List<Event> events = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
-            ObjectNode data = JSON.createObjectNode();
-            data.put("campaignId", "campaign-" + (n % CAMPAIGNS));
-            data.put("globalUserId", userId(tag, n));
-            data.putArray("marketIds").add("market-" + (n % 7)).add("market-100");
-            data.put("registeredAt", "2024-01-15T10:30:00Z");
-            data.put("locale", "en-GB");
-            data.put("countryCode", "GB");
-            data.putObject("fields").put("ticket_count", 1 + n % 4).put("newsletter", n % 2 == 0);
+            ObjectNode data = data(tag, n);
             ObjectNode envelope = JSON.createObjectNode();
             envelope.put("id", UUID.randomUUID().toString());
             envelope.put("type", "registration");
