@@ -48,6 +48,9 @@ final class AppProcess implements AutoCloseable {
         this.launchedAt = launchedAt;
     }
 
+    /** The benchmarks' app JVM flags, but for the start-up benchmark's container settings. */
+    private static final List<String> DEFAULT_JVM = List.of("-Xmx512m");
+
     /** The packaged app below the project root: target/quarkus-app/quarkus-run.jar. */
     static Path jar(Path projectRoot) {
         return projectRoot.resolve("target/quarkus-app/quarkus-run.jar");
@@ -67,21 +70,21 @@ final class AppProcess implements AutoCloseable {
     static AppProcess start(
             Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log, Path jfr)
             throws Exception {
-        return launch(projectRoot, appJar, "local", "APP_NAME", worker, appConfig, log, jfr);
+        return launch(projectRoot, appJar, DEFAULT_JVM, "local", "APP_NAME", worker, appConfig, log, jfr);
     }
 
     /** One worker in another profile than local (CONFIG_ENV = the profile), as a deployed pod runs it. */
     static AppProcess startInProfile(
             Path projectRoot, Path appJar, String profile, String worker, Map<String, String> appConfig, Path log)
             throws Exception {
-        return launch(projectRoot, appJar, profile, "APP_NAME", worker, appConfig, log, null);
+        return launch(projectRoot, appJar, DEFAULT_JVM, profile, "APP_NAME", worker, appConfig, log, null);
     }
 
     /** Like {@link #start(Path, Path, String, Map, Path, Path)}, with one whole stack selected (APP_STACK) instead of one worker. */
     static AppProcess startStack(
             Path projectRoot, Path appJar, String stack, Map<String, String> appConfig, Path log, Path jfr)
             throws Exception {
-        return launch(projectRoot, appJar, "local", "APP_STACK", stack, appConfig, log, jfr);
+        return launch(projectRoot, appJar, DEFAULT_JVM, "local", "APP_STACK", stack, appConfig, log, jfr);
     }
 
     /**
@@ -98,19 +101,6 @@ final class AppProcess implements AutoCloseable {
             Path log)
             throws Exception {
         return launch(projectRoot, appJar, jvmOptions, "local", selection, selected, appConfig, log, null);
-    }
-
-    private static AppProcess launch(
-            Path projectRoot,
-            Path appJar,
-            String profile,
-            String selection,
-            String selected,
-            Map<String, String> appConfig,
-            Path log,
-            Path jfr)
-            throws Exception {
-        return launch(projectRoot, appJar, List.of("-Xmx512m"), profile, selection, selected, appConfig, log, jfr);
     }
 
     /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed), or null. */

@@ -184,7 +184,7 @@ final class FleetLimitBench extends StackBenchmark<FleetLimitBench.Result> {
             log("%s, %s: %d replicas ready; warming up with %d users", NAME, name, replicas, WARMUP_USERS);
             userService.reset();
             filler.send(queueUrl, users("warmup", WARMUP_USERS));
-            awaitCalls(userService, () -> userService.storedCount() >= WARMUP_USERS, "warm-up");
+            awaitStored(userService, WARMUP_USERS, "warm-up");
             awaitQueueEmpty(queues);
 
             userService.reset();
@@ -196,7 +196,7 @@ final class FleetLimitBench extends StackBenchmark<FleetLimitBench.Result> {
             Thread sampler = new Thread(() -> sample(userService, samples, sampling), "fleet-limit-sampler");
             sampler.start();
             filler.send(queueUrl, users("timed", users));
-            awaitCalls(userService, () -> userService.storedCount() >= users, "timed run");
+            awaitStored(userService, users, "timed run");
             awaitQueueEmpty(queues);
             Thread.sleep(500);
             sampling.set(false);
@@ -332,16 +332,12 @@ final class FleetLimitBench extends StackBenchmark<FleetLimitBench.Result> {
         return counts;
     }
 
-    private static void awaitCalls(UserStandIn userService, java.util.function.BooleanSupplier done, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        what + ": only " + userService.storedCount() + " users stored after 10 minutes");
-            }
-            Thread.sleep(20);
-        }
+    private static void awaitStored(UserStandIn userService, int users, String what) throws InterruptedException {
+        AppVersusBaseline.awaitProgress(
+                userService::storedCount,
+                users,
+                20,
+                stored -> what + ": stuck at " + stored + " of " + users + " users");
     }
 
     private static void awaitQueueEmpty(Queues queues) throws InterruptedException {

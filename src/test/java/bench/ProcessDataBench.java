@@ -1,7 +1,6 @@
 package bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import localstack.LocalStack;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -120,7 +118,7 @@ final class ProcessDataBench
             filler.send(queues.url(QUEUE), RegistrationEvents.dataEvents(tag + ".warmup", options.warmup()));
             awaitLanded(options.warmup(), tag + " warm-up", diagnostics);
             awaitQueueEmpty(tag + " warm-up", diagnostics);
-            drain(options.warmup());
+            queues.drainUntilEmpty(LANDING);
         }
         int n = options.messages();
         Timed timed = fillAndTime(
@@ -139,7 +137,7 @@ final class ProcessDataBench
                 Stats.round(phase.coresUsed.getOrDefault(consumer, Double.NaN) * timed.seconds() * 1000 / n, 3);
 
         awaitQueueEmpty(tag, diagnostics);
-        check(phase, tag, drain(n));
+        check(phase, tag, queues.drainUntilEmpty(LANDING));
         checkQueuesEmpty(phase);
     }
 
@@ -150,35 +148,6 @@ final class ProcessDataBench
                 20,
                 landed -> what + ": stuck at " + landed + " of " + count + " envelopes on " + LANDING + "; "
                         + queueDepths() + "; " + diagnostics.get());
-    }
-
-    /** Receives and deletes what landed, until {@code expected} came or the queue stays empty for 3 receives. */
-    private List<Message> drain(int expected) {
-        String url = queues.url(LANDING);
-        List<Message> drained = new ArrayList<>(expected);
-        int empty = 0;
-        while (empty < 3) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url)
-                            .maxNumberOfMessages(10)
-                            .waitTimeSeconds(drained.size() >= expected ? 0 : 1)
-                            .messageAttributeNames("All"))
-                    .messages();
-            if (batch.isEmpty()) {
-                empty++;
-                continue;
-            }
-            empty = 0;
-            drained.addAll(batch);
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
-            for (Message message : batch) {
-                entries.add(DeleteMessageBatchRequestEntry.builder()
-                        .id(Integer.toString(entries.size()))
-                        .receiptHandle(message.receiptHandle())
-                        .build());
-            }
-            sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries));
-        }
-        return drained;
     }
 
     private static void check(Phase phase, String tag, List<Message> landed) throws Exception {

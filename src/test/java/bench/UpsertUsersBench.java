@@ -36,14 +36,12 @@ final class UpsertUsersBench
     private final SqsClient sqs;
     private final Filler filler;
     private final UserStandIn userService;
-    private final StoredCount stored;
 
     UpsertUsersBench(Options options, Path root, LocalStack stack) {
         super("upsertUsers", "baseline", QUEUE, DLQ, Phase::new, options, root, stack);
         this.sqs = stack.sqs();
         this.filler = new Filler(sqs, options.fillers());
         this.userService = stack.standIns().user();
-        this.stored = new StoredCount(userService);
     }
 
     static final class Phase extends AppVersusBaseline.Phase {
@@ -90,7 +88,7 @@ final class UpsertUsersBench
                 "baseline",
                 "AWS SDK v2 ReceiveMessage(10, wait 1 s) -> Jackson -> java.net.http POST /users/upsert-many "
                         + "(x-api-key) -> parse results -> DeleteMessageBatch of the UPSERTED, 2 threads, in the bench JVM");
-        result.settings.put("storedCount", stored.how());
+        result.settings.put("storedCount", "UserStandIn.storedCount(), polled every 5 ms");
         result.settings.put("appCeilingFromConfig", appCeiling());
         log("warming up the bench JVM (not counted)");
         warmUpBaseline();
@@ -202,7 +200,7 @@ final class UpsertUsersBench
     /** Waits until {@code count} users are stored; returns {when half were, when all were} (System.nanoTime). */
     private long[] awaitStored(int count, String what, Supplier<String> diagnostics) throws Exception {
         return awaitProgress(
-                stored::count,
+                userService::storedCount,
                 count,
                 5,
                 now -> what + ": stuck at " + now + " of " + count + " users stored; " + queueDepths() + "; "
@@ -328,21 +326,5 @@ final class UpsertUsersBench
                 .append('\n');
         out.append(phaseProblems(result));
         return out.toString();
-    }
-
-    static final class StoredCount {
-        private final UserStandIn userService;
-
-        StoredCount(UserStandIn userService) {
-            this.userService = userService;
-        }
-
-        int count() {
-            return userService.storedCount();
-        }
-
-        String how() {
-            return "UserStandIn.storedCount(), polled every 5 ms";
-        }
     }
 }

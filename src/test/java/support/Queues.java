@@ -7,6 +7,7 @@ import java.util.Map;
 
 import localstack.LocalStack;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -47,18 +48,42 @@ public final class Queues {
         long deadline = System.nanoTime() + window.toNanos();
         String url = url(queue);
         while (System.nanoTime() < deadline) {
-            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url)
-                            .maxNumberOfMessages(10)
-                            .waitTimeSeconds(1)
-                            .messageAttributeNames("All")
-                            .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
-                    .messages();
-            for (Message message : batch) {
-                drained.add(message);
-                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
-            }
+            drained.addAll(receiveAndDelete(url));
         }
         return drained;
+    }
+
+    /** Receives and deletes until three receives in a row (long polls of 1 s) found nothing. */
+    public List<Message> drainUntilEmpty(String queue) {
+        List<Message> drained = new ArrayList<>();
+        String url = url(queue);
+        for (int emptyInARow = 0; emptyInARow < 3; ) {
+            List<Message> batch = receiveAndDelete(url);
+            emptyInARow = batch.isEmpty() ? emptyInARow + 1 : 0;
+            drained.addAll(batch);
+        }
+        return drained;
+    }
+
+    /** One ReceiveMessage (10, long poll 1 s, every attribute), then one DeleteMessageBatch of what came. */
+    private List<Message> receiveAndDelete(String url) {
+        List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)
+                        .messageAttributeNames("All")
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL))
+                .messages();
+        if (!batch.isEmpty()) {
+            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(batch.size());
+            for (Message message : batch) {
+                entries.add(DeleteMessageBatchRequestEntry.builder()
+                        .id(Integer.toString(entries.size()))
+                        .receiptHandle(message.receiptHandle())
+                        .build());
+            }
+            sqs.deleteMessageBatch(b -> b.queueUrl(url).entries(entries));
+        }
+        return batch;
     }
 
     /** Messages visible plus in flight. */

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -94,7 +95,7 @@ public class NotificationGenerator {
 
     Clock clock = Clock.systemUTC();
     private volatile String topicArn;
-    private volatile ExecutorService publishers;
+    private ExecutorService publishers;
 
     public MarketNotification start(Exchange exchange) throws JsonProcessingException {
         String body = exchange.getMessage().getBody(String.class);
@@ -191,7 +192,7 @@ public class NotificationGenerator {
      */
     public void publish(MarketNotification notification, List<Batch> round) {
         List<CompletableFuture<Void>> sends = round.stream()
-                .map(batch -> CompletableFuture.runAsync(() -> send(notification, batch.winners()), publishers()))
+                .map(batch -> CompletableFuture.runAsync(() -> send(notification, batch.winners()), publishers))
                 .toList();
         long deadline = System.nanoTime() + config.ownerTimeout().toNanos();
         RuntimeException firstFailure = null;
@@ -268,21 +269,13 @@ public class NotificationGenerator {
     }
 
     /** The rounds' PublishBatch threads, enough for every worker thread's round: Camel's, so they stop with it. */
-    private ExecutorService publishers() {
-        ExecutorService pool = publishers;
-        if (pool == null) {
-            synchronized (this) {
-                if (publishers == null) {
-                    publishers = camel.getExecutorServiceManager()
-                            .newFixedThreadPool(
-                                    this,
-                                    Worker.NOTIFICATION_GENERATOR.id() + "-publish",
-                                    config.batchesInFlight() * queues.workerThreads());
-                }
-                pool = publishers;
-            }
-        }
-        return pool;
+    @PostConstruct
+    void createPublishers() {
+        publishers = camel.getExecutorServiceManager()
+                .newFixedThreadPool(
+                        this,
+                        Worker.NOTIFICATION_GENERATOR.id() + "-publish",
+                        config.batchesInFlight() * queues.workerThreads());
     }
 
     /** The {@code notification} data event for processData: the market is done. */

@@ -55,6 +55,14 @@ public final class WorkerLog {
         log(Logger.Level.ERROR, message, data);
     }
 
+    /**
+     * A finished batch's line: DEBUG when none of its messages failed (the worker's periodic summary counts those; a
+     * line per batch at INFO costs CPU at every spike), INFO when one did.
+     */
+    public void batch(String message, long failed, Map<String, ?> data) {
+        log(failed == 0 ? Logger.Level.DEBUG : Logger.Level.INFO, message, data);
+    }
+
     public void log(Logger.Level level, String message, Map<String, ?> data) {
         if (!logger.isEnabled(level)) {
             return;

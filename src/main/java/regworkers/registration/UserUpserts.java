@@ -62,10 +62,9 @@ public class UserUpserts {
         List<QueueOutcome> outcomes = Batches.settleEach(batch, this::upsertBatch);
         long failed =
                 outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        // a clean batch is in the worker's periodic summary; one line per batch at INFO costs CPU at every spike
-        LOG.log(
-                failed == 0 ? Logger.Level.DEBUG : Logger.Level.INFO,
+        LOG.batch(
                 "Upserted a batch of users",
+                failed,
                 Map.of("received", batch.size(), "processed", batch.size() - failed, "failed", failed));
         return outcomes;
     }

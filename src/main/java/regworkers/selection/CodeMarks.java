@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.jboss.logging.Logger;
 import regworkers.platform.BatchItem;
 import regworkers.platform.Batches;
 import regworkers.platform.Correlation;
@@ -73,9 +72,9 @@ public class CodeMarks {
         List<QueueOutcome> outcomes = Batches.settleEach(batch, this::markBatch);
         long failed =
                 outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        LOG.log(
-                failed == 0 ? Logger.Level.DEBUG : Logger.Level.INFO,
+        LOG.batch(
                 "Codes marked assigned",
+                failed,
                 Map.of(
                         "campaignId",
                         first.campaignId(),

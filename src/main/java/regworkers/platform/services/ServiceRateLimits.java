@@ -44,6 +44,10 @@ import regworkers.platform.WorkerLog;
 public class ServiceRateLimits {
     private static final WorkerLog LOG = WorkerLog.of(ServiceRateLimits.class);
     private static final int MOST_LOCAL_BUCKETS = 10_000;
+    /** SPEC §3's limits are per second. */
+    private static final Duration LIMIT_PERIOD = Duration.ofSeconds(1);
+    /** How long Redis keeps a bucket after it would be full again: an idle bucket is a full one, so it may go. */
+    private static final Duration KEEP_AFTER_FULL = Duration.ofSeconds(10);
 
     private final ServicesConfig services;
     private final ServicesConfig.SharedLimits shared;
@@ -67,7 +71,7 @@ public class ServiceRateLimits {
         this.redis = new JedisPooled(pool, redisConfig.url(), timeoutMillis, timeoutMillis);
         this.sharedBuckets = Bucket4jJedis.casBasedBuilder(redis)
                 .expirationAfterWrite(
-                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
+                        ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL))
                 .build();
         this.localTokens = Counter.builder("regworkers.service.rate.limit.local")
                 .description("tokens this replica took from its own bucket because Redis did not answer")
@@ -139,7 +143,7 @@ public class ServiceRateLimits {
                 + shared.burst().toMillis() + "-ms:" + rateKey;
         return sharedBuckets
                 .builder()
-                .build(key.getBytes(StandardCharsets.UTF_8), () -> configuration(limit, Duration.ofSeconds(1)));
+                .build(key.getBytes(StandardCharsets.UTF_8), () -> configuration(limit, LIMIT_PERIOD));
     }
 
     private Bucket localBucket(Service service, String rateKey) {
@@ -150,8 +154,9 @@ public class ServiceRateLimits {
         return localBuckets.computeIfAbsent(
                 service.id() + ":" + rateKey,
                 key -> Bucket.builder()
-                        .addLimit(configuration(settings.rateLimit(), Duration.ofSeconds(settings.fleetReplicas()))
-                                .getBandwidths()[0])
+                        .addLimit(
+                                configuration(settings.rateLimit(), LIMIT_PERIOD.multipliedBy(settings.fleetReplicas()))
+                                        .getBandwidths()[0])
                         .build());
     }
 
