@@ -13,8 +13,13 @@ case "$profile" in
     ;;
 esac
 
+# the AOT cache the image build trained (Dockerfile, aot-train.sh): a JVM that cannot take it starts without it
+aot_cache="${APP_HOME:-/deployments}/app.aot"
+aot=""
+[ -f "$aot_cache" ] && aot="-XX:AOTCache=$aot_cache"
+
 # JAVA_OPTS is a list of flags: split on blanks, never glob-expanded
 set -f
 # exec: the JVM is PID 1 and receives SIGTERM itself, so Quarkus shuts down gracefully
 # shellcheck disable=SC2086
-exec java ${JAVA_OPTS:-} ${JAVA_OPTS_APPEND:-} "-Dquarkus.profile=$profile" -jar "${APP_HOME:-/deployments}/quarkus-run.jar" "$@"
+exec java $aot ${JAVA_OPTS:-} ${JAVA_OPTS_APPEND:-} "-Dquarkus.profile=$profile" -jar "${APP_HOME:-/deployments}/quarkus-run.jar" "$@"

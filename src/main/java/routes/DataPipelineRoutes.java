@@ -6,16 +6,18 @@ import jakarta.inject.Inject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.kafka.KafkaConstants;
 import regworkers.datapipeline.DataEvents;
+import regworkers.datapipeline.DataPublisher;
+import regworkers.datapipeline.DataPublisher.PendingDataEvent;
+import regworkers.datapipeline.ProcessDataConfig;
 import regworkers.platform.Correlation;
 import regworkers.platform.KafkaConfig;
 import regworkers.platform.QueueWorkerRouteBuilder;
-import regworkers.platform.TopicConfig;
 import regworkers.platform.Worker;
 
 /**
- * dataPipeline stack. processData: processDataQueue -> envelope -> SNS registration-data (attribute type), which
- * fans out to one sendData-{type} queue per type. sendData: each sendData-{type} queue -> JSON-schema validation ->
- * Kafka registration.data (key campaignId, correlation id header).
+ * dataPipeline stack. processData: processDataQueue -> envelope -> batches of up to 10 -> SNS PublishBatch to
+ * registration-data (attribute type), which fans out to one sendData-{type} queue per type. sendData: each
+ * sendData-{type} queue -> JSON-schema validation -> Kafka registration.data (key campaignId, correlation id header).
  */
 @ApplicationScoped
 public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
@@ -23,7 +25,10 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
     DataEvents dataEvents;
 
     @Inject
-    TopicConfig topics;
+    DataPublisher dataPublisher;
+
+    @Inject
+    ProcessDataConfig processData;
 
     @Inject
     KafkaConfig kafka;
@@ -31,18 +36,13 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
     @Override
     public void configure() {
         // spotless:off: the route DSL is indented by hand to show the flow's nesting
-        fromQueue(queues.names().processData(), Worker.PROCESS_DATA)
-                .to(Worker.PROCESS_DATA.workEndpoint())
-                .to(acknowledge());
+        inBatches(fromQueue(queues.names().processData(), Worker.PROCESS_DATA)
+                        .setBody(method(dataPublisher, "pending")),
+                constant(true), PendingDataEvent.class, processData, method(dataPublisher, "publish"));
 
-        fromWork(Worker.PROCESS_DATA, "publish")
-                .setBody(method(dataEvents, "toEnvelope"))
-                .removeHeaders("*")
-                .setHeader("type", exchangeProperty(DataEvents.DATA_TYPE))
-                .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
-                .to("aws2-sns:" + topics.registrationData() + "?autoCreateTopic=false")
-                .setBody(simple("${exchangeProperty." + DataEvents.EVENT_ID + "}"))
-                .log(LoggingLevel.DEBUG, "Published ${exchangeProperty." + DataEvents.DATA_TYPE + "} event ${body}");
+        fromWork(Worker.PROCESS_DATA, "invoke")
+                .setBody(method(dataPublisher, "pending"))
+                .setBody(method(dataPublisher, "publishNow"));
 
         for (String type : dataEvents.dataTypes()) {
             fromQueue(queues.names().sendDataPrefix() + type, Worker.SEND_DATA, type)

@@ -12,12 +12,14 @@ import java.util.regex.Pattern;
 import localstack.LocalStack;
 
 /**
- * Start-up and idle memory of the packaged app per stack, as its container runs it: the Dockerfile's JAVA_OPTS, and
- * what the JVM would read from the pod's limits (k8s/base/deployments.yaml: 1 CPU, 1280 Mi) given as
- * {@code -XX:ActiveProcessorCount=1 -XX:MaxRAM=1280m}. Each selection (every stack, checkEligibility alone, all
- * workers) starts R times (default 3) against the running local stack, one at a time, the machine otherwise quiet.
- * Measured: launch to {@code /q/health/ready} = 200, Quarkus' own "started in", and RSS 3 s after ready. Goals (issue
- * 16): every stack ready in at most 2 s, all workers in at most 3 s, idle RSS at most 200 MB; the medians count.
+ * Start-up and idle memory of the packaged app per stack, as its container runs it: the Dockerfile's JAVA_OPTS, the
+ * Deployments' JAVA_OPTS_APPEND, and what the JVM would read from the pod's limits (k8s/base/deployments.yaml: 1 CPU,
+ * 1280 Mi) given as {@code -XX:ActiveProcessorCount=1 -XX:MaxRAM=1280m}; with the AOT cache the image trains
+ * ({@code docker/aot-train.sh}, trained here the same way) and, for comparison, without it. Each selection (every
+ * stack, checkEligibility alone, all workers) starts R times (default 3) against the running local stack, one at a
+ * time, the machine otherwise quiet. Measured: launch to {@code /q/health/ready} = 200, Quarkus' own "started in",
+ * and RSS 3 s after ready. Goals (issue 16), judged on the starts with the cache, as the image runs: every stack ready
+ * in at most 2 s, all workers in at most 3 s, idle RSS at most 200 MB; the medians count.
  */
 final class StartupBench extends StackBenchmark<StartupBench.Result> {
 
@@ -29,6 +31,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     static final double RSS_GOAL_MB = 200;
     private static final List<String> POD_LIMITS = List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=1280m");
     private static final Pattern JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");
+    private static final Pattern JAVA_OPTS_APPEND =
+            Pattern.compile("name: JAVA_OPTS_APPEND\\s+value: >-\\s*\\n((?:[ \\t]+-\\S.*\\n)+)");
     private static final Duration SETTLE = Duration.ofSeconds(3);
 
     /** APP_STACK or APP_NAME and its value; null selection = every worker. */
@@ -69,6 +73,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
 
     static final class Row {
         public String selection;
+        public boolean aotCache;
         public List<Start> starts = new ArrayList<>();
         public double medianReadySeconds;
         public double medianQuarkusStartedIn;
@@ -81,6 +86,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     static final class Result extends Benchmark.Result {
         public String javaVersion;
         public List<String> jvmOptions;
+        public String aotCache;
+        public double aotTrainingSeconds;
         public List<Row> rows = new ArrayList<>();
         public boolean goalMet;
         public List<String> problems = new ArrayList<>();
@@ -97,48 +104,97 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         result.command = "bench/run " + NAME + " --repeats " + options.rounds();
         result.javaVersion = Runtime.version().toString();
         result.jvmOptions = new ArrayList<>(containerJavaOpts());
+        result.jvmOptions.addAll(deploymentJavaOptsAppend());
         result.jvmOptions.addAll(POD_LIMITS);
         result.settings.put("jvm", result.jvmOptions + extraAppOpts());
         result.settings.put("ready", "launch to /q/health/ready = 200, polled every 25 ms");
         result.settings.put("rss", "VmRSS of the app JVM " + SETTLE.toSeconds() + " s after ready");
+        Path cache = root.resolve("target/bench/aot/app.aot");
+        long training = System.nanoTime();
+        trainAotCache(result.jvmOptions, cache);
+        result.aotTrainingSeconds = Stats.round((System.nanoTime() - training) / 1e9, 1);
+        result.aotCache = cache + " (" + Files.size(cache) / (1024 * 1024) + " MB, docker/aot-train.sh)";
         result.goalMet = true;
-        for (Selection selection : SELECTIONS) {
-            Row row = new Row();
-            row.selection = selection.label();
-            row.goalSeconds = selection.variable() == null ? ALL_GOAL_SECONDS : STACK_GOAL_SECONDS;
-            for (int i = 1; i <= options.rounds(); i++) {
-                Path log = appLog(NAME + "-" + (selection.value() == null ? "all" : selection.value()) + "-" + i);
-                try (AppProcess app = AppProcess.startWith(
-                        root,
-                        appJar(),
-                        result.jvmOptions,
-                        selection.variable(),
-                        selection.value(),
-                        stack.appConfig(),
-                        log)) {
-                    Start start = new Start();
-                    start.readySeconds = Stats.round(app.awaitReady(Duration.ofSeconds(120)), 2);
-                    Thread.sleep(SETTLE.toMillis());
-                    start.quarkusStartedIn = app.quarkusStartedIn();
-                    start.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
-                    row.starts.add(start);
-                }
+        for (boolean withCache : List.of(false, true)) {
+            List<String> jvm = new ArrayList<>(result.jvmOptions);
+            if (withCache) {
+                jvm.add(0, "-XX:AOTCache=" + cache);
             }
-            row.medianReadySeconds = median(row.starts.stream().map(s -> s.readySeconds));
-            row.medianQuarkusStartedIn = median(row.starts.stream().map(s -> s.quarkusStartedIn));
-            row.medianRssIdleMb = median(row.starts.stream().map(s -> s.rssIdleMb));
-            row.readyGoalMet = row.medianReadySeconds <= row.goalSeconds;
-            row.rssGoalMet = row.medianRssIdleMb <= RSS_GOAL_MB;
-            result.goalMet &= row.readyGoalMet && row.rssGoalMet;
-            result.rows.add(row);
-            result.medians.put(row.selection + " ready s", row.medianReadySeconds);
-            result.medians.put(row.selection + " RSS MB", row.medianRssIdleMb);
-            log(
-                    "%s: %s ready in %.2f s (median of %d), RSS %.0f MB",
-                    NAME, row.selection, row.medianReadySeconds, row.starts.size(), row.medianRssIdleMb);
+            for (Selection selection : SELECTIONS) {
+                Row row = measure(selection, withCache, jvm);
+                row.readyGoalMet = row.medianReadySeconds <= row.goalSeconds;
+                row.rssGoalMet = row.medianRssIdleMb <= RSS_GOAL_MB;
+                if (withCache) {
+                    result.goalMet &= row.readyGoalMet && row.rssGoalMet;
+                }
+                result.rows.add(row);
+                String label = row.selection + (withCache ? " (AOT cache)" : "");
+                result.medians.put(label + " ready s", row.medianReadySeconds);
+                result.medians.put(label + " RSS MB", row.medianRssIdleMb);
+                log(
+                        "%s: %s ready in %.2f s (median of %d), RSS %.0f MB",
+                        NAME, label, row.medianReadySeconds, row.starts.size(), row.medianRssIdleMb);
+            }
         }
         result.allCorrect = result.problems.isEmpty();
         return result;
+    }
+
+    private Row measure(Selection selection, boolean withCache, List<String> jvm) throws Exception {
+        Row row = new Row();
+        row.selection = selection.label();
+        row.aotCache = withCache;
+        row.goalSeconds = selection.variable() == null ? ALL_GOAL_SECONDS : STACK_GOAL_SECONDS;
+        for (int i = 1; i <= options.rounds(); i++) {
+            Path log = appLog(NAME + "-" + (selection.value() == null ? "all" : selection.value())
+                    + (withCache ? "-aot-" : "-") + i);
+            try (AppProcess app = AppProcess.startWith(
+                    root, appJar(), jvm, selection.variable(), selection.value(), stack.appConfig(), log)) {
+                Start start = new Start();
+                start.readySeconds = Stats.round(app.awaitReady(Duration.ofSeconds(120)), 2);
+                Thread.sleep(SETTLE.toMillis());
+                start.quarkusStartedIn = app.quarkusStartedIn();
+                start.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
+                row.starts.add(start);
+            }
+            if (withCache && Files.readString(log).contains("[aot]")) {
+                throw new IllegalStateException("the JVM did not take the AOT cache; see " + log);
+            }
+        }
+        row.medianReadySeconds = median(row.starts.stream().map(s -> s.readySeconds));
+        row.medianQuarkusStartedIn = median(row.starts.stream().map(s -> s.quarkusStartedIn));
+        row.medianRssIdleMb = median(row.starts.stream().map(s -> s.rssIdleMb));
+        return row;
+    }
+
+    /** The image's AOT cache, trained as the Dockerfile trains it: docker/aot-train.sh with the same JVM flags. */
+    private void trainAotCache(List<String> jvm, Path cache) throws Exception {
+        Files.createDirectories(cache.getParent());
+        List<String> command = new ArrayList<>(List.of(
+                "/bin/sh",
+                root.resolve("docker/aot-train.sh").toString(),
+                root.resolve("target/quarkus-app").toString(),
+                cache.toString()));
+        command.addAll(jvm);
+        ProcessBuilder training = new ProcessBuilder(command).redirectErrorStream(true);
+        training.environment()
+                .put(
+                        "JAVA",
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        Process process = training.start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0 || !Files.isRegularFile(cache)) {
+            throw new IllegalStateException("docker/aot-train.sh failed:\n" + output);
+        }
+    }
+
+    /** The Deployments' JAVA_OPTS_APPEND (k8s/base/deployments.yaml; every stack's is the same): the pod's sizing. */
+    private List<String> deploymentJavaOptsAppend() throws IOException {
+        Matcher append = JAVA_OPTS_APPEND.matcher(Files.readString(root.resolve("k8s/base/deployments.yaml")));
+        if (!append.find()) {
+            throw new IllegalStateException("no JAVA_OPTS_APPEND in k8s/base/deployments.yaml");
+        }
+        return List.of(append.group(1).trim().split("\\s+"));
     }
 
     /** The Dockerfile's JAVA_OPTS: what the image starts the JVM with. */
@@ -163,14 +219,20 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 .append(result.javaVersion)
                 .append("; JVM options ")
                 .append(result.jvmOptions)
-                .append('\n');
+                .append('\n')
+                .append("AOT cache ")
+                .append(result.aotCache)
+                .append(", trained in ")
+                .append(result.aotTrainingSeconds)
+                .append(" s\n");
         out.append(String.format(
-                "%-28s %9s %12s %8s %6s  %s%n",
-                "selection", "ready s", "started in s", "RSS MB", "goal", "each start"));
+                "%-28s %5s %9s %12s %8s %6s  %s%n",
+                "selection", "AOT", "ready s", "started in s", "RSS MB", "goal", "each start"));
         for (Row row : result.rows) {
             out.append(String.format(
-                    "%-28s %9.2f %12.2f %8.0f %6s  %s%n",
+                    "%-28s %5s %9.2f %12.2f %8.0f %6s  %s%n",
                     row.selection,
+                    row.aotCache ? "yes" : "no",
                     row.medianReadySeconds,
                     row.medianQuarkusStartedIn,
                     row.medianRssIdleMb,
@@ -180,7 +242,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                             .toList()));
         }
         out.append(String.format(
-                "goal: each stack ready <= %.1f s, all workers <= %.1f s, RSS <= %.0f MB (medians): %s%n",
+                "goal (with the AOT cache, as the image runs): each stack ready <= %.1f s, all workers <= %.1f s,"
+                        + " RSS <= %.0f MB (medians): %s%n",
                 STACK_GOAL_SECONDS, ALL_GOAL_SECONDS, RSS_GOAL_MB, result.goalMet ? "met" : "NOT met"));
         return out.toString();
     }

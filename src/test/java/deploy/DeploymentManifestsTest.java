@@ -992,11 +992,38 @@ class DeploymentManifestsTest {
         assertFalse(bogus.javaStarted(), "an unknown CONFIG_ENV must not start the JVM");
     }
 
+    @Test
+    void theImageTrainsItsAotCacheWithItsOwnJvmSettingsAndTheEntrypointTakesIt() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
+        Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+        assertTrue(
+                dockerfile.all("RUN").stream()
+                        .anyMatch(run -> run.contains("aot-train.sh") && run.contains("$JAVA_OPTS")),
+                "Dockerfile: the AOT cache must be trained in the image, with JAVA_OPTS: " + dockerfile.all("RUN"));
+        Path script = dockerfile.entrypointScript(root);
+        String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
+
+        Path appHome = Files.createTempDirectory("app-home");
+        assertFalse(
+                runEntrypoint(script, null, javaOpts, appHome).args().stream()
+                        .anyMatch(a -> a.startsWith("-XX:AOTCache")),
+                "no cache in the image: no AOTCache flag");
+        Files.writeString(appHome.resolve("app.aot"), "cache");
+        List<String> args = runEntrypoint(script, null, javaOpts, appHome).args();
+        assertTrue(
+                args.contains("-XX:AOTCache=" + appHome.resolve("app.aot")),
+                "the image's AOT cache must reach the JVM: " + args);
+    }
+
     // ---------------------------------------------------------------------------------------------------- helpers
 
     record Run(int exitCode, boolean javaStarted, List<String> args) {}
 
     private static Run runEntrypoint(Path script, String configEnv, String javaOpts) throws Exception {
+        return runEntrypoint(script, configEnv, javaOpts, null);
+    }
+
+    private static Run runEntrypoint(Path script, String configEnv, String javaOpts, Path appHome) throws Exception {
         Path bin = Files.createTempDirectory("fake-java");
         Path argsFile = bin.resolve("args");
         Path java = bin.resolve("java");
@@ -1014,6 +1041,9 @@ class DeploymentManifestsTest {
         env.put("JAVA_OPTS", javaOpts);
         if (configEnv != null) {
             env.put("CONFIG_ENV", configEnv);
+        }
+        if (appHome != null) {
+            env.put("APP_HOME", appHome.toString());
         }
         Process process = pb.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

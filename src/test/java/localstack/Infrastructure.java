@@ -154,7 +154,7 @@ public record Infrastructure(Queues queues, List<Topic> topics, List<Table> tabl
     void applyKafkaTopics(String bootstrapServers) {
         Properties config = new Properties();
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = KafkaServer.admin(config)) {
             for (KafkaTopic topic : kafkaTopics) {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic.name(), topic.partitions(), (short) 1)))

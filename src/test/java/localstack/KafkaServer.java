@@ -68,10 +68,25 @@ final class KafkaServer extends LocalServer {
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-        try (Admin admin = Admin.create(config)) {
+        try (Admin admin = admin(config)) {
             return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    /**
+     * A Kafka admin client. Kafka loads its configured classes (JmxReporter) through the context class loader, which
+     * on a pool thread may still be an earlier Quarkus app's (JDK 25's common pool), whose Kafka classes are not these.
+     */
+    static Admin admin(Properties config) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
+        try {
+            return Admin.create(config);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

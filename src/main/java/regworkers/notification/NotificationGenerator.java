@@ -31,6 +31,7 @@ import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueConfig;
 import regworkers.platform.QueueMessage;
+import regworkers.platform.SnsTopics;
 import regworkers.platform.TopicConfig;
 import regworkers.platform.Worker;
 import regworkers.platform.WorkerLog;
@@ -44,10 +45,8 @@ import regworkers.platform.services.ServiceClient;
 import regworkers.platform.services.ServiceRequest;
 import regworkers.platform.services.ServiceResponse;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
-import software.amazon.awssdk.services.sns.model.Topic;
 
 /**
  * notificationGenerator: a notificationQueue message {campaignId, marketId, dateId} → take the market (one generator
@@ -88,13 +87,15 @@ public class NotificationGenerator {
     SnsClient sns;
 
     @Inject
+    SnsTopics snsTopics;
+
+    @Inject
     CamelContext camel;
 
     @Inject
     QueueConfig queues;
 
     Clock clock = Clock.systemUTC();
-    private volatile String topicArn;
     private ExecutorService publishers;
 
     public MarketNotification start(Exchange exchange) throws JsonProcessingException {
@@ -245,11 +246,12 @@ public class NotificationGenerator {
             entries.add(PublishBatchRequestEntry.builder()
                     .id(Integer.toString(i))
                     .message(toJson(notification(notification, winner, notificationId)))
-                    .messageAttributes(Map.of("notificationId", text(notificationId), "type", text("PRESALE_CODE")))
+                    .messageAttributes(Map.of(
+                            "notificationId", SnsTopics.text(notificationId), "type", SnsTopics.text("PRESALE_CODE")))
                     .build());
         }
-        PublishBatchResponse response =
-                sns.publishBatch(b -> b.topicArn(topicArn()).publishBatchRequestEntries(entries));
+        PublishBatchResponse response = sns.publishBatch(
+                b -> b.topicArn(snsTopics.arn(topics.notifications())).publishBatchRequestEntries(entries));
         if (response.hasFailed() && !response.failed().isEmpty()) {
             var failed = response.failed().get(0);
             // what SNS refuses in a batch of well-formed notifications is SNS's trouble (throttling, an internal error)
@@ -345,25 +347,5 @@ public class NotificationGenerator {
         ServiceResponse response =
                 services.call(ServiceRequest.get(Service.CAMPAIGN, "/campaigns/" + ServiceRequest.segment(campaignId)));
         return response.isNotFound() ? null : response.requireSuccess().json(json);
-    }
-
-    private String topicArn() {
-        String known = topicArn;
-        if (known == null) {
-            known = sns.listTopicsPaginator().topics().stream()
-                    .map(Topic::topicArn)
-                    .filter(arn -> arn.endsWith(":" + topics.notifications()))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no SNS topic named " + topics.notifications()));
-            topicArn = known;
-        }
-        return known;
-    }
-
-    private static MessageAttributeValue text(String value) {
-        return MessageAttributeValue.builder()
-                .dataType("String")
-                .stringValue(value)
-                .build();
     }
 }

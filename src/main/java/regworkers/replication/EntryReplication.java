@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -18,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import regworkers.platform.Batches;
 import regworkers.platform.Correlation;
@@ -68,6 +73,21 @@ public class EntryReplication {
 
     @Inject
     MeterRegistry metrics;
+
+    @Inject
+    CamelContext camel;
+
+    @Inject
+    SaveEntriesConfig config;
+
+    /** Writes the replicated marks of a batch's entries at once: Camel's, so they stop with it. */
+    private ExecutorService markers;
+
+    @PostConstruct
+    void createMarkers() {
+        markers = camel.getExecutorServiceManager()
+                .newFixedThreadPool(this, Worker.SAVE_ENTRIES.id() + "-marks", config.marksInFlight());
+    }
 
     /** Every outcome's counter, at 0 from the start. */
     @Produces
@@ -140,8 +160,9 @@ public class EntryReplication {
         }
         long failed =
                 outcomes.stream().filter(outcome -> outcome.failure() != null).count();
-        LOG.info(
+        LOG.batch(
                 "Replicated a batch of entries",
+                failed,
                 Map.of(
                         "campaignId",
                         batch.get(0).campaignId(),
@@ -168,8 +189,34 @@ public class EntryReplication {
         List<ObjectNode> documents = new ArrayList<>(upserts.size());
         upserts.forEach(pending -> documents.add(EntryDocuments.toEntry(json, pending.current())));
         upsert(upserts.get(0).campaignId(), documents);
+        return markAllReplicated(upserts);
+    }
+
+    /**
+     * Each entry is marked on its own conditional UpdateItem (no batch write takes conditions, and a transaction would
+     * fail whole on one changed entry), all of them at once: a batch costs about one DynamoDB round trip, not 25.
+     */
+    private List<QueueOutcome> markAllReplicated(List<PendingEntry> upserts) {
+        if (upserts.size() == 1) {
+            return List.of(markReplicated(upserts.get(0)));
+        }
+        List<CompletableFuture<QueueOutcome>> marks = new ArrayList<>(upserts.size());
+        for (PendingEntry pending : upserts) {
+            try {
+                marks.add(CompletableFuture.supplyAsync(() -> markReplicated(pending), markers));
+            } catch (RejectedExecutionException stopping) {
+                marks.add(CompletableFuture.completedFuture(markReplicated(pending)));
+            }
+        }
         List<QueueOutcome> outcomes = new ArrayList<>(upserts.size());
-        upserts.forEach(pending -> outcomes.add(markReplicated(pending)));
+        for (int i = 0; i < upserts.size(); i++) {
+            PendingEntry pending = upserts.get(i);
+            try {
+                outcomes.add(marks.get(i).join());
+            } catch (RuntimeException failure) {
+                outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), failure));
+            }
+        }
         return outcomes;
     }
 

@@ -1,5 +1,7 @@
 package regworkers.datapipeline;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,6 +79,54 @@ class DataPipelineTest {
         assertEquals(
                 Set.of("selection", "user"),
                 records.stream().map(r -> type(r.value())).collect(Collectors.toSet()));
+    }
+
+    @Test
+    void aBurstIsPublishedInBatchesAndEveryEventLandsOnce() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        int events = 25;
+        IntStream.range(0, events)
+                .parallel()
+                .forEach(i -> queues.send("processDataQueue", registration(campaignId, "burst-" + i)));
+
+        kafka.await(r -> campaignId.equals(r.key()), events, Duration.ofSeconds(30));
+        // a copy published twice would come shortly after: keep reading a while
+        List<ConsumerRecord<String, String>> landed =
+                kafka.collect(r -> campaignId.equals(r.key()), Duration.ofSeconds(2));
+        assertEquals(
+                IntStream.range(0, events).mapToObj(i -> "burst-" + i).collect(Collectors.toSet()),
+                landed.stream().map(r -> globalUserId(r.value())).collect(Collectors.toSet()));
+        assertEquals(events, landed.size(), "each event once");
+        assertEquals(
+                events,
+                landed.stream()
+                        .map(r -> KafkaTopic.header(r, "eventId"))
+                        .collect(Collectors.toSet())
+                        .size(),
+                "one envelope id per event");
+        assertTrue(
+                queues.drain("processDataQueue-dlq", Duration.ofSeconds(1)).stream()
+                        .noneMatch(m -> m.body().contains(campaignId)),
+                "nothing of the burst dead-lettered");
+    }
+
+    @Test
+    void invokePublishesEachRecordAndReportsTheOneItCannot() throws Exception {
+        String campaignId = "campaign-" + UUID.randomUUID();
+        given().contentType("application/json")
+                .body("{\"Records\":[{\"messageId\":\"m-1\",\"body\":" + registration(campaignId, "invoked")
+                        + "},{\"messageId\":\"m-2\",\"body\":{\"type\":\"concert-review\",\"data\":{}}}]}")
+                .post("/workers/processData/invoke")
+                .then()
+                .statusCode(200)
+                .body("count.processed", equalTo(1))
+                .body("count.failed", equalTo(1))
+                .body("batchItemFailures[0].itemIdentifier", equalTo("m-2"))
+                .body("batchItemFailures[0].reason", equalTo("UNKNOWN_TYPE"));
+
+        List<ConsumerRecord<String, String>> landed =
+                kafka.await(r -> campaignId.equals(r.key()), 1, Duration.ofSeconds(30));
+        assertEquals("invoked", globalUserId(landed.get(0).value()));
     }
 
     @Test
