@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.jboss.logging.MDC;
 import regworkers.platform.DependencyUnavailable;
 import regworkers.platform.PermanentFailure;
 import regworkers.platform.QueueConfig;
@@ -192,8 +193,14 @@ public class NotificationGenerator {
      * order; the first failure is thrown after that (the batches behind it are sent again, never those before it).
      */
     public void publish(MarketNotification notification, List<Batch> round) {
+        String correlationId = (String) MDC.get(WorkerLog.CORRELATION_ID);
         List<CompletableFuture<Void>> sends = round.stream()
-                .map(batch -> CompletableFuture.runAsync(() -> send(notification, batch.winners()), publishers))
+                .map(batch -> CompletableFuture.runAsync(
+                        () -> WorkerLog.inContext(Worker.NOTIFICATION_GENERATOR, correlationId, () -> {
+                            send(notification, batch.winners());
+                            return null;
+                        }),
+                        publishers))
                 .toList();
         long deadline = System.nanoTime() + config.ownerTimeout().toNanos();
         RuntimeException firstFailure = null;

@@ -1,6 +1,8 @@
 package regworkers.platform;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,6 +42,22 @@ public final class WorkerLog {
         MDC.put(WORKER, worker.id());
         if (correlationId != null) {
             MDC.put(CORRELATION_ID, correlationId);
+        }
+    }
+
+    /**
+     * Runs {@code work} with the worker context of one message (for work a worker hands to a pool thread, whose log
+     * lines would otherwise carry no context or a previous task's), and gives the thread its own context back after.
+     */
+    public static <T> T inContext(Worker worker, String correlationId, Supplier<T> work) {
+        Map<String, Object> previous = new HashMap<>(MDC.getMap());
+        MDC.remove(CORRELATION_ID);
+        context(worker, correlationId);
+        try {
+            return work.get();
+        } finally {
+            MDC.clear();
+            previous.forEach(MDC::put);
         }
     }
 

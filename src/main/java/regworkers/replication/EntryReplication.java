@@ -203,7 +203,10 @@ public class EntryReplication {
         List<CompletableFuture<QueueOutcome>> marks = new ArrayList<>(upserts.size());
         for (PendingEntry pending : upserts) {
             try {
-                marks.add(CompletableFuture.supplyAsync(() -> markReplicated(pending), markers));
+                marks.add(CompletableFuture.supplyAsync(
+                        () -> WorkerLog.inContext(
+                                Worker.SAVE_ENTRIES, pending.correlationId(), () -> markReplicated(pending)),
+                        markers));
             } catch (RejectedExecutionException stopping) {
                 marks.add(CompletableFuture.completedFuture(markReplicated(pending)));
             }
