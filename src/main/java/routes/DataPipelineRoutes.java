@@ -36,8 +36,7 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
                 .to(acknowledge());
 
         fromWork(Worker.PROCESS_DATA, "publish")
-                .setBody(method(dataPublisher, "pending"))
-                .setBody(method(dataPublisher, "publishNow"));
+                .setBody(method(dataPublisher, "publish"));
 
         for (String type : dataEvents.dataTypes()) {
             fromQueue(queues.names().sendDataPrefix() + type, Worker.SEND_DATA, type)

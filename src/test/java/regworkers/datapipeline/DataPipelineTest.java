@@ -82,7 +82,7 @@ class DataPipelineTest {
     }
 
     @Test
-    void aBurstIsPublishedInBatchesAndEveryEventLandsOnce() throws Exception {
+    void aBurstOfEventsLandsEachEventOnce() throws Exception {
         String campaignId = "campaign-" + UUID.randomUUID();
         int events = 25;
         IntStream.range(0, events)
