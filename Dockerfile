@@ -5,8 +5,9 @@
 ARG BASE_IMAGE=registry.access.redhat.com/ubi9/openjdk-25-runtime:1.24
 FROM ${BASE_IMAGE}
 
-# JAVA_OPTS: Serial GC is what the JVM picks for a 1-CPU pod anyway; naming it keeps the AOT cache, trained during
-# the image build on a bigger machine, valid in the pod (a JVM takes the cache only with the GC it was trained with).
+# JAVA_OPTS: Serial GC is the pods' collector (k8s/README.md "Memory and GC"); naming it here keeps the AOT cache,
+# trained during the image build on a bigger machine, valid in the pod (a JVM takes the cache only with the GC it was
+# trained with).
 ENV LANGUAGE=en_US:en \
     APP_HOME=/deployments \
     CONFIG_ENV=prod \

@@ -1,7 +1,5 @@
 package routes;
 
-import static regworkers.platform.WorkerSelection.platformRouteId;
-
 import java.io.IOException;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +30,7 @@ public class ServiceCallRoutes extends RouteBuilder {
         for (Service service : Service.values()) {
             ServicesConfig.ServiceConfig settings = services.of(service);
 
-            from(service.endpoint()).routeId(platformRouteId("service-" + service.id()))
+            from(service.endpoint()).routeId(service.routeId())
                     .onException(ServiceUnavailable.class, IOException.class)
                         .maximumRedeliveries(services.retry().maxRetries())
                         .redeliveryDelay(services.retry().initialDelay().toMillis())
@@ -44,7 +42,7 @@ public class ServiceCallRoutes extends RouteBuilder {
                     .end()
                     .to(service.attemptEndpoint());
 
-            from(service.attemptEndpoint()).routeId(platformRouteId("service-" + service.id() + "-attempt"))
+            from(service.attemptEndpoint()).routeId(service.attemptRouteId())
                     .errorHandler(noErrorHandler())
                     .setHeader("x-api-key", constant(settings.apiKey().orElse("")))
                     .circuitBreaker().id(service.breakerId())

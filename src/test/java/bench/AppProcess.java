@@ -70,21 +70,21 @@ final class AppProcess implements AutoCloseable {
     static AppProcess start(
             Path projectRoot, Path appJar, String worker, Map<String, String> appConfig, Path log, Path jfr)
             throws Exception {
-        return launch(projectRoot, appJar, DEFAULT_JVM, "local", "APP_NAME", worker, appConfig, log, jfr);
+        return launch(projectRoot, appJar, DEFAULT_JVM, "local", "APP_NAME", worker, appConfig, log, jfr, 0);
     }
 
     /** One worker in another profile than local (CONFIG_ENV = the profile), as a deployed pod runs it. */
     static AppProcess startInProfile(
             Path projectRoot, Path appJar, String profile, String worker, Map<String, String> appConfig, Path log)
             throws Exception {
-        return launch(projectRoot, appJar, DEFAULT_JVM, profile, "APP_NAME", worker, appConfig, log, null);
+        return launch(projectRoot, appJar, DEFAULT_JVM, profile, "APP_NAME", worker, appConfig, log, null, 0);
     }
 
     /** Like {@link #start(Path, Path, String, Map, Path, Path)}, with one whole stack selected (APP_STACK) instead of one worker. */
     static AppProcess startStack(
             Path projectRoot, Path appJar, String stack, Map<String, String> appConfig, Path log, Path jfr)
             throws Exception {
-        return launch(projectRoot, appJar, DEFAULT_JVM, "local", "APP_STACK", stack, appConfig, log, jfr);
+        return launch(projectRoot, appJar, DEFAULT_JVM, "local", "APP_STACK", stack, appConfig, log, jfr, 0);
     }
 
     /**
@@ -100,7 +100,24 @@ final class AppProcess implements AutoCloseable {
             Map<String, String> appConfig,
             Path log)
             throws Exception {
-        return launch(projectRoot, appJar, jvmOptions, "local", selection, selected, appConfig, log, null);
+        return startWith(projectRoot, appJar, jvmOptions, 0, selection, selected, appConfig, log);
+    }
+
+    /**
+     * Like {@link #startWith(Path, Path, List, String, String, Map, Path)}; with {@code cpus} above 0 the app runs
+     * pinned to that many cores (taskset), as a pod's CPU limit holds it to that much CPU time.
+     */
+    static AppProcess startWith(
+            Path projectRoot,
+            Path appJar,
+            List<String> jvmOptions,
+            int cpus,
+            String selection,
+            String selected,
+            Map<String, String> appConfig,
+            Path log)
+            throws Exception {
+        return launch(projectRoot, appJar, jvmOptions, "local", selection, selected, appConfig, log, null, cpus);
     }
 
     /** {@code selection} is APP_NAME or APP_STACK (the app refuses both at once, so the other is removed), or null. */
@@ -113,14 +130,19 @@ final class AppProcess implements AutoCloseable {
             String selected,
             Map<String, String> appConfig,
             Path log,
-            Path jfr)
+            Path jfr,
+            int pinnedCpus)
             throws Exception {
         if (!Files.isRegularFile(appJar)) {
             throw new IllegalStateException(appJar + " is missing: build with ./mvnw -B -q package -DskipTests");
         }
         Files.createDirectories(log.getParent());
         int httpPort = freePort();
-        List<String> command = new ArrayList<>(List.of(
+        List<String> command = new ArrayList<>();
+        if (pinnedCpus > 0) {
+            command.addAll(List.of("taskset", "-c", "0-" + (pinnedCpus - 1)));
+        }
+        command.addAll(List.of(
                 "bash",
                 projectRoot.resolve("local/child-watchdog.sh").toString(),
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,23 +14,25 @@ import localstack.LocalStack;
 
 /**
  * Start-up and idle memory of the packaged app per stack, as its container runs it: the Dockerfile's JAVA_OPTS, the
- * Deployments' JAVA_OPTS_APPEND, and what the JVM would read from the pod's limits (k8s/base/deployments.yaml: 1 CPU,
- * 1280 Mi) given as {@code -XX:ActiveProcessorCount=1 -XX:MaxRAM=1280m}; with the AOT cache the image trains
+ * Deployments' JAVA_OPTS_APPEND, and what the JVM would read from the pod's limits (k8s/base/deployments.yaml) given
+ * as {@code -XX:ActiveProcessorCount} and {@code -XX:MaxRAM}; a CPU limit below this machine's cores pins the app to
+ * that many (taskset), so that it gets no more CPU than the pod would; with the AOT cache the image trains
  * ({@code docker/aot-train.sh}, trained here the same way) and, for comparison, without it. Each selection (every
  * stack, checkEligibility alone, all workers) starts R times (default 3) against the running local stack, one at a
  * time, the machine otherwise quiet. Measured: launch to {@code /q/health/ready} = 200, Quarkus' own "started in",
- * and RSS 3 s after ready. Goals (issue 16), judged on the starts with the cache, as the image runs: every stack ready
+ * the CPU the JVM's threads used until ready (of it the JIT compilers'), and RSS 3 s after ready. Goals (issue 16), judged on the starts with the cache, as the image runs: every stack ready
  * in at most 2 s, all workers in at most 3 s, idle RSS at most 200 MB; the medians count.
  */
 final class StartupBench extends StackBenchmark<StartupBench.Result> {
 
     static final String NAME = "startup";
     static final int DEFAULT_REPEATS = 3;
-    static final String USAGE = "  startup:          [--repeats R (default " + DEFAULT_REPEATS + ")]";
+    static final String USAGE = "  startup:          [--repeats R (default " + DEFAULT_REPEATS + ")]"
+            + " (BENCH_POD_CPUS=N: as if the pods' CPU limit were N)";
     static final double STACK_GOAL_SECONDS = 2.0;
     static final double ALL_GOAL_SECONDS = 3.0;
     static final double RSS_GOAL_MB = 200;
-    private static final List<String> POD_LIMITS = List.of("-XX:ActiveProcessorCount=1", "-XX:MaxRAM=1280m");
+    private static final Pattern POD_LIMITS = Pattern.compile("limits: \\{ cpu: \"?([0-9.]+)\"?, memory: (\\d+)Mi \\}");
     private static final Pattern JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");
     private static final Pattern JAVA_OPTS_APPEND =
             Pattern.compile("name: JAVA_OPTS_APPEND\\s+value: >-\\s*\\n((?:[ \\t]+-\\S.*\\n)+)");
@@ -69,6 +72,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         public double readySeconds;
         public double quarkusStartedIn;
         public double rssIdleMb;
+        public double cpuToReadySeconds;
+        public double jitCpuToReadySeconds;
     }
 
     static final class Row {
@@ -78,6 +83,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         public double medianReadySeconds;
         public double medianQuarkusStartedIn;
         public double medianRssIdleMb;
+        public double medianCpuToReadySeconds;
+        public double medianJitCpuToReadySeconds;
         public double goalSeconds;
         public boolean readyGoalMet;
         public boolean rssGoalMet;
@@ -86,6 +93,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     static final class Result extends Benchmark.Result {
         public String javaVersion;
         public List<String> jvmOptions;
+        public int podCpus;
+        public boolean pinned;
         public String aotCache;
         public double aotTrainingSeconds;
         public List<Row> rows = new ArrayList<>();
@@ -105,7 +114,17 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         result.javaVersion = Runtime.version().toString();
         result.jvmOptions = new ArrayList<>(containerJavaOpts());
         result.jvmOptions.addAll(deploymentJavaOptsAppend());
-        result.jvmOptions.addAll(POD_LIMITS);
+        PodLimits limits = podLimits();
+        result.podCpus = limits.cpus();
+        result.pinned = limits.cpus() < Runtime.getRuntime().availableProcessors();
+        result.jvmOptions.add("-XX:ActiveProcessorCount=" + limits.cpus());
+        result.jvmOptions.add("-XX:MaxRAM=" + limits.memoryMib() + "m");
+        result.settings.put(
+                "cpu",
+                "the pods' CPU limit, " + limits.cpus()
+                        + (result.pinned
+                                ? ": the app pinned to " + limits.cpus() + " core(s) (taskset)"
+                                : ": every core of this machine"));
         result.settings.put("jvm", result.jvmOptions + extraAppOpts());
         result.settings.put("ready", "launch to /q/health/ready = 200, polled every 25 ms");
         result.settings.put("rss", "VmRSS of the app JVM " + SETTLE.toSeconds() + " s after ready");
@@ -121,7 +140,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 jvm.add(0, "-XX:AOTCache=" + cache);
             }
             for (Selection selection : SELECTIONS) {
-                Row row = measure(selection, withCache, jvm);
+                Row row = measure(selection, withCache, jvm, result.pinned ? result.podCpus : 0);
                 row.readyGoalMet = row.medianReadySeconds <= row.goalSeconds;
                 row.rssGoalMet = row.medianRssIdleMb <= RSS_GOAL_MB;
                 if (withCache) {
@@ -140,7 +159,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         return result;
     }
 
-    private Row measure(Selection selection, boolean withCache, List<String> jvm) throws Exception {
+    private Row measure(Selection selection, boolean withCache, List<String> jvm, int pinnedCpus) throws Exception {
         Row row = new Row();
         row.selection = selection.label();
         row.aotCache = withCache;
@@ -149,9 +168,13 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
             Path log = appLog(NAME + "-" + (selection.value() == null ? "all" : selection.value())
                     + (withCache ? "-aot-" : "-") + i);
             try (AppProcess app = AppProcess.startWith(
-                    root, appJar(), jvm, selection.variable(), selection.value(), stack.appConfig(), log)) {
+                    root, appJar(), jvm, pinnedCpus, selection.variable(), selection.value(), stack.appConfig(), log)) {
                 Start start = new Start();
                 start.readySeconds = Stats.round(app.awaitReady(Duration.ofSeconds(120)), 2);
+                Map<String, Double> cpu = app.cpuByThreadKind();
+                start.cpuToReadySeconds = Stats.round(
+                        cpu.values().stream().mapToDouble(Double::doubleValue).sum(), 2);
+                start.jitCpuToReadySeconds = Stats.round(cpu.getOrDefault("JIT compiler", 0.0), 2);
                 Thread.sleep(SETTLE.toMillis());
                 start.quarkusStartedIn = app.quarkusStartedIn();
                 start.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
@@ -164,6 +187,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         row.medianReadySeconds = median(row.starts.stream().map(s -> s.readySeconds));
         row.medianQuarkusStartedIn = median(row.starts.stream().map(s -> s.quarkusStartedIn));
         row.medianRssIdleMb = median(row.starts.stream().map(s -> s.rssIdleMb));
+        row.medianCpuToReadySeconds = median(row.starts.stream().map(s -> s.cpuToReadySeconds));
+        row.medianJitCpuToReadySeconds = median(row.starts.stream().map(s -> s.jitCpuToReadySeconds));
         return row;
     }
 
@@ -186,6 +211,22 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         if (process.waitFor() != 0 || !Files.isRegularFile(cache)) {
             throw new IllegalStateException("docker/aot-train.sh failed:\n" + output);
         }
+    }
+
+    private record PodLimits(int cpus, long memoryMib) {}
+
+    /**
+     * The Deployments' limits (k8s/base/deployments.yaml; every stack's are the same): the JVM sees them as its CPU
+     * count and memory, and a CPU limit below this machine's cores pins the app to that many. BENCH_POD_CPUS
+     * overrides the CPU limit, to compare.
+     */
+    private PodLimits podLimits() throws IOException {
+        Matcher limits = POD_LIMITS.matcher(Files.readString(root.resolve("k8s/base/deployments.yaml")));
+        if (!limits.find()) {
+            throw new IllegalStateException("no limits: { cpu: ..., memory: ...Mi } in k8s/base/deployments.yaml");
+        }
+        String cpus = System.getenv().getOrDefault("BENCH_POD_CPUS", limits.group(1));
+        return new PodLimits((int) Math.ceil(Double.parseDouble(cpus)), Long.parseLong(limits.group(2)));
     }
 
     /** The Deployments' JAVA_OPTS_APPEND (k8s/base/deployments.yaml; every stack's is the same): the pod's sizing. */
@@ -225,16 +266,18 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 .append(", trained in ")
                 .append(result.aotTrainingSeconds)
                 .append(" s\n");
+        out.append("CPU: ").append(result.settings.get("cpu")).append('\n');
         out.append(String.format(
-                "%-28s %5s %9s %12s %8s %6s  %s%n",
-                "selection", "AOT", "ready s", "started in s", "RSS MB", "goal", "each start"));
+                "%-28s %5s %9s %12s %14s %8s %6s  %s%n",
+                "selection", "AOT", "ready s", "started in s", "CPU s (JIT)", "RSS MB", "goal", "each start"));
         for (Row row : result.rows) {
             out.append(String.format(
-                    "%-28s %5s %9.2f %12.2f %8.0f %6s  %s%n",
+                    "%-28s %5s %9.2f %12.2f %14s %8.0f %6s  %s%n",
                     row.selection,
                     row.aotCache ? "yes" : "no",
                     row.medianReadySeconds,
                     row.medianQuarkusStartedIn,
+                    String.format("%.2f (%.2f)", row.medianCpuToReadySeconds, row.medianJitCpuToReadySeconds),
                     row.medianRssIdleMb,
                     row.readyGoalMet && row.rssGoalMet ? "met" : "NOT",
                     row.starts.stream()

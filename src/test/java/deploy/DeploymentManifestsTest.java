@@ -361,11 +361,10 @@ class DeploymentManifestsTest {
             assertEquals(
                     List.of("-XX:+UseSerialGC"),
                     collectors,
-                    deployment + ": one GC chosen explicitly; Serial for a one-CPU limit");
-            assertEquals(
-                    1.0,
-                    quantity(resources.path("limits").path("cpu").asText()),
-                    deployment + ": the GC choice assumes one CPU");
+                    deployment + ": one GC chosen explicitly; Serial for a small heap on at most two CPUs");
+            assertTrue(
+                    quantity(resources.path("limits").path("cpu").asText()) <= 2.0,
+                    deployment + ": the GC choice assumes at most two CPUs");
         }
     }
 

@@ -5,7 +5,6 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import jakarta.inject.Singleton;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -22,7 +21,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The AWS SDK clients, configured once: region, credentials (static keys when configured, else the default chain)
  * and an endpoint override per service when one is set (local servers). Camel's aws2 components autowire them.
- * The SDK connects lazily, so a process whose selected workers never use a client opens no connection with it.
+ * Each client is built on its first call (a client proxy, not at injection), so a process whose selected workers
+ * never use one does not pay the SDK's set-up for it at start, and opens no connection with it.
  */
 @ApplicationScoped
 public class AwsClients {
@@ -30,21 +30,21 @@ public class AwsClients {
     AwsConfig aws;
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("amazonSQSClient")
     SqsClient sqs() {
         return configure(SqsClient.builder(), aws.sqs()).build();
     }
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("amazonSNSClient")
     SnsClient sns() {
         return configure(SnsClient.builder(), aws.sns()).build();
     }
 
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("amazonDDBClient")
     DynamoDbClient dynamodb() {
         return configure(DynamoDbClient.builder(), aws.dynamodb()).build();
@@ -52,7 +52,7 @@ public class AwsClients {
 
     /** The demand-table stream (enqueueEntries); DynamoDB Local serves streams on its DynamoDB endpoint. */
     @Produces
-    @Singleton
+    @ApplicationScoped
     @Named("amazonDynamoDbStreamsClient")
     DynamoDbStreamsClient dynamodbStreams() {
         return configure(DynamoDbStreamsClient.builder(), aws.dynamodb()).build();

@@ -62,8 +62,8 @@ public class DependencyChecks {
 
     private volatile Admin kafkaAdmin;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Built on a paused worker's first probe: the first readiness check, at start, does not pay for it. */
+    private volatile HttpClient http;
 
     /**
      * Empty when the dependency works again, else why not: a service must answer its probe request
@@ -81,7 +81,7 @@ public class DependencyChecks {
             HttpRequest.Builder request =
                     HttpRequest.newBuilder(uri).timeout(health.checkTimeout()).GET();
             service.apiKey().ifPresent(key -> request.header("x-api-key", key));
-            HttpResponse<Void> response = http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = http().send(request.build(), HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             if (status >= 500 || status == 401 || status == 403 || status == 429) {
                 return Optional.of("GET " + uri.getPath() + " answered " + status);
@@ -136,6 +136,19 @@ public class DependencyChecks {
             socket.connect(new InetSocketAddress(uri.getHost(), port), (int)
                     health.checkTimeout().toMillis());
         }
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            synchronized (this) {
+                if (http == null) {
+                    http = HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(2))
+                            .build();
+                }
+            }
+        }
+        return http;
     }
 
     private Admin kafkaAdmin() {

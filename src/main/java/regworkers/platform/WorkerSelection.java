@@ -5,6 +5,8 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import regworkers.platform.services.Service;
+
 /**
  * Which workers this process runs (SPEC §1): APP_NAME names one worker, APP_STACK one stack, neither means all.
  * Routes of workers not selected are filtered out before they are created, so they open no connections.
@@ -61,6 +63,17 @@ public record WorkerSelection(Set<Worker> workers) {
     public String routeFilterPattern() {
         return workers.stream().map(w -> w.id() + "," + w.id() + "-*").collect(Collectors.joining(",")) + ","
                 + PLATFORM_ROUTE_PREFIX + "*";
+    }
+
+    /**
+     * Camel's route filter, excluding: the routes of the services no selected worker calls, so a process creates no
+     * HTTP client, breaker or rate limit it never uses. Empty when every service is called.
+     */
+    public String routeFilterExcludePattern() {
+        return Arrays.stream(Service.values())
+                .filter(service -> !uses(service.dependency()))
+                .map(service -> service.routeId() + "," + service.attemptRouteId())
+                .collect(Collectors.joining(","));
     }
 
     private static String names(Set<Worker> workers) {

@@ -65,6 +65,27 @@ class RouteIdsTest {
         assertTrue(matches(pattern, "checkEligibility").isEmpty(), pattern);
     }
 
+    @Test
+    void aProcessCreatesTheRoutesOfOnlyTheServicesItsWorkersCall() {
+        String registration = WorkerSelection.of(null, "registration").routeFilterExcludePattern();
+        for (String excluded : List.of(
+                "platform-service-entry",
+                "platform-service-entry-attempt",
+                "platform-service-code",
+                "platform-service-scoring-attempt")) {
+            assertTrue(matches(registration, excluded).isPresent(), excluded + " not excluded by " + registration);
+        }
+        for (String kept : List.of(
+                "platform-service-campaign",
+                "platform-service-campaign-attempt",
+                "platform-service-user-attempt",
+                "platform-invoke",
+                "checkEligibility")) {
+            assertTrue(matches(registration, kept).isEmpty(), kept + " excluded by " + registration);
+        }
+        assertEquals("", WorkerSelection.of(null, null).routeFilterExcludePattern(), "every worker: every service");
+    }
+
     /** The part of Camel's route filter pattern that takes the route, as Camel matches it. */
     private static Optional<String> matches(String pattern, String routeId) {
         return Arrays.stream(pattern.split(","))

@@ -1,6 +1,7 @@
 package regworkers.platform.services;
 
 import regworkers.platform.Worker;
+import regworkers.platform.WorkerSelection;
 
 /** The other teams' HTTP services the workers call (SPEC §3). Each has its own rate limit and circuit breaker. */
 public enum Service {
@@ -42,5 +43,15 @@ public enum Service {
 
     public String attemptEndpoint() {
         return "direct:service-" + id + "-attempt";
+    }
+
+    /** The route that retries calls to this service; a process whose workers never call it does not create it. */
+    public String routeId() {
+        return WorkerSelection.platformRouteId("service-" + id);
+    }
+
+    /** The route of one attempt: breaker, rate limit and the HTTP request. */
+    public String attemptRouteId() {
+        return routeId() + "-attempt";
     }
 }
