@@ -151,6 +151,9 @@ final class AppProcess implements AutoCloseable {
         appConfig.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + httpPort);
         int jolokiaPort = freePort();
+        while (jolokiaPort == httpPort) { // neither is bound yet: the OS may hand out the same free port twice
+            jolokiaPort = freePort();
+        }
         command.add("-Djolokia.port=" + jolokiaPort);
         if (jfr != null) {
             Files.createDirectories(jfr.getParent());
