@@ -16,16 +16,14 @@ ENV LANGUAGE=en_US:en \
 WORKDIR /deployments
 # dependencies first: they change less often than the application, so their layer is reused
 COPY target/quarkus-app/lib/ /deployments/lib/
-COPY target/quarkus-app/*.jar /deployments/
-COPY target/quarkus-app/app/ /deployments/app/
-COPY target/quarkus-app/quarkus/ /deployments/quarkus/
+COPY target/quarkus-app/quarkus-run.jar /deployments/
 COPY docker/entrypoint.sh /deployments/entrypoint.sh
 COPY docker/aot-train.sh /deployments/aot-train.sh
 
 # the AOT cache (JDK 25), trained in this image with its own JVM and JAVA_OPTS, taken by entrypoint.sh: about 1 s less
 # to ready per stack (bench/README.md "startup")
 USER root
-RUN sh /deployments/aot-train.sh /deployments /deployments/app.aot $JAVA_OPTS
+RUN bash /deployments/aot-train.sh /deployments /deployments/app.aot $JAVA_OPTS
 
 # 8080: HTTP (REST, /q/health, /q/metrics). Jolokia is off by default and, when enabled, listens on loopback only.
 EXPOSE 8080

@@ -196,7 +196,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     private void trainAotCache(List<String> jvm, Path cache) throws Exception {
         Files.createDirectories(cache.getParent());
         List<String> command = new ArrayList<>(List.of(
-                "/bin/sh",
+                "bash",
                 root.resolve("docker/aot-train.sh").toString(),
                 root.resolve("target/quarkus-app").toString(),
                 cache.toString()));
