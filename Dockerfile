@@ -20,7 +20,7 @@ COPY target/quarkus-app/quarkus-run.jar /deployments/
 COPY docker/entrypoint.sh /deployments/entrypoint.sh
 COPY docker/aot-train.sh /deployments/aot-train.sh
 
-# the AOT cache (JDK 25), trained in this image with its own JVM and JAVA_OPTS, taken by entrypoint.sh: about 1 s less
+# the AOT cache (JDK 25), trained in this image with its own JVM and JAVA_OPTS, taken by entrypoint.sh: 1.3-2.7 s less
 # to ready per stack (bench/README.md "startup")
 USER root
 RUN bash /deployments/aot-train.sh /deployments /deployments/app.aot $JAVA_OPTS
