@@ -20,8 +20,9 @@ import localstack.LocalStack;
  * ({@code docker/aot-train.sh}, trained here the same way) and, for comparison, without it. Each selection (every
  * stack, checkEligibility alone, all workers) starts R times (default 3) against the running local stack, one at a
  * time, the machine otherwise quiet. Measured: launch to {@code /q/health/ready} = 200, Quarkus' own "started in",
- * the CPU the JVM's threads used until ready (of it the JIT compilers'), and RSS 3 s after ready. Goals (issue 16), judged on the starts with the cache, as the image runs: every stack ready
- * in at most 2 s, all workers in at most 3 s, idle RSS at most 200 MB; the medians count.
+ * the CPU the JVM's live threads used until ready (of it the JIT compilers'), and RSS 3 s after ready. Goals (issue
+ * 16), judged on the starts with the cache, as the image runs: every stack ready in at most 2 s, all workers in at
+ * most 3 s, idle RSS at most 200 MB; the medians count.
  */
 final class StartupBench extends StackBenchmark<StartupBench.Result> {
 
