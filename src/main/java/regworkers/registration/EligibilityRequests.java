@@ -1,6 +1,6 @@
 package regworkers.registration;
 
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -44,6 +44,7 @@ public class EligibilityRequests {
                     null);
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        exchange.getMessage().setBody(body); // converted once: read() takes the bytes as they are
         if (body != null && body.length > config.maxBodyBytes()) {
             throw new ClientError(
                     413,
@@ -61,9 +62,11 @@ public class EligibilityRequests {
         }
         JsonNode root;
         try {
-            root = json.readTree(new String(raw, StandardCharsets.UTF_8));
+            root = json.readTree(raw);
         } catch (JsonProcessingException e) {
             throw new ClientError(400, "MALFORMED_JSON", "the body is not valid JSON: " + e.getOriginalMessage(), null);
+        } catch (IOException e) { // bytes that are no text in any encoding JSON allows
+            throw new ClientError(400, "MALFORMED_JSON", "the body is not valid JSON: " + e.getMessage(), null);
         }
         exchange.setProperty(REQUEST, shape(unwrap(root)));
     }

@@ -2,6 +2,12 @@ package regworkers.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -80,5 +86,76 @@ class PiiRedactionUnitTest {
             })
     void takesOnlyHarmlessCorrelationIds(String supplied, String taken) {
         assertEquals(taken, Correlation.acceptable(supplied).orElse(null));
+    }
+
+    /**
+     * {@link PiiRedactionFilter#redact} runs a pattern only where its clue is: on texts glued together from pieces
+     * of every pattern's matches and near misses, it must mask exactly what every pattern over the whole text masks.
+     */
+    @Test
+    void skipsOnlyPatternsThatCannotMatch() {
+        String[] pieces = {
+            "fan@example.com",
+            "fan%40example.com",
+            "fan",
+            "@",
+            "%40",
+            "example.com",
+            "%4",
+            "40",
+            "4155552671",
+            "415",
+            "555",
+            "2671",
+            "(415) ",
+            "+44 20 7946 0958",
+            "+",
+            "+1",
+            "020 7946 0958",
+            "0",
+            "-",
+            ".",
+            "Bearer abc.def",
+            "bearer",
+            "BEARER ",
+            "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2ln",
+            "eyJ",
+            "ey",
+            "x-api-key: s3cr3t",
+            "API_KEY=",
+            "Password",
+            "client_secret:",
+            "access-token=",
+            "TOKEN",
+            "key",
+            "=",
+            "AKIAIOSFODNN7EXAMPLE",
+            "ASIA",
+            "AKI",
+            "\"",
+            ":",
+            " ",
+            "ſ",
+            "K",
+            "İ",
+            "é",
+            "1733097600",
+            UUID.randomUUID().toString(),
+            "5777b027-ac74-45f2-820d-df3127886124",
+            "campaign-789",
+            "demo",
+        };
+        Random random = new Random(20261202);
+        List<String> texts = new ArrayList<>(List.of(pieces));
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int n = random.nextInt(6) + 1; n > 0; n--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            texts.add(text.toString());
+        }
+        for (String text : texts) {
+            assertEquals(PiiRedactionFilter.redactEveryPattern(text), PiiRedactionFilter.redact(text), text);
+        }
     }
 }
