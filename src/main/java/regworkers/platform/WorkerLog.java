@@ -61,6 +61,10 @@ public final class WorkerLog {
         }
     }
 
+    public void debug(String message, Map<String, ?> data) {
+        log(Logger.Level.DEBUG, message, data);
+    }
+
     public void info(String message, Map<String, ?> data) {
         log(Logger.Level.INFO, message, data);
     }

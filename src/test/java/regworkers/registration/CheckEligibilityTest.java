@@ -13,6 +13,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,9 +26,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import localstack.LocalStack;
 import localstack.LocalStackResource;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import regworkers.platform.WorkerLog;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import standins.CampaignStandIn;
 import standins.DemoData;
@@ -78,6 +85,47 @@ class CheckEligibilityTest {
                 .body("isEligible", equalTo(false))
                 .body("reason", equalTo("CAMPAIGN_NOT_FOUND"))
                 .body("$", not(hasKey("campaignId")));
+    }
+
+    @Test
+    void aRefusalIsLoggedAtInfoAndAnEligibleAnswerOnlyAtDebug() {
+        String eligibleId = "eligible-" + UUID.randomUUID();
+        String refusedId = "refused-" + UUID.randomUUID();
+        Logger decisions = Logger.getLogger(EligibilityResponses.class.getName());
+        List<ExtLogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record instanceof ExtLogRecord ext && ext.getLevel().intValue() >= Level.INFO.intValue()) {
+                    ext.copyMdc();
+                    records.add(ext);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        decisions.addHandler(capture);
+        try {
+            post(Tokens.forUser(USER), DemoData.CHECK_ELIGIBILITY_REQUEST, eligibleId)
+                    .statusCode(200)
+                    .body("isEligible", equalTo(true));
+            post(Tokens.forUser(USER), request("no-such-" + UUID.randomUUID(), SEED_ENTRY, false), refusedId)
+                    .statusCode(200)
+                    .body("reason", equalTo("CAMPAIGN_NOT_FOUND"));
+        } finally {
+            decisions.removeHandler(capture);
+        }
+
+        List<String> correlationIds = records.stream()
+                .map(record -> record.getMdc(WorkerLog.CORRELATION_ID))
+                .toList();
+        assertEquals(List.of(refusedId), correlationIds);
+        assertEquals("Not eligible: CAMPAIGN_NOT_FOUND", records.get(0).getMessage());
+        assertEquals(Level.INFO.intValue(), records.get(0).getLevel().intValue());
     }
 
     @Test
