@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import java.util.regex.MatchResult;
@@ -67,6 +68,17 @@ public final class PiiRedactionFilter implements Filter {
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .build();
 
+    /** A pattern, what replaces its matches, and the clue without which it cannot match. */
+    private record Redaction(Pattern pattern, String replacement, Predicate<Clues> clue) {}
+
+    /** In this order; phone numbers last ({@link #maskPhones}). */
+    private static final List<Redaction> REDACTIONS = List.of(
+            new Redaction(JWT, "[REDACTED_TOKEN]", Clues::jwt),
+            new Redaction(BEARER, "Bearer [REDACTED_TOKEN]", Clues::bearer),
+            new Redaction(SECRET_NAMED, "$1$2[REDACTED_KEY]", Clues::secretName),
+            new Redaction(AWS_KEY_ID, "[REDACTED_KEY]", Clues::awsKeyId),
+            new Redaction(EMAIL, "[REDACTED_EMAIL]", Clues::email));
+
     @Override
     public boolean isLoggable(LogRecord record) {
         if (record instanceof ExtLogRecord ext) {
@@ -105,7 +117,7 @@ public final class PiiRedactionFilter implements Filter {
         if (node instanceof ObjectNode object) {
             ObjectNode redacted = JSON.createObjectNode();
             for (Map.Entry<String, JsonNode> field : object.properties()) {
-                boolean secret = Clues.of(field.getKey()).secretName
+                boolean secret = Clues.of(field.getKey()).secretName()
                         && SECRET_KEY.matcher(field.getKey()).matches()
                         && field.getValue().isValueNode()
                         && !field.getValue().isNull();
@@ -134,42 +146,27 @@ public final class PiiRedactionFilter implements Filter {
      * time quadratic in the length of a long word without an {@code @}, such as a UUID.
      */
     public static String redact(String text) {
-        if (text == null) {
-            return null;
-        }
-        String redacted = text;
-        Clues clues = Clues.of(redacted);
-        if (clues.jwt) {
-            redacted = JWT.matcher(redacted).replaceAll("[REDACTED_TOKEN]");
-            clues = Clues.of(redacted);
-        }
-        if (clues.bearer) {
-            redacted = BEARER.matcher(redacted).replaceAll("Bearer [REDACTED_TOKEN]");
-            clues = Clues.of(redacted);
-        }
-        if (clues.secretName) {
-            redacted = SECRET_NAMED.matcher(redacted).replaceAll("$1$2[REDACTED_KEY]");
-            clues = Clues.of(redacted);
-        }
-        if (clues.awsKeyId) {
-            redacted = AWS_KEY_ID.matcher(redacted).replaceAll("[REDACTED_KEY]");
-            clues = Clues.of(redacted);
-        }
-        if (clues.email) {
-            redacted = EMAIL.matcher(redacted).replaceAll("[REDACTED_EMAIL]");
-            clues = Clues.of(redacted);
-        }
-        return clues.phone ? maskPhones(redacted) : redacted;
+        return text == null ? null : redact(text, true);
     }
 
     /** Every pattern over the whole text: what {@link #redact} must return, at a higher cost (for its tests). */
     static String redactEveryPattern(String text) {
-        String redacted = JWT.matcher(text).replaceAll("[REDACTED_TOKEN]");
-        redacted = BEARER.matcher(redacted).replaceAll("Bearer [REDACTED_TOKEN]");
-        redacted = SECRET_NAMED.matcher(redacted).replaceAll("$1$2[REDACTED_KEY]");
-        redacted = AWS_KEY_ID.matcher(redacted).replaceAll("[REDACTED_KEY]");
-        redacted = EMAIL.matcher(redacted).replaceAll("[REDACTED_EMAIL]");
-        return maskPhones(redacted);
+        return redact(text, false);
+    }
+
+    private static String redact(String text, boolean byClues) {
+        String redacted = text;
+        Clues clues = byClues ? Clues.of(text) : null;
+        for (Redaction redaction : REDACTIONS) {
+            if (clues == null || redaction.clue().test(clues)) {
+                String next = redaction.pattern().matcher(redacted).replaceAll(redaction.replacement());
+                if (clues != null && !next.equals(redacted)) {
+                    clues = Clues.of(next);
+                }
+                redacted = next;
+            }
+        }
+        return clues == null || clues.phone() ? maskPhones(redacted) : redacted;
     }
 
     /**
