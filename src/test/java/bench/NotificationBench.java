@@ -11,12 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import localstack.LocalStack;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -27,34 +30,51 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * (APP_NAME=enqueueMarketSelections, not timed), then an app with APP_STACK=notification gets the market's
  * notificationQueue message, and the clock runs until W notifications have reached an SQS queue subscribed to the
  * SNS topic {@code notifications} (raw delivery, as the downstream sender would read them). Baseline in the same run:
- * a raw SDK loop publishing W notifications of the same size to the same topic with PublishBatch of 10, 2 threads,
+ * a raw SDK loop publishing W notifications of the same shape (fields and message attributes) to the same topic with PublishBatch of 10, 2 threads,
  * no DynamoDB. Checked: W distinct notificationIds, one per winner; the market NOTIFIED.
  */
 final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
 
     static final String NAME = "notification";
     static final int DEFAULT_WINNERS = 100_000;
-    static final String USAGE = "  notification:     [--n WINNERS (default " + DEFAULT_WINNERS + ")]";
+    static final String USAGE = "  notification:     [--n WINNERS (default " + DEFAULT_WINNERS
+            + ")] [--warmup W (default N: a market of W winners first, for the app and the baseline alike)]";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "notifications";
     private static final String SENDER_QUEUE = "bench-notification-sender";
 
     static Options parse(String[] args) {
         int winners = DEFAULT_WINNERS;
+        int warmup = -1;
         for (int i = 1; i < args.length; i++) {
-            if (!args[i].equals("--n") || i + 1 >= args.length) {
-                throw new IllegalArgumentException("unknown argument '" + args[i] + "' for notification\n" + USAGE);
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value for '" + args[i] + "'\n" + USAGE);
             }
-            winners = Integer.parseInt(args[++i]);
+            switch (args[i]) {
+                case "--n" -> winners = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                default ->
+                    throw new IllegalArgumentException("unknown argument '" + args[i] + "' for notification\n" + USAGE);
+            }
         }
-        if (winners <= 0) {
-            throw new IllegalArgumentException("--n must be positive");
+        if (winners <= 0 || warmup < -1) {
+            throw new IllegalArgumentException("--n must be positive, --warmup zero or more");
         }
-        return new Options(NAME, winners, 1, 0, 2, 2, Options.DEFAULT_CONNECTIONS, Options.DEFAULT_SECONDS, 0);
+        return new Options(
+                NAME,
+                winners,
+                1,
+                warmup < 0 ? winners : warmup,
+                2,
+                2,
+                Options.DEFAULT_CONNECTIONS,
+                Options.DEFAULT_SECONDS,
+                0);
     }
 
     static final class Result extends Benchmark.Result {
         public int winners;
+        public int warmupWinners;
         public double selectionSeconds;
         public double appSeconds;
         public double appNotificationsPerSec;
@@ -65,6 +85,10 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
         public int distinctNotifications;
         public int duplicates;
         public String marketStatus;
+        /** who used the CPU while the app's market went out, and while the baseline's did */
+        public CpuWindow.Recorded appCpu = new CpuWindow.Recorded();
+
+        public CpuWindow.Recorded baselineCpu = new CpuWindow.Recorded();
         public List<String> problems = new ArrayList<>();
     }
 
@@ -77,20 +101,28 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
         return result.header("notification: notificationGenerator on one market")
                 + String.format(
                         """
-                winners %,d (selected by the app first in %.1f s, not timed)
+                winners %,d (selected by the app first in %.1f s, not timed); warm-up market of %,d first, app and baseline alike
                 app (APP_STACK=notification): %,.0f notifications/s (%.1f s for all; app CPU %.1f s)
+                  machine busy %.2f; cores %s; app by thread kind %s
                 baseline (raw PublishBatch of 10, 2 threads, same topic and subscription): %,.0f notifications/s (%.1f s)
+                  machine busy %.2f; cores %s
                 ratio app / baseline: %.2f
                 received: %,d distinct notifications, %d duplicates; market %s
                 correct: %s %s
                 """,
                         result.winners,
                         result.selectionSeconds,
+                        result.warmupWinners,
                         result.appNotificationsPerSec,
                         result.appSeconds,
                         result.appCpuSeconds,
+                        result.appCpu.machineBusy,
+                        result.appCpu.coresUsed,
+                        result.appCpu.appCoresByThreadKind,
                         result.baselineNotificationsPerSec,
                         result.baselineSeconds,
+                        result.baselineCpu.machineBusy,
+                        result.baselineCpu.coresUsed,
                         result.ratio,
                         result.distinctNotifications,
                         result.duplicates,
@@ -102,84 +134,91 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
     @Override
     public Result run() throws Exception {
         int winners = options.messages();
+        int warmup = options.warmup();
         Result result = new Result();
         result.machine = machine("");
-        result.command = "bench/run notification --n " + winners;
+        result.command = "bench/run notification --n " + winners + " --warmup " + warmup;
         result.winners = winners;
+        result.warmupWinners = warmup;
         stack.subscribeTestQueue(TOPIC, SENDER_QUEUE);
         String senderUrl =
                 stack.sqs().getQueueUrl(b -> b.queueName(SENDER_QUEUE)).queueUrl();
 
         BenchMarket market =
                 BenchMarket.seed(stack.standIns(), NAME, "Bench Arena", winners, winners + winners / 50, 3);
-        String campaignId = market.campaignId();
-
+        BenchMarket warmupMarket = warmup == 0
+                ? null
+                : BenchMarket.seed(
+                        stack.standIns(), NAME + "-warmup", "Warm-up Arena", warmup, warmup + warmup / 50, 4);
         try (AppProcess selector = AppProcess.start(
                 root, appJar(), "enqueueMarketSelections", stack.appConfig(), appLog("notification-selection-app"))) {
             selector.awaitReady(Duration.ofSeconds(180));
             long start = System.nanoTime();
-            HttpResponse<String> selected =
-                    selector.post("/selections/markets", market.target(), Duration.ofMinutes(5));
+            select(selector, market, winners);
             result.selectionSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 1);
-            if (selected.statusCode() != 200
-                    || JSON.readTree(selected.body()).get("winners").asInt() != winners) {
-                throw new IllegalStateException("selection failed: " + selected.statusCode() + " " + selected.body());
+            if (warmupMarket != null) {
+                select(selector, warmupMarket, warmup);
             }
         }
         stack.sqs()
                 .purgeQueue(b -> b.queueUrl(stack.sqs()
                         .getQueueUrl(q -> q.queueName("saveSelectionQueue"))
                         .queueUrl()));
-        log("notification: %d winners selected in %.1f s", winners, result.selectionSeconds);
+        log(
+                "notification: %d winners selected in %.1f s (and %d warm-up winners)",
+                winners, result.selectionSeconds, warmup);
 
         Path log = appLog("notification-app");
-        try (AppProcess app = AppProcess.startStack(root, appJar(), "notification", stack.appConfig(), log, null)) {
+        try (AppProcess app = AppProcess.startStack(
+                root, appJar(), "notification", stack.appConfig(), log, appJfr("notification-app"))) {
             app.awaitReady(Duration.ofSeconds(180));
-            AppProcess.KernelCounters before = app.kernelCounters();
+            if (warmupMarket != null) {
+                long start = System.nanoTime();
+                notify(warmupMarket);
+                Set<String> warmupIds = ConcurrentHashMap.newKeySet();
+                int received = drain(senderUrl, warmup, warmupIds, Duration.ofMinutes(10));
+                requireAll("app warm-up", warmup, received, warmupIds, result);
+                log(
+                        "notification: app warm-up, %d notifications in %.1f s",
+                        warmup, Stats.seconds(System.nanoTime() - start));
+                awaitNotified(warmupMarket);
+            }
+            CpuWindow cpu = CpuWindow.open(app, null);
             long start = System.nanoTime();
-            stack.sqs()
-                    .sendMessage(b -> b.queueUrl(stack.sqs()
-                                    .getQueueUrl(q -> q.queueName("notificationQueue"))
-                                    .queueUrl())
-                            .messageBody(market.target()));
+            notify(market);
             Set<String> ids = ConcurrentHashMap.newKeySet();
             int received = drain(senderUrl, winners, ids, Duration.ofMinutes(10));
-            result.appSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 2);
-            AppProcess.KernelCounters after = app.kernelCounters();
-            result.appCpuSeconds = Stats.round(after.cpuSecondsSince(before), 1);
+            CpuWindow.Used used = cpu.close();
+            result.appSeconds = Stats.round(used.wallSeconds(), 2);
+            result.appCpuSeconds = Stats.round(used.appCpuSeconds(), 1);
+            result.appCpu.cpu(used);
             result.appNotificationsPerSec = Stats.round(received / result.appSeconds, 0);
             result.distinctNotifications = ids.size();
             result.duplicates = received - ids.size();
-            Thread.sleep(1_000);
-            var item = stack.dynamo()
-                    .getItem(b -> b.tableName("demand-table")
-                            .consistentRead(true)
-                            .key(Map.of(
-                                    "pk",
-                                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                                                    "NOTIFY#MARKETS"),
-                                    "sk",
-                                            software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-                                                    "CAMPAIGN#" + campaignId + "#MARKET#" + market.marketId() + "#DATE#"
-                                                            + market.dateId()))))
-                    .item();
-            result.marketStatus = item == null || !item.containsKey("status")
-                    ? "unknown"
-                    : item.get("status").s();
+            result.marketStatus = awaitNotified(market);
             if (AppProcess.LogLevels.of(log).errors() > 0) {
                 result.problems.add("ERROR lines in the app log");
             }
         }
         log("notification: app %.0f notifications/s", result.appNotificationsPerSec);
 
-        long start = System.nanoTime();
-        publishRaw(market, winners);
+        if (warmup > 0) {
+            publishRaw(market, "warmup-", warmup);
+            Set<String> warmupIds = ConcurrentHashMap.newKeySet();
+            int received = drain(senderUrl, warmup, warmupIds, Duration.ofMinutes(10));
+            requireAll("baseline warm-up", warmup, received, warmupIds, result);
+        }
+        CpuWindow cpu = CpuWindow.open(null, null);
+        publishRaw(market, "baseline-", winners);
         Set<String> baselineIds = ConcurrentHashMap.newKeySet();
         int baselineReceived = drain(senderUrl, winners, baselineIds, Duration.ofMinutes(10));
-        result.baselineSeconds = Stats.round(Stats.seconds(System.nanoTime() - start), 2);
+        CpuWindow.Used used = cpu.close();
+        result.baselineSeconds = Stats.round(used.wallSeconds(), 2);
+        result.baselineCpu.cpu(used);
         result.baselineNotificationsPerSec = Stats.round(baselineReceived / result.baselineSeconds, 0);
         result.ratio = Stats.round(result.appNotificationsPerSec / result.baselineNotificationsPerSec, 2);
         log("notification: baseline %.0f notifications/s", result.baselineNotificationsPerSec);
+        requireAll("baseline", winners, baselineReceived, baselineIds, result);
 
         if (result.distinctNotifications != winners) {
             result.problems.add(result.distinctNotifications + " distinct notifications for " + winners + " winners");
@@ -195,6 +234,55 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
         result.medians.put("ratio", result.ratio);
         result.allCorrect = result.problems.isEmpty();
         return result;
+    }
+
+    private static void select(AppProcess selector, BenchMarket market, int winners) throws Exception {
+        HttpResponse<String> selected = selector.post("/selections/markets", market.target(), Duration.ofMinutes(5));
+        if (selected.statusCode() != 200
+                || JSON.readTree(selected.body()).get("winners").asInt() != winners) {
+            throw new IllegalStateException("selection failed: " + selected.statusCode() + " " + selected.body());
+        }
+    }
+
+    /** The market's notificationQueue message, as getMarketsToNotify sends it. */
+    private void notify(BenchMarket market) {
+        stack.sqs()
+                .sendMessage(b -> b.queueUrl(stack.sqs()
+                                .getQueueUrl(q -> q.queueName("notificationQueue"))
+                                .queueUrl())
+                        .messageBody(market.target()));
+    }
+
+    /** The market's status once it is NOTIFIED, or the last one seen within 10 s (it is marked after its last send). */
+    private String awaitNotified(BenchMarket market) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String status;
+        do {
+            var item = stack.dynamo()
+                    .getItem(b -> b.tableName("demand-table")
+                            .consistentRead(true)
+                            .key(Map.of(
+                                    "pk", AttributeValue.fromS("NOTIFY#MARKETS"),
+                                    "sk",
+                                            AttributeValue.fromS("CAMPAIGN#" + market.campaignId() + "#MARKET#"
+                                                    + market.marketId() + "#DATE#" + market.dateId()))))
+                    .item();
+            status = item == null || !item.containsKey("status")
+                    ? "unknown"
+                    : item.get("status").s();
+            if (status.equals("NOTIFIED")) {
+                return status;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return status;
+    }
+
+    private static void requireAll(String phase, int expected, int received, Set<String> ids, Result result) {
+        if (received != expected || ids.size() != expected) {
+            result.problems.add(
+                    phase + ": " + received + " received, " + ids.size() + " distinct, " + expected + " expected");
+        }
     }
 
     /** Receives and deletes until {@code expected} messages arrived (or the timeout); collects notificationIds. */
@@ -243,8 +331,15 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
         return received.get();
     }
 
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder()
+                .dataType("String")
+                .stringValue(value)
+                .build();
+    }
+
     /** The baseline: W notifications of the app's shape, PublishBatch of 10 from 2 threads. */
-    private void publishRaw(BenchMarket market, int winners) throws Exception {
+    private void publishRaw(BenchMarket market, String idPrefix, int winners) throws Exception {
         SnsClient sns = stack.sns();
         String topicArn = sns.createTopic(b -> b.name(TOPIC)).topicArn();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -256,7 +351,7 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
                     List<PublishBatchRequestEntry> entries = new ArrayList<>(10);
                     for (int i = start; i < Math.min(winners, start + 10); i++) {
                         ObjectNode notification = JSON.createObjectNode()
-                                .put("notificationId", "baseline-" + i)
+                                .put("notificationId", idPrefix + i)
                                 .put("type", "PRESALE_CODE")
                                 .put("globalUserId", "user-" + i)
                                 .put("campaignId", market.campaignId())
@@ -269,6 +364,8 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
                         entries.add(PublishBatchRequestEntry.builder()
                                 .id(Integer.toString(i - start))
                                 .message(notification.toString())
+                                .messageAttributes(
+                                        Map.of("notificationId", text(idPrefix + i), "type", text("PRESALE_CODE")))
                                 .build());
                     }
                     sns.publishBatch(b -> b.topicArn(topicArn).publishBatchRequestEntries(entries));
