@@ -12,7 +12,8 @@ import regworkers.platform.Worker;
  * notification stack. getMarketsToNotify: on the leader only (master: over the lease cluster service), every
  * interval → selected markets whose notifyAt passed → claimed → notificationQueue. notificationGenerator:
  * notificationQueue → the market's winners from its recorded progress → SNS notifications, 10 per PublishBatch,
- * a round of batches at once, progress after each round → a continuation message, or (all sent) a notification data event and the market NOTIFIED.
+ * a window of batches in flight, progress every few batches → a continuation message, or (all sent) a notification
+ * data event and the market NOTIFIED.
  */
 @ApplicationScoped
 public class NotificationRoutes extends QueueWorkerRouteBuilder {
@@ -47,9 +48,10 @@ public class NotificationRoutes extends QueueWorkerRouteBuilder {
         fromWork(Worker.NOTIFICATION_GENERATOR, "send")
                 .setProperty(NOTIFICATION, method("notificationGenerator", "start"))
                 .filter(simple("${exchangeProperty." + NOTIFICATION + ".pending}"))
-                    .split(method("notificationGenerator", "rounds(${exchangeProperty." + NOTIFICATION + "})")).streaming().stopOnException()
-                        .bean("notificationGenerator", "publish(${exchangeProperty." + NOTIFICATION + "}, ${body})")
+                    .split(method("notificationGenerator", "batches(${exchangeProperty." + NOTIFICATION + "})")).streaming().stopOnException()
+                        .bean("notificationGenerator", "send(${exchangeProperty." + NOTIFICATION + "}, ${body})")
                     .end()
+                    .bean("notificationGenerator", "finishSending(${exchangeProperty." + NOTIFICATION + "})")
                     .removeHeaders("*")
                     .setHeader(Correlation.HEADER, method(Correlation.class, "of"))
                     .choice()

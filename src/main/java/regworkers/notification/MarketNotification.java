@@ -14,6 +14,9 @@ public final class MarketNotification {
     int nextPart;
     int nextIndex;
     int sent;
+    /** this message's PublishBatch calls in flight; made on its first batch */
+    PublishWindow<NotificationGenerator.Batch> window;
+
     private final boolean alreadyNotified;
 
     MarketNotification(

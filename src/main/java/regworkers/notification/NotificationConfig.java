@@ -19,6 +19,9 @@ public interface NotificationConfig {
 
     int batchesPerMessage();
 
-    /** PublishBatch calls sent at once; the progress is written once they all went through. */
+    /** PublishBatch calls in flight at once: the next is sent as soon as the oldest went through. */
     int batchesInFlight();
+
+    /** The progress is written every this many PublishBatch calls that went through in order. */
+    int checkpointEvery();
 }

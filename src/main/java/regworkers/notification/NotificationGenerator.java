@@ -11,10 +11,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,11 +49,12 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 /**
  * notificationGenerator: a notificationQueue message {campaignId, marketId, dateId} → take the market (one generator
  * at a time) → from its recorded progress, the market's winners part by part (the selection run's stored parts: memory
- * holds one part) → one notification per winner → SNS {@code notifications} in PublishBatch calls of 10, sent
- * {@code notification.batches-in-flight} at a time, the progress written after each such round → after
- * {@code notification.batches-per-message} batches the market is handed to a continuation message; when all are sent,
- * a {@code notification} data event goes to processData and the market is NOTIFIED. A crash re-sends at most the
- * round in flight; every notification carries a stable {@code notificationId}.
+ * holds one part) → one notification per winner → SNS {@code notifications} in PublishBatch calls of 10, up to
+ * {@code notification.batches-in-flight} at a time, the progress written every {@code notification.checkpoint-every}
+ * batches → after {@code notification.batches-per-message} batches the market is handed to a continuation message;
+ * when all are sent, a {@code notification} data event goes to processData and the market is NOTIFIED. A crash
+ * re-sends at most the batches in flight and those whose progress was not written yet ({@link PublishWindow}); every
+ * notification carries a stable {@code notificationId}.
  */
 @ApplicationScoped
 @Named("notificationGenerator")
@@ -125,7 +123,7 @@ public class NotificationGenerator {
     public record Batch(List<Selection> winners, int nextPart, int nextIndex) {}
 
     /** The next batches of up to 10 winners, from the market's progress, at most {@code batches-per-message} of them. */
-    private Iterator<Batch> batches(MarketNotification notification) {
+    public Iterator<Batch> batches(MarketNotification notification) {
         return new Iterator<>() {
             private int part = notification.nextPart;
             private int index = notification.nextIndex;
@@ -165,87 +163,53 @@ public class NotificationGenerator {
         };
     }
 
-    /** The next rounds of up to {@code batches-in-flight} batches, at most {@code batches-per-message} batches in all. */
-    public Iterator<List<Batch>> rounds(MarketNotification notification) {
-        Iterator<Batch> batches = batches(notification);
-        return new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return batches.hasNext();
-            }
-
-            @Override
-            public List<Batch> next() {
-                List<Batch> round = new ArrayList<>(config.batchesInFlight());
-                while (round.size() < config.batchesInFlight() && batches.hasNext()) {
-                    round.add(batches.next());
-                }
-                if (round.isEmpty()) {
-                    throw new NoSuchElementException();
-                }
-                return round;
-            }
-        };
-    }
-
     /**
-     * Publishes a round's batches at once, then records the progress after the last of them that went through in
-     * order; the first failure is thrown after that (the batches behind it are sent again, never those before it).
+     * Sends {@code batch} once fewer than {@code batches-in-flight} PublishBatch calls are in flight; the market's
+     * progress is written every {@code checkpoint-every} batches that went through in order ({@link PublishWindow}).
+     * Throws the failure of an earlier batch it had to wait for.
      */
-    public void publish(MarketNotification notification, List<Batch> round) {
+    public void send(MarketNotification notification, Batch batch) {
         String correlationId = (String) MDC.get(WorkerLog.CORRELATION_ID);
-        List<CompletableFuture<Void>> sends = round.stream()
-                .map(batch -> CompletableFuture.runAsync(
-                        () -> WorkerLog.inContext(Worker.NOTIFICATION_GENERATOR, correlationId, () -> {
-                            send(notification, batch.winners());
-                            return null;
-                        }),
-                        publishers))
-                .toList();
-        long deadline = System.nanoTime() + config.ownerTimeout().toNanos();
-        RuntimeException firstFailure = null;
-        int sentInOrder = 0;
-        for (CompletableFuture<Void> send : sends) {
-            RuntimeException failure = outcome(send, deadline);
-            if (failure != null && firstFailure == null) {
-                firstFailure = failure;
-            } else if (failure == null && firstFailure == null) {
-                sentInOrder++;
-            }
-        }
-        if (sentInOrder > 0) {
-            Batch last = round.get(sentInOrder - 1);
-            notification.nextPart = last.nextPart();
-            notification.nextIndex = last.nextIndex();
-            notification.sent += round.subList(0, sentInOrder).stream()
-                    .mapToInt(batch -> batch.winners().size())
-                    .sum();
-            targets.checkpoint(notification.market, notification.owner, notification.progress());
-        }
-        if (firstFailure != null) {
-            throw firstFailure;
-        }
+        window(notification)
+                .send(
+                        batch,
+                        () -> CompletableFuture.runAsync(
+                                () -> WorkerLog.inContext(Worker.NOTIFICATION_GENERATOR, correlationId, () -> {
+                                    publish(notification, batch.winners());
+                                    return null;
+                                }),
+                                publishers));
     }
 
-    /** Null when the batch went out; else why not. Waits no longer than the market's claim lasts. */
-    private static RuntimeException outcome(CompletableFuture<Void> send, long deadline) {
-        try {
-            send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            return null;
-        } catch (ExecutionException failed) {
-            return failed.getCause() instanceof RuntimeException cause
-                    ? cause
-                    : new IllegalStateException(failed.getCause());
-        } catch (TimeoutException late) {
-            return new DependencyUnavailable(Worker.Dependency.SNS, "a PublishBatch did not finish in time", late);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-            return new DependencyUnavailable(
-                    Worker.Dependency.SNS, "interrupted while PublishBatch calls were in flight", interrupted);
-        }
+    /** Waits for the batches still in flight and writes the progress; throws the first failure. */
+    public void finishSending(MarketNotification notification) {
+        window(notification).close();
     }
 
-    private void send(MarketNotification notification, List<Selection> batch) {
+    private PublishWindow<Batch> window(MarketNotification notification) {
+        if (notification.window == null) {
+            notification.window = new PublishWindow<>(
+                    config.batchesInFlight(),
+                    config.checkpointEvery(),
+                    config.ownerTimeout(),
+                    new PublishWindow.Progress<>() {
+                        @Override
+                        public void advance(Batch sent) {
+                            notification.nextPart = sent.nextPart();
+                            notification.nextIndex = sent.nextIndex();
+                            notification.sent += sent.winners().size();
+                        }
+
+                        @Override
+                        public void save() {
+                            targets.checkpoint(notification.market, notification.owner, notification.progress());
+                        }
+                    });
+        }
+        return notification.window;
+    }
+
+    private void publish(MarketNotification notification, List<Selection> batch) {
         List<PublishBatchRequestEntry> entries = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Selection winner = batch.get(i);
@@ -277,7 +241,7 @@ public class NotificationGenerator {
         }
     }
 
-    /** The rounds' PublishBatch threads, enough for every worker thread's round: Camel's, so they stop with it. */
+    /** The PublishBatch threads, enough for every worker thread's window: Camel's, so they stop with it. */
     @PostConstruct
     void createPublishers() {
         publishers = camel.getExecutorServiceManager()
