@@ -26,19 +26,22 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * notificationGenerator on a market of W winners (default 100 000): the market is selected first by the app
+ * notificationGenerator on a market of N winners (default 100 000): the market is selected first by the app
  * (APP_NAME=enqueueMarketSelections, not timed), then an app with APP_STACK=notification gets the market's
- * notificationQueue message, and the clock runs until W notifications have reached an SQS queue subscribed to the
+ * notificationQueue message, and the clock runs until N notifications have reached an SQS queue subscribed to the
  * SNS topic {@code notifications} (raw delivery, as the downstream sender would read them). Baseline in the same run:
- * a raw SDK loop publishing W notifications of the same shape (fields and message attributes) to the same topic with PublishBatch of 10, 2 threads,
- * no DynamoDB. Checked: W distinct notificationIds, one per winner; the market NOTIFIED.
+ * a raw SDK loop publishing N notifications of the same shape (fields and message attributes) to the same topic with
+ * PublishBatch of 10, 2 threads, no DynamoDB. Both are warmed first by a market of W (default 3 N) winners, not timed:
+ * the app notifies a second selected market, the baseline publishes W of its own. Checked: N distinct
+ * notificationIds, one per winner; the market NOTIFIED; the warm-ups complete.
  */
 final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
 
     static final String NAME = "notification";
     static final int DEFAULT_WINNERS = 100_000;
     static final String USAGE = "  notification:     [--n WINNERS (default " + DEFAULT_WINNERS
-            + ")] [--warmup W (default N: a market of W winners first, for the app and the baseline alike)]";
+            + ")] [--warmup W (default 3 N: a market of W winners first, for the app and the baseline alike,"
+            + " so that the app's JIT compilers have settled)]";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "notifications";
     private static final String SENDER_QUEUE = "bench-notification-sender";
@@ -64,7 +67,7 @@ final class NotificationBench extends StackBenchmark<NotificationBench.Result> {
                 NAME,
                 winners,
                 1,
-                warmup < 0 ? winners : warmup,
+                warmup < 0 ? 3 * winners : warmup,
                 2,
                 2,
                 Options.DEFAULT_CONNECTIONS,
