@@ -7,14 +7,16 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.kafka.KafkaConstants;
 import regworkers.datapipeline.DataEvents;
 import regworkers.datapipeline.DataPublisher;
+import regworkers.datapipeline.DataPublisher.PendingDataEvent;
+import regworkers.datapipeline.ProcessDataConfig;
 import regworkers.platform.Correlation;
 import regworkers.platform.KafkaConfig;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
 
 /**
- * dataPipeline stack. processData: processDataQueue -> envelope -> SNS registration-data (attribute type), which
- * fans out to one sendData-{type} queue per type. sendData: each sendData-{type} queue -> JSON-schema validation ->
+ * dataPipeline stack. processData: processDataQueue -> envelope -> batches of up to 10 -> SNS PublishBatch to
+ * registration-data (attribute type), which fans out to one sendData-{type} queue per type. sendData: each sendData-{type} queue -> JSON-schema validation ->
  * Kafka registration.data (key campaignId, correlation id header).
  */
 @ApplicationScoped
@@ -26,17 +28,21 @@ public class DataPipelineRoutes extends QueueWorkerRouteBuilder {
     DataPublisher dataPublisher;
 
     @Inject
+    ProcessDataConfig processData;
+
+    @Inject
     KafkaConfig kafka;
 
     @Override
     public void configure() {
         // spotless:off: the route DSL is indented by hand to show the flow's nesting
-        fromQueue(queues.names().processData(), Worker.PROCESS_DATA)
-                .to(Worker.PROCESS_DATA.workEndpoint())
-                .to(acknowledge());
+        inBatches(fromQueue(queues.names().processData(), Worker.PROCESS_DATA)
+                        .setBody(method(dataPublisher, "pending")),
+                constant(true), PendingDataEvent.class, processData, method(dataPublisher, "publish"));
 
-        fromWork(Worker.PROCESS_DATA, "publish")
-                .setBody(method(dataPublisher, "publish"));
+        fromWork(Worker.PROCESS_DATA, "invoke")
+                .setBody(method(dataPublisher, "pending"))
+                .setBody(method(dataPublisher, "publishNow"));
 
         for (String type : dataEvents.dataTypes()) {
             fromQueue(queues.names().sendDataPrefix() + type, Worker.SEND_DATA, type)

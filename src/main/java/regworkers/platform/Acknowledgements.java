@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 
 /**
- * Deletes acknowledged messages in DeleteMessageBatch calls of up to 10, on a thread of its own: a batch leaves when
- * it is full or after {@code queue.ack.flush-interval}. A message stays held (kept invisible by the heartbeat) until its delete went
+ * Deletes acknowledged messages in DeleteMessageBatch calls of up to 10, on threads of its own: a batch leaves when
+ * it is full (several full batches at once) or after {@code queue.ack.flush-interval}. A message stays held (kept invisible by the heartbeat) until its delete went
  * through: a delete that fails because SQS is unreachable or busy is tried again, at most once a second, so an SQS
  * outage does not make finished work come back and be done twice. Only a receipt handle SQS no longer knows (the
  * message came back to another consumer meanwhile) is given up; that message's work is idempotent.
@@ -48,10 +49,16 @@ public class Acknowledgements {
     private final Map<String, List<Pending>> retryByQueueUrl = new HashMap<>();
     private volatile long retryNotBefore;
     private ScheduledExecutorService flusher;
+    /**
+     * Full batches are sent here, several at once: one thread of deletes fell behind two busy workers, and every
+     * finished message waiting for its delete is one that comes back (a duplicate) if the process dies.
+     */
+    private ExecutorService senders;
 
     @PostConstruct
     void start() {
         flusher = BackgroundThreads.scheduler("regworkers-ack-flusher");
+        senders = BackgroundThreads.pool("regworkers-ack-sender");
         flusher.scheduleWithFixedDelay(
                 this::flushAll,
                 config.ack().flushInterval().toMillis(),
@@ -70,10 +77,10 @@ public class Acknowledgements {
             }
         }
         if (full != null) {
-            // on the flusher's thread: a batch's worker thread goes on with the next batch meanwhile
+            // on a sender thread: a batch's worker thread goes on with the next batch meanwhile
             List<Pending> batch = full;
             try {
-                flusher.execute(() -> send(queueUrl, batch));
+                senders.execute(() -> send(queueUrl, batch));
             } catch (RejectedExecutionException stopping) {
                 send(queueUrl, batch);
             }
@@ -83,8 +90,11 @@ public class Acknowledgements {
     @PreDestroy
     void stop() throws InterruptedException {
         flusher.shutdown();
-        // the full batches already handed to the flusher go first; what fails among them is in the retries below
-        flusher.awaitTermination(config.shutdown().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        senders.shutdown();
+        // the full batches already handed to the senders go first; what fails among them is in the retries below
+        long deadline = System.nanoTime() + config.shutdown().drainTimeout().toNanos();
+        flusher.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        senders.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         retryNotBefore = 0;
         flushAll();
     }

@@ -29,15 +29,19 @@ public class HeldMessages {
         private final String routeId;
         private final Map<String, Object> headers;
         private final long heldSince;
+        /** until when SQS keeps it invisible, as far as this process knows (receive, then each heartbeat) */
+        private volatile long invisibleUntil;
+
         private volatile boolean parked;
         private int failedRunsWhileOthersSucceeded;
         private long workerSuccessesAtLastFailure = -1;
 
-        Held(QueueMessage message, String routeId, Map<String, Object> headers, long heldSince) {
+        Held(QueueMessage message, String routeId, Map<String, Object> headers, long heldSince, long invisibleUntil) {
             this.message = message;
             this.routeId = routeId;
             this.headers = headers;
             this.heldSince = heldSince;
+            this.invisibleUntil = invisibleUntil;
         }
 
         public QueueMessage message() {
@@ -57,15 +61,23 @@ public class HeldMessages {
         }
     }
 
+    /**
+     * A message whose invisibility ends within this margin is no longer worked on: work started now might still run
+     * when SQS hands the message to another consumer.
+     */
+    static final Duration LAPSE_MARGIN = Duration.ofSeconds(5);
+
     private final int maxUnsettled;
     private final Duration maxHold;
+    private final Duration visibilityTimeout;
     private final Clock clock;
     private final Map<String, Held> byMessageId = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> countByWorker = new ConcurrentHashMap<>();
 
-    public HeldMessages(int maxUnsettled, Duration maxHold, Clock clock) {
+    public HeldMessages(int maxUnsettled, Duration maxHold, Duration visibilityTimeout, Clock clock) {
         this.maxUnsettled = maxUnsettled;
         this.maxHold = maxHold;
+        this.visibilityTimeout = visibilityTimeout;
         this.clock = clock;
     }
 
@@ -79,7 +91,8 @@ public class HeldMessages {
             existing.parked = false;
             return false;
         }
-        Held held = new Held(message, routeId, new HashMap<>(headers), clock.millis());
+        long now = clock.millis();
+        Held held = new Held(message, routeId, new HashMap<>(headers), now, now + visibilityTimeout.toMillis());
         if (byMessageId.putIfAbsent(message.messageId(), held) == null) {
             counter(message.worker()).incrementAndGet();
             return true;
@@ -150,6 +163,37 @@ public class HeldMessages {
     /** The worker holds as many messages as it may: its consumers do not poll. */
     public boolean isFull(String worker) {
         return count(worker) >= maxUnsettled;
+    }
+
+    /**
+     * SQS confirmed that these messages stay invisible for the visibility timeout from {@code since}, when the request
+     * was sent. A message whose invisibility had already run out by then is not renewed: SQS may have handed it to
+     * another consumer meanwhile (an SQS endpoint that stalled may still accept the old receipt handle), so it stays
+     * lapsed and is forgotten before this process works on it.
+     */
+    void keptInvisible(List<Held> messages, long since) {
+        long until = since + visibilityTimeout.toMillis();
+        for (Held held : messages) {
+            if (since < held.invisibleUntil && until > held.invisibleUntil) {
+                held.invisibleUntil = until;
+            }
+        }
+    }
+
+    /**
+     * Forgets a held message whose invisibility has run out, or is about to, because the heartbeat could not reach SQS
+     * (an SQS outage, a frozen process): SQS may hand it to another consumer now, so this process must not work on it.
+     * It is neither deleted nor handed back; whoever receives it next does the work. Answers whether it was forgotten.
+     */
+    public boolean forgetIfLapsed(QueueMessage message) {
+        Held held = byMessageId.get(message.messageId());
+        if (held == null || clock.millis() < held.invisibleUntil - LAPSE_MARGIN.toMillis()) {
+            return false;
+        }
+        if (byMessageId.remove(message.messageId(), held)) {
+            counter(message.worker()).decrementAndGet();
+        }
+        return true;
     }
 
     /** Every held message, by queue, that should be kept invisible now. */

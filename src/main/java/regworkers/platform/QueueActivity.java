@@ -24,7 +24,7 @@ public class QueueActivity {
     private static final WorkerLog LOG = WorkerLog.of(QueueActivity.class);
 
     static final List<String> OUTCOMES =
-            List.of("received", "processed", "retried", "parked", "released", "dead_lettered");
+            List.of("received", "processed", "retried", "parked", "released", "lapsed", "dead_lettered");
 
     @Inject
     MeterRegistry metrics;

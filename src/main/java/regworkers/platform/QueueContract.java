@@ -1,8 +1,10 @@
 package regworkers.platform;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -103,6 +105,46 @@ public class QueueContract {
         if (pauses.isPaused(worker)) {
             throw new WorkerPaused(worker);
         }
+    }
+
+    /**
+     * Before a message's work begins, on its worker thread: a message whose invisibility ran out while it waited in
+     * this process (the heartbeat could not reach SQS) is forgotten instead of worked on, since SQS may hand it to
+     * another consumer now ({@link HeldMessages#forgetIfLapsed}); the exchange stops here.
+     */
+    public void forgetIfLapsed(Exchange exchange) {
+        QueueMessage message = QueueMessage.of(exchange);
+        if (message != null && lapsed(message)) {
+            exchange.setRouteStop(true);
+        }
+    }
+
+    /** The same for a batch, before its work begins: the items whose messages are still this process's. */
+    public <T extends BatchItem> List<T> stillHeld(List<T> batch) {
+        List<T> kept = new ArrayList<>(batch.size());
+        for (T item : batch) {
+            if (!lapsed(item.message())) {
+                kept.add(item);
+            }
+        }
+        return kept;
+    }
+
+    /** Whether a batch has anything left to work on. */
+    public boolean hasItems(List<?> batch) {
+        return !batch.isEmpty();
+    }
+
+    private boolean lapsed(QueueMessage message) {
+        if (!held.forgetIfLapsed(message)) {
+            return false;
+        }
+        count(message.worker(), "lapsed");
+        LOG.warn(
+                "The message's invisibility ran out while it waited here (SQS did not answer the heartbeat):"
+                        + " not worked on, whoever receives it next does the work",
+                Map.of("queue", message.queue(), "messageId", message.messageId()));
+        return true;
     }
 
     /** The work is durably done: the message may leave its queue. */

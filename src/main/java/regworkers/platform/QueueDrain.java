@@ -18,7 +18,8 @@ import org.apache.camel.support.SimpleEventNotifierSupport;
  * Graceful shutdown and scale-in of the queue workers. When Camel starts stopping (SIGTERM): consumers stop receiving
  * ({@link QueuePollGate}), parked messages are handed back to their queues at once (visibility 0), batches waiting in
  * aggregators are completed now, and work in flight may finish for {@code queue.shutdown.drain-timeout}; whatever
- * is still held then is handed back at once too, so another replica takes it without waiting out a visibility timeout.
+ * is still held then, or when Camel has stopped, is handed back at once too, so another replica takes it without
+ * waiting out a visibility timeout.
  * The timeouts fit the pod's termination grace period (checked by the manifest test).
  */
 @ApplicationScoped
@@ -38,18 +39,26 @@ public class QueueDrain {
     @Inject
     HeldMessages held;
 
+    @Inject
+    Acknowledgements acknowledgements;
+
     private volatile boolean draining;
 
     void registerWithCamel(@Observes StartupEvent startup) {
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStoppingEvent;
+                return event instanceof CamelEvent.CamelContextStoppingEvent
+                        || event instanceof CamelEvent.CamelContextStoppedEvent;
             }
 
             @Override
-            public void notify(CamelEvent event) {
-                begin();
+            public void notify(CamelEvent event) throws InterruptedException {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    begin();
+                } else {
+                    handBackTheRest();
+                }
             }
         });
     }
@@ -75,6 +84,20 @@ public class QueueDrain {
         Thread drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
         drainer.setDaemon(true);
         drainer.start();
+    }
+
+    /**
+     * Camel has stopped: no route will settle anything any more. The deletes of finished work go out first, then what
+     * is still held (say a batch that Camel's stop cut short) is handed back at once, before the process exits: left
+     * to the visibility timeout, another replica would wait 30 s for it.
+     */
+    void handBackTheRest() throws InterruptedException {
+        acknowledgements.stop();
+        int released = heartbeat.release(held -> true);
+        if (released > 0) {
+            LOG.info(
+                    "Camel stopped: messages still held are handed back to their queues", Map.of("released", released));
+        }
     }
 
     private void completeAndRelease() {

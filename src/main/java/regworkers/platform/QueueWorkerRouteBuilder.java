@@ -71,7 +71,8 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
                 .threads(queues.workerThreads(), queues.workerThreads())
                 .maxQueueSize(queues.maxUnsettled())
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns)
-                .threadName(routeId);
+                .threadName(routeId)
+                .bean(queueContract, "forgetIfLapsed");
         return route;
     }
 
@@ -99,8 +100,9 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
 
     /**
      * The batching end of a queue route: each message's share ({@code item}) is aggregated per {@code key} into
-     * batches ({@code settings}), {@code work} runs once per batch and answers one {@link QueueOutcome} per message,
-     * and each message is settled by its own outcome.
+     * batches ({@code settings}); the messages whose invisibility ran out while they waited are dropped
+     * ({@link QueueContract#stillHeld}), {@code work} runs once per batch and answers one {@link QueueOutcome} per
+     * message, and each message is settled by its own outcome.
      */
     protected void inBatches(
             ProcessorDefinition<?> route,
@@ -115,11 +117,15 @@ public abstract class QueueWorkerRouteBuilder extends RouteBuilder {
         route.aggregate(key, AggregationStrategies.flexible(item).accumulateInCollection(ArrayList.class))
                     .completionSize(settings.batchSize())
                     .completionTimeout(settings.batchWait().toMillis())
+                    .completeAllOnStop()
                     .parallelProcessing().executorService(batchThreads)
                     .removeProperty(QueueMessage.PROPERTY)
-                    .setBody(work)
-                    .split(body())
-                        .bean(queueContract, "settle")
+                    .setBody(method(queueContract, "stillHeld"))
+                    .filter(method(queueContract, "hasItems"))
+                        .setBody(work)
+                        .split(body())
+                            .bean(queueContract, "settle")
+                        .end()
                     .end()
                 .end();
         // spotless:on

@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -62,7 +64,7 @@ public class VisibilityHeartbeat {
     @Produces
     @Singleton
     static HeldMessages heldMessages(QueueConfig config) {
-        return new HeldMessages(config.maxUnsettled(), config.maxHold(), Clock.systemUTC());
+        return new HeldMessages(config.maxUnsettled(), config.maxHold(), config.visibilityTimeout(), Clock.systemUTC());
     }
 
     @PostConstruct
@@ -150,6 +152,23 @@ public class VisibilityHeartbeat {
         return released.size();
     }
 
+    /** The messages of {@code batch} whose visibility SQS changed (the entries it did not refuse). */
+    private static List<HeldMessages.Held> keptBy(
+            List<HeldMessages.Held> batch, ChangeMessageVisibilityBatchResponse response) {
+        if (!response.hasFailed() || response.failed().isEmpty()) {
+            return batch;
+        }
+        Set<String> refused = new HashSet<>();
+        response.failed().forEach(failed -> refused.add(failed.id()));
+        List<HeldMessages.Held> kept = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            if (!refused.contains(Integer.toString(i))) {
+                kept.add(batch.get(i));
+            }
+        }
+        return kept;
+    }
+
     /** Answers false when SQS could not be reached. */
     private boolean setVisibility(String queue, List<HeldMessages.Held> messages, int seconds) {
         boolean reached = true;
@@ -165,8 +184,12 @@ public class VisibilityHeartbeat {
                         .build());
             }
             try {
+                long sentAt = System.currentTimeMillis();
                 ChangeMessageVisibilityBatchResponse response =
                         sqs.changeMessageVisibilityBatch(b -> b.queueUrl(url).entries(entries));
+                if (seconds > 0) {
+                    held.keptInvisible(keptBy(batch, response), sentAt);
+                }
                 if (response.hasFailed() && !response.failed().isEmpty()) {
                     LOG.log(
                             Logger.Level.DEBUG,

@@ -15,7 +15,7 @@ import support.MutableClock;
 class HeldMessagesUnitTest {
 
     private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T00:00:00Z"));
-    private final HeldMessages held = new HeldMessages(3, Duration.ofMinutes(15), clock);
+    private final HeldMessages held = new HeldMessages(3, Duration.ofMinutes(15), Duration.ofSeconds(30), clock);
 
     @Test
     void aWorkerIsFullAtItsLimitAndEachWorkerCountsItsOwn() {
@@ -28,6 +28,41 @@ class HeldMessagesUnitTest {
         held.settled(message("saveEntries", "m2"));
         assertFalse(held.isFull("saveEntries"));
         assertEquals(2, held.count("saveEntries"));
+    }
+
+    @Test
+    void aMessageWhoseInvisibilityRunsOutUnrenewedIsForgottenAndOnlyThen() {
+        QueueMessage renewed = message("processData", "renewed");
+        QueueMessage lapsing = message("processData", "lapsing");
+        held.hold(renewed, "processData", Map.of());
+        held.hold(lapsing, "processData", Map.of());
+
+        clock.advance(Duration.ofSeconds(24)); // 30 s of invisibility from the receive, 5 s of margin
+        assertFalse(held.forgetIfLapsed(lapsing));
+        held.keptInvisible(List.of(heldOf(renewed)), clock.millis()); // a heartbeat went through for one of them
+
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(held.forgetIfLapsed(lapsing), "26 s after its receive, without a heartbeat");
+        assertFalse(held.forgetIfLapsed(renewed), "renewed 2 s ago");
+        assertEquals(1, held.count("processData"), "the lapsed one is no longer held");
+        assertFalse(held.forgetIfLapsed(message("processData", "never-held")));
+    }
+
+    @Test
+    void aHeartbeatSentAfterTheInvisibilityRanOutDoesNotRenewIt() {
+        QueueMessage message = message("processData", "frozen");
+        held.hold(message, "processData", Map.of());
+        clock.advance(Duration.ofSeconds(31)); // SQS was frozen: no heartbeat went through in time
+        held.keptInvisible(List.of(heldOf(message)), clock.millis()); // the first one after it thawed
+        assertTrue(held.forgetIfLapsed(message), "another consumer may have received it meanwhile");
+    }
+
+    private HeldMessages.Held heldOf(QueueMessage message) {
+        return held.toKeepInvisible().values().stream()
+                .flatMap(List::stream)
+                .filter(h -> h.message().messageId().equals(message.messageId()))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
