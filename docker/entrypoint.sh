@@ -13,8 +13,11 @@ case "$profile" in
     ;;
 esac
 
-# the AOT cache the image build trained (Dockerfile, aot-train.sh): a JVM that cannot take it starts without it
+# the AOT cache the image build trained (Dockerfile, aot-train.sh): the stack's own when APP_STACK names one that has
+# it, else the one of all workers; a JVM that cannot take it starts without it
 aot_cache="${APP_HOME:-/deployments}/app.aot"
+stack_cache="${APP_HOME:-/deployments}/app-${APP_STACK:-}.aot"
+[ -n "${APP_STACK:-}" ] && [ -z "${APP_NAME:-}" ] && [ -f "$stack_cache" ] && aot_cache="$stack_cache"
 aot=""
 [ -f "$aot_cache" ] && aot="-XX:AOTCache=$aot_cache"
 

@@ -16,13 +16,16 @@ import localstack.LocalStack;
  * Start-up and idle memory of the packaged app per stack, as its container runs it: the Dockerfile's JAVA_OPTS, the
  * Deployments' JAVA_OPTS_APPEND, and what the JVM would read from the pod's limits (k8s/base/deployments.yaml) given
  * as {@code -XX:ActiveProcessorCount} and {@code -XX:MaxRAM}; a CPU limit below this machine's cores pins the app to
- * that many (taskset), so that it gets no more CPU than the pod would; with the AOT cache the image trains
- * ({@code docker/aot-train.sh}, trained here the same way) and, for comparison, without it. Each selection (every
+ * that many (taskset), so that it gets no more CPU than the pod would; with the AOT caches the image trains
+ * ({@code docker/aot-train.sh}, trained here the same way: one per stack, one of all workers for the other
+ * selections) and, for comparison, without one. Each selection (every
  * stack, checkEligibility alone, all workers) starts R times (default 3) against the running local stack, one at a
  * time, the machine otherwise quiet. Measured: launch to {@code /q/health/ready} = 200, Quarkus' own "started in",
- * the CPU the JVM's live threads used until ready (of it the JIT compilers'), and RSS 3 s after ready. Goals (issue
- * 16), judged on the starts with the cache, as the image runs: every stack ready in at most 2 s, all workers in at
- * most 3 s, idle RSS at most 200 MB; the medians count.
+ * the CPU the JVM's live threads used until ready (of it the JIT compilers'), RSS 3 s after ready and idle RSS, 10 s
+ * after ready: by then the JVM has handed back the arenas its JIT compilers used while the app started (it frees
+ * pooled arenas every 5 s). Goals (issue 16), judged on the starts with the cache, as the image runs: every stack
+ * ready in at most 2 s and idle at most 200 MB RSS (a pod runs one stack), all workers ready in at most 3 s; the
+ * medians count.
  */
 final class StartupBench extends StackBenchmark<StartupBench.Result> {
 
@@ -37,7 +40,8 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     private static final Pattern JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");
     private static final Pattern JAVA_OPTS_APPEND =
             Pattern.compile("name: JAVA_OPTS_APPEND\\s+value: >-\\s*\\n((?:[ \\t]+-\\S.*\\n)+)");
-    private static final Duration SETTLE = Duration.ofSeconds(3);
+    private static final Duration AFTER_READY = Duration.ofSeconds(3);
+    private static final Duration IDLE = Duration.ofSeconds(10);
 
     /** APP_STACK or APP_NAME and its value; null selection = every worker. */
     private record Selection(String variable, String value) {
@@ -72,6 +76,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     static final class Start {
         public double readySeconds;
         public double quarkusStartedIn;
+        public double rssAfterReadyMb;
         public double rssIdleMb;
         public double cpuToReadySeconds;
         public double jitCpuToReadySeconds;
@@ -83,6 +88,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         public List<Start> starts = new ArrayList<>();
         public double medianReadySeconds;
         public double medianQuarkusStartedIn;
+        public double medianRssAfterReadyMb;
         public double medianRssIdleMb;
         public double medianCpuToReadySeconds;
         public double medianJitCpuToReadySeconds;
@@ -128,29 +134,36 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                                 : ": every core of this machine"));
         result.settings.put("jvm", result.jvmOptions + extraAppOpts());
         result.settings.put("ready", "launch to /q/health/ready = 200, polled every 25 ms");
-        result.settings.put("rss", "VmRSS of the app JVM " + SETTLE.toSeconds() + " s after ready");
-        Path cache = root.resolve("target/bench/aot/app.aot");
+        result.settings.put(
+                "rss",
+                "VmRSS of the app JVM " + AFTER_READY.toSeconds() + " s after ready, and idle: " + IDLE.toSeconds()
+                        + " s after ready");
+        Path caches = root.resolve("target/bench/aot");
         long training = System.nanoTime();
-        trainAotCache(result.jvmOptions, cache);
+        Map<Selection, Path> cacheOf = trainAotCaches(result.jvmOptions, caches);
         result.aotTrainingSeconds = Stats.round((System.nanoTime() - training) / 1e9, 1);
-        result.aotCache = cache + " (" + Files.size(cache) / (1024 * 1024) + " MB, docker/aot-train.sh)";
+        result.aotCache = caches + ": "
+                + cacheOf.values().stream()
+                        .distinct()
+                        .map(c -> c.getFileName() + " " + sizeMb(c) + " MB")
+                        .toList() + " (docker/aot-train.sh)";
         result.goalMet = true;
         for (boolean withCache : List.of(false, true)) {
-            List<String> jvm = new ArrayList<>(result.jvmOptions);
-            if (withCache) {
-                jvm.add(0, "-XX:AOTCache=" + cache);
-            }
             for (Selection selection : SELECTIONS) {
+                List<String> jvm = new ArrayList<>(result.jvmOptions);
+                if (withCache) {
+                    jvm.add(0, "-XX:AOTCache=" + cacheOf.get(selection));
+                }
                 Row row = measure(selection, withCache, jvm, result.pinned ? result.podCpus : 0);
                 row.readyGoalMet = row.medianReadySeconds <= row.goalSeconds;
-                row.rssGoalMet = row.medianRssIdleMb <= RSS_GOAL_MB;
+                row.rssGoalMet = !"APP_STACK".equals(selection.variable()) || row.medianRssIdleMb <= RSS_GOAL_MB;
                 if (withCache) {
                     result.goalMet &= row.readyGoalMet && row.rssGoalMet;
                 }
                 result.rows.add(row);
                 String label = row.selection + (withCache ? " (AOT cache)" : "");
                 result.medians.put(label + " ready s", row.medianReadySeconds);
-                result.medians.put(label + " RSS MB", row.medianRssIdleMb);
+                result.medians.put(label + " idle RSS MB", row.medianRssIdleMb);
                 log(
                         "%s: %s ready in %.2f s (median of %d), RSS %.0f MB",
                         NAME, label, row.medianReadySeconds, row.starts.size(), row.medianRssIdleMb);
@@ -176,8 +189,10 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 start.cpuToReadySeconds = Stats.round(
                         cpu.values().stream().mapToDouble(Double::doubleValue).sum(), 2);
                 start.jitCpuToReadySeconds = Stats.round(cpu.getOrDefault("JIT compiler", 0.0), 2);
-                Thread.sleep(SETTLE.toMillis());
+                Thread.sleep(AFTER_READY.toMillis());
                 start.quarkusStartedIn = app.quarkusStartedIn();
+                start.rssAfterReadyMb = Stats.round(app.memoryMb("VmRSS"), 0);
+                Thread.sleep(IDLE.minus(AFTER_READY).toMillis());
                 start.rssIdleMb = Stats.round(app.memoryMb("VmRSS"), 0);
                 row.starts.add(start);
             }
@@ -187,14 +202,42 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         }
         row.medianReadySeconds = median(row.starts.stream().map(s -> s.readySeconds));
         row.medianQuarkusStartedIn = median(row.starts.stream().map(s -> s.quarkusStartedIn));
+        row.medianRssAfterReadyMb = median(row.starts.stream().map(s -> s.rssAfterReadyMb));
         row.medianRssIdleMb = median(row.starts.stream().map(s -> s.rssIdleMb));
         row.medianCpuToReadySeconds = median(row.starts.stream().map(s -> s.cpuToReadySeconds));
         row.medianJitCpuToReadySeconds = median(row.starts.stream().map(s -> s.jitCpuToReadySeconds));
         return row;
     }
 
-    /** The image's AOT cache, trained as the Dockerfile trains it: docker/aot-train.sh with the same JVM flags. */
-    private void trainAotCache(List<String> jvm, Path cache) throws Exception {
+    /**
+     * The image's AOT caches, trained as the Dockerfile trains them: docker/aot-train.sh with the same JVM flags, one
+     * cache per stack and one of all workers for every other selection; the entrypoint picks them the same way.
+     */
+    private Map<Selection, Path> trainAotCaches(List<String> jvm, Path dir) throws Exception {
+        Path ofAll = dir.resolve("app.aot");
+        trainAotCache(jvm, ofAll, null);
+        Map<Selection, Path> cacheOf = new java.util.LinkedHashMap<>();
+        for (Selection selection : SELECTIONS) {
+            if ("APP_STACK".equals(selection.variable())) {
+                Path ofStack = dir.resolve("app-" + selection.value() + ".aot");
+                trainAotCache(jvm, ofStack, selection.value());
+                cacheOf.put(selection, ofStack);
+            } else {
+                cacheOf.put(selection, ofAll);
+            }
+        }
+        return cacheOf;
+    }
+
+    private static long sizeMb(Path file) {
+        try {
+            return Files.size(file) / (1024 * 1024);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void trainAotCache(List<String> jvm, Path cache, String stack) throws Exception {
         Files.createDirectories(cache.getParent());
         List<String> command = new ArrayList<>(List.of(
                 "bash",
@@ -203,6 +246,11 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 cache.toString()));
         command.addAll(jvm);
         ProcessBuilder training = new ProcessBuilder(command).redirectErrorStream(true);
+        training.environment().remove("APP_NAME");
+        training.environment().remove("APP_STACK");
+        if (stack != null) {
+            training.environment().put("APP_STACK", stack);
+        }
         training.environment()
                 .put(
                         "JAVA",
@@ -269,16 +317,25 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 .append(" s\n");
         out.append("CPU: ").append(result.settings.get("cpu")).append('\n');
         out.append(String.format(
-                "%-28s %5s %9s %12s %14s %8s %6s  %s%n",
-                "selection", "AOT", "ready s", "started in s", "CPU s (JIT)", "RSS MB", "goal", "each start"));
+                "%-28s %5s %9s %12s %14s %12s %8s %6s  %s%n",
+                "selection",
+                "AOT",
+                "ready s",
+                "started in s",
+                "CPU s (JIT)",
+                "RSS MB +3 s",
+                "idle MB",
+                "goal",
+                "each start (ready/idle RSS)"));
         for (Row row : result.rows) {
             out.append(String.format(
-                    "%-28s %5s %9.2f %12.2f %14s %8.0f %6s  %s%n",
+                    "%-28s %5s %9.2f %12.2f %14s %12.0f %8.0f %6s  %s%n",
                     row.selection,
                     row.aotCache ? "yes" : "no",
                     row.medianReadySeconds,
                     row.medianQuarkusStartedIn,
                     String.format("%.2f (%.2f)", row.medianCpuToReadySeconds, row.medianJitCpuToReadySeconds),
+                    row.medianRssAfterReadyMb,
                     row.medianRssIdleMb,
                     row.readyGoalMet && row.rssGoalMet ? "met" : "NOT",
                     row.starts.stream()
@@ -286,9 +343,9 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                             .toList()));
         }
         out.append(String.format(
-                "goal (with the AOT cache, as the image runs): each stack ready <= %.1f s, all workers <= %.1f s,"
-                        + " RSS <= %.0f MB (medians): %s%n",
-                STACK_GOAL_SECONDS, ALL_GOAL_SECONDS, RSS_GOAL_MB, result.goalMet ? "met" : "NOT met"));
+                "goal (with the AOT caches, as the image runs): each stack ready <= %.1f s and idle RSS <= %.0f MB,"
+                        + " all workers ready <= %.1f s (medians): %s%n",
+                STACK_GOAL_SECONDS, RSS_GOAL_MB, ALL_GOAL_SECONDS, result.goalMet ? "met" : "NOT met"));
         return out.toString();
     }
 }

@@ -1013,6 +1013,42 @@ class DeploymentManifestsTest {
                 "the image's AOT cache must reach the JVM: " + args);
     }
 
+    @Test
+    void everyDeployedStackStartsWithAnAotCacheOfItsOwnClasses() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
+        Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+        Set<String> trained =
+                Set.of(dockerfile.args().getOrDefault("AOT_STACKS", "").trim().split("\\s+"));
+        Set<String> deployed = new TreeSet<>();
+        deployments().values().forEach(d -> deployed.add(stackOf(d)));
+        assertEquals(deployed, new TreeSet<>(trained), "Dockerfile AOT_STACKS: one cache per deployed stack");
+        assertTrue(
+                dockerfile.all("RUN").stream()
+                        .anyMatch(run -> run.contains("$AOT_STACKS") && run.contains("app-$stack.aot")),
+                "Dockerfile: every stack of AOT_STACKS must be trained into app-<stack>.aot: " + dockerfile.all("RUN"));
+
+        Path script = dockerfile.entrypointScript(root);
+        String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
+        Path appHome = Files.createTempDirectory("app-home");
+        Files.writeString(appHome.resolve("app.aot"), "cache");
+        Files.writeString(appHome.resolve("app-replication.aot"), "cache");
+        assertTrue(
+                runEntrypoint(script, null, javaOpts, appHome, Map.of("APP_STACK", "replication"))
+                        .args()
+                        .contains("-XX:AOTCache=" + appHome.resolve("app-replication.aot")),
+                "APP_STACK=replication must start with the replication stack's cache");
+        assertTrue(
+                runEntrypoint(script, null, javaOpts, appHome, Map.of("APP_STACK", "selection"))
+                        .args()
+                        .contains("-XX:AOTCache=" + appHome.resolve("app.aot")),
+                "a stack without a cache of its own starts with the one of all workers");
+        assertTrue(
+                runEntrypoint(script, null, javaOpts, appHome, Map.of("APP_NAME", "saveEntries"))
+                        .args()
+                        .contains("-XX:AOTCache=" + appHome.resolve("app.aot")),
+                "APP_NAME selects one worker: the cache of all workers");
+    }
+
     // ---------------------------------------------------------------------------------------------------- helpers
 
     record Run(int exitCode, boolean javaStarted, List<String> args) {}
@@ -1022,6 +1058,12 @@ class DeploymentManifestsTest {
     }
 
     private static Run runEntrypoint(Path script, String configEnv, String javaOpts, Path appHome) throws Exception {
+        return runEntrypoint(script, configEnv, javaOpts, appHome, Map.of());
+    }
+
+    private static Run runEntrypoint(
+            Path script, String configEnv, String javaOpts, Path appHome, Map<String, String> selection)
+            throws Exception {
         Path bin = Files.createTempDirectory("fake-java");
         Path argsFile = bin.resolve("args");
         Path java = bin.resolve("java");
@@ -1035,6 +1077,9 @@ class DeploymentManifestsTest {
         env.remove("CONFIG_ENV");
         env.remove("JAVA_OPTS_APPEND");
         env.remove("APP_HOME");
+        env.remove("APP_STACK");
+        env.remove("APP_NAME");
+        env.putAll(selection);
         env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("JAVA_OPTS", javaOpts);
         if (configEnv != null) {
@@ -1092,8 +1137,17 @@ class DeploymentManifestsTest {
 
         /** ENV key=value pairs (double quotes group a value). */
         Map<String, String> env() {
+            return assignments("ENV");
+        }
+
+        /** ARG key=default pairs (double quotes group a value). */
+        Map<String, String> args() {
+            return assignments("ARG");
+        }
+
+        private Map<String, String> assignments(String instruction) {
             Map<String, String> env = new LinkedHashMap<>();
-            for (String line : all("ENV")) {
+            for (String line : all(instruction)) {
                 Matcher m = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"((?:[^\"\\\\]|\\\\.)*)\"|\\S*)")
                         .matcher(line);
                 while (m.find()) {
