@@ -33,6 +33,14 @@ record Options(
             "fleetLimit");
 
     static final int DEFAULT_MESSAGES = 20_000;
+    /**
+     * processData drains 20 000 messages in 3-4 s, too short a window for its rate to settle; 50 000 take 8-9 s, and
+     * its app gets 4 N = 200 000 to warm up: a JFR of the app 60 000 messages in still showed C2 compiling the AWS
+     * SDK's request pipeline (RetryableStage, the V4 signer, 0.4-1.4 s per compilation) at 0.4 of the app's 1.3 cores
+     * through the measured phase; 200 000 in, 0.06 (bench/README.md "processData").
+     */
+    static final int DEFAULT_PROCESS_DATA_MESSAGES = 50_000;
+
     static final int DEFAULT_ROUNDS = 3;
     static final int DEFAULT_WARMUP = 2_000;
     static final int DEFAULT_USERS = 10_000;
@@ -90,10 +98,15 @@ record Options(
     /** These options for one benchmark, with that benchmark's defaults where nothing was given. */
     Options resolved(String name) {
         boolean users = name.equals("upsertUsers");
-        int n = messages > 0 ? messages : users ? DEFAULT_USERS : DEFAULT_MESSAGES;
+        boolean processData = name.equals("processData");
+        int n = messages > 0
+                ? messages
+                : users ? DEFAULT_USERS : processData ? DEFAULT_PROCESS_DATA_MESSAGES : DEFAULT_MESSAGES;
         int w = warmup >= 0
                 ? warmup
-                : users ? DEFAULT_USERS_WARMUP : warmsUpToSteadyState(name) ? 3 * n : DEFAULT_WARMUP;
+                : users
+                        ? DEFAULT_USERS_WARMUP
+                        : warmsUpToSteadyState(name) ? (processData ? 4 : 3) * n : DEFAULT_WARMUP;
         return new Options(name, n, rounds, w, consumers, fillers, connections, seconds, warmupSeconds);
     }
 
@@ -116,8 +129,10 @@ record Options(
         return "usage: bench/run [sendData|processData|checkEligibility|upsertUsers|all] [--rounds R (default "
                 + DEFAULT_ROUNDS
                 + ")]   (all: every benchmark below but the fault suite, each with its defaults)\n"
-                + "  sendData, processData: [--n MESSAGES (default " + DEFAULT_MESSAGES
+                + "  sendData:         [--n MESSAGES (default " + DEFAULT_MESSAGES
                 + ")] [--warmup W (default 3 N: the app's JIT compilers settle)]\n"
+                + "  processData:      [--n MESSAGES (default " + DEFAULT_PROCESS_DATA_MESSAGES
+                + ")] [--warmup W (default 4 N)]\n"
                 + "  upsertUsers:      [--n USERS (default " + DEFAULT_USERS + ")] [--warmup W (default "
                 + DEFAULT_USERS_WARMUP + ")]\n"
                 + "  checkEligibility: [--connections C[,C...] (default "
