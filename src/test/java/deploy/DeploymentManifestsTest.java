@@ -991,7 +991,7 @@ class DeploymentManifestsTest {
     }
 
     @Test
-    void theImageTrainsItsAotCacheWithItsOwnJvmSettingsAndTheEntrypointTakesIt() throws Exception {
+    void theImageTrainsItsAotCachesWithItsOwnJvmSettingsAndTheEntrypointTakesTheStacksOwn() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
         Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
         assertTrue(
@@ -1011,12 +1011,8 @@ class DeploymentManifestsTest {
         assertTrue(
                 args.contains("-XX:AOTCache=" + appHome.resolve("app.aot")),
                 "the image's AOT cache must reach the JVM: " + args);
-    }
 
-    @Test
-    void everyDeployedStackStartsWithAnAotCacheOfItsOwnClasses() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/bin/sh")), "needs a POSIX shell");
-        Dockerfile dockerfile = Dockerfile.read(root.resolve("Dockerfile"));
+        // every deployed stack starts with a cache of its own classes
         Set<String> trained =
                 Set.of(dockerfile.args().getOrDefault("AOT_STACKS", "").trim().split("\\s+"));
         Set<String> deployed = new TreeSet<>();
@@ -1026,11 +1022,6 @@ class DeploymentManifestsTest {
                 dockerfile.all("RUN").stream()
                         .anyMatch(run -> run.contains("$AOT_STACKS") && run.contains("app-$stack.aot")),
                 "Dockerfile: every stack of AOT_STACKS must be trained into app-<stack>.aot: " + dockerfile.all("RUN"));
-
-        Path script = dockerfile.entrypointScript(root);
-        String javaOpts = dockerfile.env().getOrDefault("JAVA_OPTS", "");
-        Path appHome = Files.createTempDirectory("app-home");
-        Files.writeString(appHome.resolve("app.aot"), "cache");
         Files.writeString(appHome.resolve("app-replication.aot"), "cache");
         assertTrue(
                 runEntrypoint(script, null, javaOpts, appHome, Map.of("APP_STACK", "replication"))
