@@ -44,6 +44,8 @@ public class QueueDrain {
 
     private volatile boolean draining;
 
+    private Thread drainer;
+
     void registerWithCamel(@Observes StartupEvent startup) {
         camel.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -56,6 +58,7 @@ public class QueueDrain {
             public void notify(CamelEvent event) throws InterruptedException {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent) {
                     begin();
+                    awaitDrained();
                 } else {
                     handBackTheRest();
                 }
@@ -81,9 +84,24 @@ public class QueueDrain {
                         parked,
                         "drainTimeoutSeconds",
                         config.shutdown().drainTimeout().toSeconds()));
-        Thread drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
+        drainer = new Thread(this::completeAndRelease, "regworkers-queue-drain");
         drainer.setDaemon(true);
         drainer.start();
+    }
+
+    /**
+     * Holds Camel's stop until the work in flight is settled or handed back (at most the drain timeout): the routes
+     * still run meanwhile. Once Camel stops a route's processors, a batch between its publish and its settles is
+     * refused the next step (RejectedExecutionException) and its messages, handed back, would be worked twice.
+     */
+    private void awaitDrained() throws InterruptedException {
+        Thread running;
+        synchronized (this) {
+            running = drainer;
+        }
+        if (running != null) {
+            running.join(config.shutdown().drainTimeout().plusSeconds(1).toMillis());
+        }
     }
 
     /**
