@@ -23,7 +23,7 @@ COPY docker/aot-train.sh /deployments/aot-train.sh
 
 # the AOT caches (JDK 25), trained in this image with its own JVM and JAVA_OPTS, taken by entrypoint.sh: 1.3-2.7 s less
 # to ready per stack (bench/README.md "startup"). A JVM loads every class of its cache at start, so each stack of
-# AOT_STACKS (the Deployments' APP_STACK values) gets a cache of its own classes (app-<stack>.aot, 15-20 MB less RSS
+# AOT_STACKS (the Deployments' APP_STACK values) gets a cache of its own classes (app-<stack>.aot, 12-18 MB less RSS
 # than the one of all workers); app.aot serves every other selection. Each cache is ~100 MB, ~28 MB compressed.
 ARG AOT_STACKS="registration replication selection dataPipeline notification"
 USER root
