@@ -1,9 +1,10 @@
 #!/bin/bash
 # Writes the JVM's AOT cache (JDK 25: JEP 483, 514, 515) for the packaged app, from one training start of the workers
-# APP_STACK or APP_NAME select (every worker when neither is set), without their servers: every route is created but none is started, and the SQS endpoints make their queue URLs
-# from a region and an account id instead of asking SQS, so no queue, table, topic or broker is reached. While it runs,
-# the training asks its own /q/health/ready and /q/health/live, as the kubelet will, so that the HTTP server's request
-# path is in the cache too; Camel stops itself 3 s after it started and the JVM assembles the cache as it exits.
+# APP_STACK or APP_NAME select (every worker when neither is set), without their servers: every route is created but
+# none is started, and the SQS endpoints make their queue URLs from a region and an account id instead of asking SQS,
+# so no queue, table, topic or broker is reached. While it runs, the training asks its own /q/health/ready and
+# /q/health/live, as the kubelet will, so that the HTTP server's request path is in the cache too; Camel stops itself
+# 3 s after it started and the JVM assembles the cache as it exits.
 #   aot-train.sh APP_DIR CACHE [JVM flags...]
 # The flags must be those the app runs with (the Dockerfile's JAVA_OPTS): a JVM takes the cache only with the same
 # JDK build, classpath and GC, and otherwise starts without it (one warning). Used by the Dockerfile, with the image's

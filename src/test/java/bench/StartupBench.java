@@ -1,10 +1,12 @@
 package bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -47,6 +49,11 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     private record Selection(String variable, String value) {
         String label() {
             return variable == null ? "all workers" : variable + "=" + value;
+        }
+
+        /** One stack, as a pod runs it: it has an AOT cache of its own and the RSS goal applies. */
+        boolean isStack() {
+            return "APP_STACK".equals(variable);
         }
     }
 
@@ -156,7 +163,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
                 }
                 Row row = measure(selection, withCache, jvm, result.pinned ? result.podCpus : 0);
                 row.readyGoalMet = row.medianReadySeconds <= row.goalSeconds;
-                row.rssGoalMet = !"APP_STACK".equals(selection.variable()) || row.medianRssIdleMb <= RSS_GOAL_MB;
+                row.rssGoalMet = !selection.isStack() || row.medianRssIdleMb <= RSS_GOAL_MB;
                 if (withCache) {
                     result.goalMet &= row.readyGoalMet && row.rssGoalMet;
                 }
@@ -216,9 +223,9 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
     private Map<Selection, Path> trainAotCaches(List<String> jvm, Path dir) throws Exception {
         Path ofAll = dir.resolve("app.aot");
         trainAotCache(jvm, ofAll, null);
-        Map<Selection, Path> cacheOf = new java.util.LinkedHashMap<>();
+        Map<Selection, Path> cacheOf = new LinkedHashMap<>();
         for (Selection selection : SELECTIONS) {
-            if ("APP_STACK".equals(selection.variable())) {
+            if (selection.isStack()) {
                 Path ofStack = dir.resolve("app-" + selection.value() + ".aot");
                 trainAotCache(jvm, ofStack, selection.value());
                 cacheOf.put(selection, ofStack);
@@ -233,7 +240,7 @@ final class StartupBench extends StackBenchmark<StartupBench.Result> {
         try {
             return Files.size(file) / (1024 * 1024);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
