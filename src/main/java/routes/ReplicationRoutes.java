@@ -6,13 +6,13 @@ import jakarta.inject.Inject;
 import org.apache.camel.model.ProcessorDefinition;
 import regworkers.platform.QueueWorkerRouteBuilder;
 import regworkers.platform.Worker;
-import regworkers.replication.PendingEntry;
+import regworkers.replication.ReceivedEntry;
 import regworkers.replication.SaveEntriesConfig;
 
 /**
- * replication stack (enqueueEntries has its own RouteBuilder). saveEntries: saveEntriesQueue → the item's current state →
- * stale events acknowledged and counted → batches per campaign → entry service → item marked replicated if
- * unchanged. retryScore: retryScoreQueue → scoring service → score written with needsReplication=true.
+ * replication stack (enqueueEntries has its own RouteBuilder). saveEntries: saveEntriesQueue → batches per campaign →
+ * the items' current state (one read per batch) → stale events acknowledged and counted → entry service → each item
+ * marked replicated if unchanged. retryScore: retryScoreQueue → scoring service → score written with needsReplication=true.
  */
 @ApplicationScoped
 public class ReplicationRoutes extends QueueWorkerRouteBuilder {
@@ -23,16 +23,11 @@ public class ReplicationRoutes extends QueueWorkerRouteBuilder {
     public void configure() {
         // spotless:off: the route DSL is indented by hand to show the flow's nesting
         ProcessorDefinition<?> saves = fromQueue(queues.names().saveEntries(), Worker.SAVE_ENTRIES)
-                .setBody(method("entryReplication", "read"))
-                .filter(simple("${body.stale}"))
-                    .bean("entryReplication", "skip")
-                    .to(acknowledge())
-                    .stop()
-                .end();
-        inBatches(saves, simple("${body.campaignId}"), PendingEntry.class, saveEntries, method("entryReplication", "replicate"));
+                .setBody(method("entryReplication", "receive"));
+        inBatches(saves, simple("${body.campaignId}"), ReceivedEntry.class, saveEntries, method("entryReplication", "replicate"));
 
         fromWork(Worker.SAVE_ENTRIES, "invoke")
-                .setBody(method("entryReplication", "read"))
+                .setBody(method("entryReplication", "receive"))
                 .setBody(method("entryReplication", "replicateNow"));
 
         fromQueue(queues.names().retryScore(), Worker.RETRY_SCORE)

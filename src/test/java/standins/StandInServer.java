@@ -55,6 +55,9 @@ public abstract class StandInServer implements AutoCloseable {
     private final Router routes = new Router();
     private final Router adminRoutes = new Router();
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
+    /** "METHOD path" of the service requests as they arrive, before any injected latency (at most 10,000). */
+    private final Deque<String> arrived = new ArrayDeque<>();
+
     private volatile Faults faults = Faults.NONE;
     private HttpServer server;
     private ExecutorService workers;
@@ -156,6 +159,7 @@ public abstract class StandInServer implements AutoCloseable {
         faults = Faults.NONE;
         synchronized (recorded) {
             recorded.clear();
+            arrived.clear();
         }
         clearState();
     }
@@ -167,7 +171,23 @@ public abstract class StandInServer implements AutoCloseable {
         }
     }
 
+    /** "METHOD path" of the last service requests that arrived, answered or not yet (an injected latency). */
+    public final List<String> arrivals() {
+        synchronized (recorded) {
+            return List.copyOf(arrived);
+        }
+    }
+
     private void accept(HttpExchange exchange) {
+        String path = exchange.getRequestURI().getRawPath();
+        if (!isAdmin(path)) {
+            synchronized (recorded) {
+                arrived.addLast(exchange.getRequestMethod() + " " + path);
+                if (arrived.size() > RECORDED_REQUESTS_KEPT) {
+                    arrived.removeFirst();
+                }
+            }
+        }
         long latencyMs = faults.latencyMs();
         if (latencyMs == 0 || isAdmin(exchange.getRequestURI().getRawPath())) {
             answer(exchange);

@@ -4,9 +4,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -43,8 +45,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * saveEntries: a {@code {entry, operation}} message is checked against the item's current state (stale events are
- * skipped), replicated to the entry service (upserts grouped per campaign, deletes one by one), then the item is
+ * saveEntries: {@code {entry, operation}} messages, batched per campaign, are checked against their items' current
+ * state (one consistent BatchGetItem per batch; stale events are skipped), replicated to the entry service (upserts grouped per campaign, deletes one by one), then the item is
  * marked replicated on the condition that it is still the version that was read.
  */
 @ApplicationScoped
@@ -101,29 +103,56 @@ public class EntryReplication {
 
     Clock clock = Clock.systemUTC();
 
-    public PendingEntry read(Exchange exchange) {
-        PendingEntry pending =
-                read(exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
-        WorkerSpans.campaign(exchange, pending.campaignId());
-        return pending;
+    /** The message's event; its entry's current state is read later, for the whole batch at once ({@link #check}). */
+    public ReceivedEntry receive(Exchange exchange) {
+        ReceivedEntry received = receive(
+                exchange.getMessage().getBody(String.class), QueueMessage.of(exchange), Correlation.of(exchange));
+        WorkerSpans.campaign(exchange, received.campaignId());
+        return received;
     }
 
-    PendingEntry read(String body, QueueMessage message, String correlationId) {
-        EntryEvent event = EntryEvent.read(json, body);
-        Operation operation = event.operation();
-        String campaignId = event.campaignId();
-        String globalUserId = event.globalUserId();
-        Optional<Map<String, AttributeValue>> current = items.current(campaignId, globalUserId);
-        String staleWhy = null;
-        if (operation == Operation.REMOVE) {
-            staleWhy = current.isPresent() ? "the entry exists again" : null;
-        } else if (current.isEmpty()) {
-            staleWhy = "the entry is gone";
-        } else if (!EntryItems.flag(current.get(), NEEDS_REPLICATION)) {
-            staleWhy = "the entry no longer needs replication";
+    ReceivedEntry receive(String body, QueueMessage message, String correlationId) {
+        return new ReceivedEntry(message, correlationId, EntryEvent.read(json, body));
+    }
+
+    /**
+     * The events checked against their items' current state, read for all of them at once (consistent reads). Of two
+     * events of one entry that both still need work, the second is stale: the first replicates the entry's current
+     * state. Throws when the items cannot be read.
+     */
+    List<PendingEntry> check(List<ReceivedEntry> received) {
+        Map<EntryItems.Key, Map<String, AttributeValue>> current =
+                items.current(received.stream().map(ReceivedEntry::key).toList());
+        Set<EntryItems.Key> working = new HashSet<>();
+        List<PendingEntry> checked = new ArrayList<>(received.size());
+        for (ReceivedEntry entry : received) {
+            EntryEvent event = entry.event();
+            Map<String, AttributeValue> item = current.get(entry.key());
+            String staleWhy = staleWhy(event.operation(), item);
+            if (staleWhy == null && !working.add(entry.key())) {
+                staleWhy = "another event of the entry is in the same batch";
+            }
+            checked.add(new PendingEntry(
+                    entry.message(),
+                    entry.correlationId(),
+                    event.campaignId(),
+                    event.globalUserId(),
+                    event.operation(),
+                    item,
+                    staleWhy));
         }
-        return new PendingEntry(
-                message, correlationId, campaignId, globalUserId, operation, current.orElse(null), staleWhy);
+        return checked;
+    }
+
+    /** Why an event needs no work given its item now ({@code null}: gone), or null when it does. */
+    static String staleWhy(Operation operation, Map<String, AttributeValue> current) {
+        if (operation == Operation.REMOVE) {
+            return current != null ? "the entry exists again" : null;
+        }
+        if (current == null) {
+            return "the entry is gone";
+        }
+        return EntryItems.flag(current, NEEDS_REPLICATION) ? null : "the entry no longer needs replication";
     }
 
     public void skip(PendingEntry pending) {
@@ -139,20 +168,33 @@ public class EntryReplication {
                         pending.operation().name()));
     }
 
-    /** Replicates a batch of one campaign's entries; never throws: each message gets its own outcome. */
-    public List<QueueOutcome> replicate(List<PendingEntry> batch) {
+    /**
+     * Replicates a batch of one campaign's events: their items read at once, stale events acknowledged, the others
+     * replicated. Never throws: each message gets its own outcome (all of them failed when the items cannot be read).
+     */
+    public List<QueueOutcome> replicate(List<ReceivedEntry> batch) {
+        return Batches.settleEach(batch, received -> replicateChecked(check(received)));
+    }
+
+    /** Replicates checked events of one campaign; never throws: each message gets its own outcome. */
+    List<QueueOutcome> replicateChecked(List<PendingEntry> batch) {
         List<QueueOutcome> outcomes = new ArrayList<>(batch.size());
         List<PendingEntry> upserts = new ArrayList<>();
+        int stale = 0;
         for (PendingEntry pending : batch) {
-            if (pending.isRemove()) {
+            if (pending.isStale()) {
+                skip(pending);
+                stale++;
+                outcomes.add(QueueOutcome.succeeded(pending.message(), pending.correlationId()));
+            } else if (pending.isRemove()) {
                 outcomes.add(delete(pending));
-                continue;
-            }
-            try {
-                EntryDocuments.toEntry(json, pending.current());
-                upserts.add(pending);
-            } catch (PermanentFailure unreadable) {
-                outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), unreadable));
+            } else {
+                try {
+                    EntryDocuments.toEntry(json, pending.current());
+                    upserts.add(pending);
+                } catch (PermanentFailure unreadable) {
+                    outcomes.add(QueueOutcome.failed(pending.message(), pending.correlationId(), unreadable));
+                }
             }
         }
         if (!upserts.isEmpty()) {
@@ -170,18 +212,21 @@ public class EntryReplication {
                         batch.size(),
                         "processed",
                         batch.size() - failed,
+                        "stale",
+                        stale,
                         "failed",
                         failed));
         return outcomes;
     }
 
     /** The invoke endpoint's saveEntries: one message, through the same steps as the queue's. */
-    public String replicateNow(PendingEntry pending) {
+    public String replicateNow(ReceivedEntry received) {
+        PendingEntry pending = check(List.of(received)).get(0);
         if (pending.isStale()) {
             skip(pending);
             return "SKIPPED: " + pending.staleWhy();
         }
-        Batches.requireSucceeded(replicate(List.of(pending)));
+        Batches.requireSucceeded(replicateChecked(List.of(pending)));
         return "REPLICATED " + pending.operation();
     }
 

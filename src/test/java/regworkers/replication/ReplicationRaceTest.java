@@ -63,9 +63,9 @@ class ReplicationRaceTest {
     @Test
     void anOlderVersionLandingLastIsReplacedByTheCurrentOne() throws Exception {
         put("fan", "2024-01-15T10:30:00Z", null);
-        PendingEntry first = replication.read(message("fan", "INSERT"), null, null); // replica A: unscored
+        PendingEntry first = checked(message("fan", "INSERT")); // replica A: unscored
         put("fan", "2024-01-15T10:31:00Z", 912); // retryScore's write
-        PendingEntry second = replication.read(message("fan", "MODIFY"), null, null); // replica B: scored
+        PendingEntry second = checked(message("fan", "MODIFY")); // replica B: scored
 
         replicate(second);
         assertEquals(
@@ -84,9 +84,9 @@ class ReplicationRaceTest {
     @Test
     void anOlderVersionLandingFirstChangesNothing() throws Exception {
         put("fan", "2024-01-15T10:30:00Z", null);
-        PendingEntry first = replication.read(message("fan", "INSERT"), null, null);
+        PendingEntry first = checked(message("fan", "INSERT"));
         put("fan", "2024-01-15T10:31:00Z", 912);
-        PendingEntry second = replication.read(message("fan", "MODIFY"), null, null);
+        PendingEntry second = checked(message("fan", "MODIFY"));
 
         replicate(first);
         replicate(second);
@@ -98,11 +98,11 @@ class ReplicationRaceTest {
     @Test
     void aDeleteLandingAfterTheReRegistrationIsUndone() throws Exception {
         put("fan", "2024-01-15T10:30:00Z", 700);
-        replicate(replication.read(message("fan", "INSERT"), null, null));
+        replicate(checked(message("fan", "INSERT")));
         table.delete(campaignId, "fan");
-        PendingEntry removal = replication.read(message("fan", "REMOVE"), null, null); // replica A
+        PendingEntry removal = checked(message("fan", "REMOVE")); // replica A
         put("fan", "2024-01-15T10:40:00Z", 701); // registered again
-        PendingEntry registration = replication.read(message("fan", "INSERT"), null, null); // replica B
+        PendingEntry registration = checked(message("fan", "INSERT")); // replica B
 
         replicate(registration);
         replicate(removal); // A's DELETE lands last
@@ -115,9 +115,9 @@ class ReplicationRaceTest {
     @Test
     void anUpsertLandingAfterTheDeleteIsUndone() throws Exception {
         put("fan", "2024-01-15T10:30:00Z", 700);
-        PendingEntry upsert = replication.read(message("fan", "INSERT"), null, null); // replica A
+        PendingEntry upsert = checked(message("fan", "INSERT")); // replica A
         table.delete(campaignId, "fan");
-        PendingEntry removal = replication.read(message("fan", "REMOVE"), null, null); // replica B
+        PendingEntry removal = checked(message("fan", "REMOVE")); // replica B
 
         replicate(removal);
         replicate(upsert); // A's PUT lands last
@@ -127,8 +127,13 @@ class ReplicationRaceTest {
         assertEquals(Map.of(), table.item(campaignId, "fan"));
     }
 
+    /** What a replica knows of the entry when it receives {@code body}: its state read now. */
+    private PendingEntry checked(String body) {
+        return replication.check(List.of(replication.receive(body, null, null))).get(0);
+    }
+
     private void replicate(PendingEntry pending) {
-        assertNull(replication.replicate(List.of(pending)).get(0).failure(), "replicated without failure");
+        assertNull(replication.replicateChecked(List.of(pending)).get(0).failure(), "replicated without failure");
     }
 
     private void awaitEntryServiceHoldsTheCurrentItem(String user) {
