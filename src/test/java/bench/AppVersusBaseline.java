@@ -210,7 +210,7 @@ abstract class AppVersusBaseline<P extends AppVersusBaseline.Phase, R extends Ap
         return out.toString();
     }
 
-    private static String problems(Phase phase) {
+    static String problems(Phase phase) {
         return phase.problems.isEmpty() ? "" : " PROBLEMS " + phase.problems;
     }
 

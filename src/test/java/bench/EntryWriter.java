@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Writes entry items into demand-table as fast as DynamoDB Local takes them: BatchWriteItem of 25 items (the API's
+ * Writes entry items into demand-table (or a table of its shape) as fast as DynamoDB Local takes them: BatchWriteItem of 25 items (the API's
  * maximum) from a few threads, thread t writing the batches t, t+threads, ... Unprocessed items are written again
  * (DynamoDB Local does not throttle, so there should be none; they are counted). The items have the shape of the
  * registration flow's entries (support.DemandTableEntries): pk CAMPAIGN#c, sk USER#u, globalUserId, campaignId,
@@ -55,10 +55,20 @@ final class EntryWriter {
 
     private final DynamoDbClient dynamo;
     private final int threads;
+    private final String table;
 
     EntryWriter(DynamoDbClient dynamo, int threads) {
+        this(dynamo, threads, TABLE);
+    }
+
+    EntryWriter(DynamoDbClient dynamo, int threads, String table) {
         this.dynamo = dynamo;
         this.threads = threads;
+        this.table = table;
+    }
+
+    String table() {
+        return table;
     }
 
     int threads() {
@@ -94,7 +104,7 @@ final class EntryWriter {
                                             .build())
                                     .build());
                         }
-                        Map<String, List<WriteRequest>> pending = Map.of(TABLE, writes);
+                        Map<String, List<WriteRequest>> pending = Map.of(table, writes);
                         while (!pending.isEmpty()) {
                             Map<String, List<WriteRequest>> request = pending;
                             BatchWriteItemResponse response = dynamo.batchWriteItem(r -> r.requestItems(request));

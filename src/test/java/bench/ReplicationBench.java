@@ -17,10 +17,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import localstack.LocalStack;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.model.StreamSpecification;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import standins.EntryStandIn;
 
@@ -55,12 +63,18 @@ final class ReplicationBench
     static final int SEQUENTIAL_CALLS = 1_000;
 
     static final int DEFAULT_N = 20_000;
-    static final int DEFAULT_WARMUP = 2_000;
+    static final int DEFAULT_WARMUP = 20_000;
     static final String USAGE = "  replication:      [--n ENTRIES (default " + DEFAULT_N + ")] [--warmup W (default "
             + DEFAULT_WARMUP + ")] [--rounds R (default " + DEFAULT_ROUNDS + " for replication)]";
     private static final long POLL_MS = 250;
     private static final String WRITER_THREADS = "writer (BatchWriteItem threads)";
     private static final String ENTRY_STAND_IN = "entry stand-in (+ the stand-ins' HTTP dispatchers)";
+    private static final String LOOP_THREADS = "hand-written loop (reader, receivers, batches, marks)";
+    /** The hand-written loop's phase (within the raw-write phase), and its own table and queue (see measureLoop). */
+    static final String LOOP = "loop";
+
+    static final String LOOP_TABLE = "bench-replication-loop";
+    static final String LOOP_QUEUE = "bench-replication-loop";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DynamoDbClient dynamo;
@@ -164,6 +178,12 @@ final class ReplicationBench
         public Map<String, Object> readerAndWorker;
         public Integer warmupEntries;
         public Double warmupSeconds;
+        // raw-write only: the hand-written loop's phase (system "loop"), measured and checked as the app's
+        public Phase loop;
+        /** loop only: CPU of the loop's threads in the harness JVM per entry; batches whose work failed */
+        public Double loopCpuMsPerEntry;
+
+        public Long loopFailedBatches;
     }
 
     @Override
@@ -192,6 +212,7 @@ final class ReplicationBench
                 "entry stand-in's recorded requests (PUT /campaigns/{c}/entries answered 200), every " + POLL_MS
                         + " ms, then a Query (filter needsReplication = true, Select COUNT) every " + POLL_MS
                         + " ms until 0");
+        createLoopTable();
         // the harness JVM's and DynamoDB Local's own warm-up (writer, SDK, the server's JIT), not counted
         log("warming up the writer and DynamoDB Local (not counted)");
         EntryWriter.Written warm =
@@ -205,6 +226,18 @@ final class ReplicationBench
 
     @Override
     protected String describe(Phase phase) {
+        if (phase.system.equals(LOOP)) {
+            return String.format(
+                    "%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; loop %.3f ms CPU/entry, DynamoDB Local %.3f)",
+                    phase.entriesPerSec,
+                    phase.entries,
+                    phase.seconds,
+                    phase.writeItemsPerSec,
+                    phase.lagMsP50,
+                    phase.lagMsP99,
+                    phase.loopCpuMsPerEntry,
+                    phase.dynamodbCpuMsPerEntry);
+        }
         return phase.system.equals(APP)
                 ? String.format(
                         "%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; app %s cores)",
@@ -235,11 +268,138 @@ final class ReplicationBench
         phase.writeItemsPerSec = phase.entriesPerSec;
         phase.writeRequests = written.requests();
         phase.unprocessedRetried = written.unprocessedRetried();
-        phase.itemsFound = (int) count(phase.campaignId, false);
+        phase.itemsFound = (int) count(EntryWriter.TABLE, phase.campaignId, false);
         if (phase.itemsFound != n) {
             phase.problems.add(phase.itemsFound + " items found for " + n + " written");
         }
         sequentialCalls(phase);
+        phase.loop = measureLoop(phase.round);
+        phase.loop.problems.forEach(problem -> phase.problems.add("hand-written loop: " + problem));
+        log("round %d hand-written loop: %s%s", phase.round, describe(phase.loop), problems(phase.loop));
+    }
+
+    /**
+     * The hand-written loop ({@link ReplicationLoop}) in this JVM, on a table of demand-table's shape and stream and a
+     * queue of its own (so the app's reader never meets its entries): W flagged entries first (its warm-up, as the
+     * app's), then N flagged entries of a fresh campaign written while it replicates them, measured and checked as
+     * the app's phase is.
+     */
+    private Phase measureLoop(int round) throws Exception {
+        Phase loop = new Phase();
+        loop.system = LOOP;
+        loop.round = round;
+        loop.campaignId = "replication-r" + round + "-loop";
+        int n = options.messages();
+        stack.createTestQueue(LOOP_QUEUE);
+        EntryWriter loopWriter = new EntryWriter(dynamo, writer.threads(), LOOP_TABLE);
+        try (ReplicationLoop replication = new ReplicationLoop(
+                dynamo,
+                stack.dynamoStreams(),
+                stack.sqs(),
+                entryService.baseUrl(),
+                LOOP_TABLE,
+                queues.url(LOOP_QUEUE))) {
+            Supplier<String> diagnostics =
+                    () -> "loop queue depth " + queues.depth(LOOP_QUEUE) + ", failed batches " + replication.failures();
+            replication.start();
+            if (options.warmup() > 0) {
+                String warmCampaign = loop.campaignId + "-warmup";
+                entryService.reset();
+                EntryUpserts warmUpserts = new EntryUpserts(entryService, warmCampaign);
+                long warmStart = System.nanoTime();
+                loopWriter.write(warmCampaign, options.warmup(), true);
+                awaitUpserted(warmUpserts, options.warmup(), round + " loop warm-up", diagnostics, null);
+                awaitUnflagged(LOOP_TABLE, warmCampaign, round + " loop warm-up", diagnostics);
+                loop.warmupEntries = options.warmup();
+                loop.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
+                Thread.sleep(3_000); // as for the app
+            }
+            entryService.reset();
+            EntryUpserts upserts = new EntryUpserts(entryService, loop.campaignId);
+            Window window = new Window(null);
+            CompletableFuture<EntryWriter.Written> writes = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return loopWriter.write(loop.campaignId, n, true);
+                } catch (Exception e) {
+                    throw new IllegalStateException("writing " + loop.campaignId + " failed", e);
+                }
+            });
+            awaitUpserted(upserts, n, "round " + round + " loop", diagnostics, null);
+            awaitUnflagged(LOOP_TABLE, loop.campaignId, "round " + round + " loop", diagnostics);
+            EntryWriter.Written written = writes.get();
+            double detected = window.close(loop, Double.NaN, written);
+            loop.detectedSeconds = Stats.round(detected, 3);
+            loop.entries = n;
+            loop.startedAtEpochMs = written.firstSendEpochMs();
+            loop.endedAtEpochMs = System.currentTimeMillis();
+            loop.writeSeconds = Stats.round(written.seconds(), 3);
+            loop.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
+            loop.writeRequests = written.requests();
+            verifyItems(loop, written, LOOP_TABLE);
+            loop.loopCpuMsPerEntry = Stats.round(
+                    loop.benchJvmCoresByThreads.getOrDefault(LOOP_THREADS, Double.NaN) * detected * 1000 / n, 3);
+            loop.dynamodbCpuMsPerEntry =
+                    Stats.round(loop.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
+            Thread.sleep(1_000); // a late duplicate upsert would show now
+            upserts.poll();
+            verifyUpserts(loop, upserts, LOOP_TABLE);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (queues.depth(LOOP_QUEUE) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            loop.queueDepthAfter = queues.depth(LOOP_QUEUE);
+            if (loop.queueDepthAfter > 0) {
+                loop.problems.add(loop.queueDepthAfter + " messages left in " + LOOP_QUEUE);
+            }
+            loop.loopFailedBatches = replication.failures();
+            if (replication.failures() > 0) {
+                loop.problems.add(replication.failures() + " batches failed");
+            }
+        }
+        loop.correct = loop.problems.isEmpty();
+        return loop;
+    }
+
+    /**
+     * demand-table's key schema and stream, for the hand-written loop alone, with one item written at once, before
+     * anything else of the run. DynamoDB Local 2.6 looks up a shard's oldest record on every write to its table, and
+     * that lookup gets slower the more records of other streams precede the shard's first one: a table whose first
+     * record came after 140 000 records of other tables took 200 items/s in batches and 17 single puts/s, against
+     * 4 000 and 900 for the tables written first (2026-12-03, on DynamoDB Local alone). demand-table's first
+     * records are the run's first; the loop's table must not be the one that comes last.
+     */
+    private void createLoopTable() {
+        try {
+            dynamo.createTable(b -> b.tableName(LOOP_TABLE)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(
+                            AttributeDefinition.builder()
+                                    .attributeName("pk")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build(),
+                            AttributeDefinition.builder()
+                                    .attributeName("sk")
+                                    .attributeType(ScalarAttributeType.S)
+                                    .build())
+                    .keySchema(
+                            KeySchemaElement.builder()
+                                    .attributeName("pk")
+                                    .keyType(KeyType.HASH)
+                                    .build(),
+                            KeySchemaElement.builder()
+                                    .attributeName("sk")
+                                    .keyType(KeyType.RANGE)
+                                    .build())
+                    .streamSpecification(StreamSpecification.builder()
+                            .streamEnabled(true)
+                            .streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)
+                            .build()));
+        } catch (ResourceInUseException alreadyThere) {
+            return;
+        }
+        dynamo.putItem(b -> b.tableName(LOOP_TABLE)
+                .item(EntryWriter.item(
+                        "replication-loop-seed", "seed", false, Instant.now().toString())));
     }
 
     /**
@@ -336,7 +496,7 @@ final class ReplicationBench
             long warmStart = System.nanoTime();
             writer.write(warmCampaign, options.warmup(), true);
             awaitUpserted(warmUpserts, options.warmup(), round + " warm-up", diagnostics, null);
-            awaitUnflagged(warmCampaign, round + " warm-up", diagnostics);
+            awaitUnflagged(EntryWriter.TABLE, warmCampaign, round + " warm-up", diagnostics);
             phase.warmupEntries = options.warmup();
             phase.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
             log(
@@ -357,7 +517,7 @@ final class ReplicationBench
             }
         });
         awaitUpserted(upserts, n, "round " + round + " app", diagnostics, phase);
-        awaitUnflagged(phase.campaignId, "round " + round + " app", diagnostics);
+        awaitUnflagged(EntryWriter.TABLE, phase.campaignId, "round " + round + " app", diagnostics);
         EntryWriter.Written written = writes.get(); // done: every entry reached the entry service
         double detected = window.close(phase, Double.NaN, written);
         phase.detectedSeconds = Stats.round(detected, 3);
@@ -368,13 +528,13 @@ final class ReplicationBench
         phase.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
         phase.writeRequests = written.requests();
         phase.unprocessedRetried = written.unprocessedRetried();
-        verifyItems(phase, written);
+        verifyItems(phase, written, EntryWriter.TABLE);
         phase.appCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault(APP, Double.NaN) * detected * 1000 / n, 3);
         phase.dynamodbCpuMsPerEntry =
                 Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
         Thread.sleep(1_000); // a late duplicate upsert would show now
         upserts.poll();
-        verifyUpserts(phase, upserts);
+        verifyUpserts(phase, upserts, EntryWriter.TABLE);
         // the last deletes may still be on their way: up to 30 s for the queue to empty
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (queues.depth(QUEUE) > 0 && System.nanoTime() < deadline) {
@@ -439,9 +599,9 @@ final class ReplicationBench
     }
 
     /** Reads the N items back: flags, replicatedAt, lag; the rate from the first write to the latest replicatedAt. */
-    private void verifyItems(Phase phase, EntryWriter.Written written) {
+    private void verifyItems(Phase phase, EntryWriter.Written written, String table) {
         int n = phase.entries;
-        List<Map<String, AttributeValue>> items = query(phase.campaignId);
+        List<Map<String, AttributeValue>> items = query(table, phase.campaignId);
         phase.itemsFound = items.size();
         long flagged = 0;
         long withoutReplicatedAt = 0;
@@ -507,7 +667,7 @@ final class ReplicationBench
     }
 
     /** Exactly once per entry, each stored with what was written. */
-    private void verifyUpserts(Phase phase, EntryUpserts upserts) {
+    private void verifyUpserts(Phase phase, EntryUpserts upserts, String table) {
         int n = phase.entries;
         phase.entryServiceCalls = upserts.calls();
         phase.entriesUpserted = upserts.entriesUpserted();
@@ -534,7 +694,7 @@ final class ReplicationBench
         Map<String, JsonNode> stored = entryService.entries(phase.campaignId);
         phase.storedInStandIn = (long) stored.size();
         Map<String, String> updatedAt = new HashMap<>();
-        for (Map<String, AttributeValue> item : query(phase.campaignId)) {
+        for (Map<String, AttributeValue> item : query(table, phase.campaignId)) {
             updatedAt.put(
                     item.get("globalUserId") == null
                             ? ""
@@ -586,10 +746,11 @@ final class ReplicationBench
     }
 
     /** Queries the campaign's flagged items every 250 ms until there are none. */
-    private void awaitUnflagged(String campaign, String what, Supplier<String> diagnostics) throws Exception {
+    private void awaitUnflagged(String table, String campaign, String what, Supplier<String> diagnostics)
+            throws Exception {
         long deadline = System.nanoTime() + STALL.toNanos();
         while (true) {
-            long flagged = count(campaign, true);
+            long flagged = count(table, campaign, true);
             if (flagged == 0) {
                 return;
             }
@@ -602,12 +763,12 @@ final class ReplicationBench
     }
 
     /** Items of the campaign (all, or only the flagged ones), counted by DynamoDB (Select COUNT, consistent). */
-    private long count(String campaign, boolean onlyFlagged) {
+    private long count(String table, String campaign, boolean onlyFlagged) {
         long count = 0;
         Map<String, AttributeValue> start = null;
         do {
             QueryRequest.Builder request = QueryRequest.builder()
-                    .tableName(EntryWriter.TABLE)
+                    .tableName(table)
                     .consistentRead(true)
                     .select(Select.COUNT)
                     .keyConditionExpression("pk = :pk");
@@ -635,12 +796,12 @@ final class ReplicationBench
     }
 
     /** The campaign's items: keys, flag, timestamps (consistent reads, every page). */
-    private List<Map<String, AttributeValue>> query(String campaign) {
+    private List<Map<String, AttributeValue>> query(String table, String campaign) {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
             QueryRequest.Builder request = QueryRequest.builder()
-                    .tableName(EntryWriter.TABLE)
+                    .tableName(table)
                     .consistentRead(true)
                     .keyConditionExpression("pk = :pk")
                     .projectionExpression("globalUserId, needsReplication, replicatedAt, updatedAt")
@@ -806,6 +967,9 @@ final class ReplicationBench
         if (name.startsWith("bench-writer")) {
             return WRITER_THREADS;
         }
+        if (name.startsWith("loop-")) {
+            return LOOP_THREADS;
+        }
         if (name.startsWith("entry-stand-in") || name.startsWith("HTTP-Dispatcher")) {
             return ENTRY_STAND_IN;
         }
@@ -830,6 +994,22 @@ final class ReplicationBench
                 putMedian(result, system + "Cores." + role, system, p -> p.coresUsed.getOrDefault(role, Double.NaN), 2);
             }
         }
+        // the hand-written loop, measured within the raw-write phase
+        putMedian(result, "loopEntriesPerSec", baseline, p -> p.loop == null ? Double.NaN : p.loop.entriesPerSec, 0);
+        double app = (Double) result.medians.get("appEntriesPerSec");
+        double loop = (Double) result.medians.get("loopEntriesPerSec");
+        result.medians.put("ratioAppToLoop", Stats.round(app / loop, 3));
+        putMedian(result, "loopLagMsP50", baseline, p -> p.loop == null ? Double.NaN : p.loop.lagMsP50, 0);
+        putMedian(result, "loopLagMsP99", baseline, p -> p.loop == null ? Double.NaN : p.loop.lagMsP99, 0);
+        putMedian(
+                result, "loopCpuMsPerEntry", baseline, p -> p.loop == null ? Double.NaN : p.loop.loopCpuMsPerEntry, 3);
+        putMedian(
+                result,
+                "loopDynamodbCpuMsPerEntry",
+                baseline,
+                p -> p.loop == null ? Double.NaN : p.loop.dynamodbCpuMsPerEntry,
+                3);
+        putMedian(result, "loopMachineBusy", baseline, p -> p.loop == null ? Double.NaN : p.loop.machineBusy, 2);
         // the raw write's single-thread calls
         putMedian(result, "sequentialGetItemPerSec", baseline, p -> p.sequentialGetItemPerSec, 0);
         putMedian(result, "sequentialUpdateItemPerSec", baseline, p -> p.sequentialUpdateItemPerSec, 0);
@@ -893,6 +1073,15 @@ final class ReplicationBench
                         .append("/s (writer ")
                         .append(p.writeItemsPerSecWithUpdates)
                         .append(" items/s)\n");
+                if (p.loop != null) {
+                    out.append("       hand-written loop: ")
+                            .append(describe(p.loop))
+                            .append("; cores ")
+                            .append(p.loop.coresUsed)
+                            .append(' ')
+                            .append(p.loop.benchJvmCoresByThreads)
+                            .append(String.format(" busy=%.0f%%%n", p.loop.machineBusy * 100));
+                }
             }
             if (app) {
                 out.append("       reader/worker: ")
