@@ -160,6 +160,9 @@ final class ReplicationBench
         public Double lagMsMin;
         public Double appCpuMsPerEntry;
         public Double dynamodbCpuMsPerEntry;
+        /** DynamoDB Local's one database thread (every read and write, one after the other): cores over the phase */
+        public Double dynamodbSqliteThreadCores;
+
         public Long entryServiceCalls;
         public Double entriesPerCall;
         public Long entriesUpserted;
@@ -551,6 +554,7 @@ final class ReplicationBench
     private static final class Window {
         private final CpuWindow cpu;
         private final double dynamodbBefore = dynamodbCpuSeconds();
+        private final double sqliteBefore = sqliteThreadCpuSeconds();
 
         Window(AppProcess app) {
             this.cpu = CpuWindow.open(app, ReplicationBench::threadGroup);
@@ -571,6 +575,44 @@ final class ReplicationBench
         }
 
         /**
+         * CPU seconds of DynamoDB Local's "SQLiteQueue[]" thread, which runs every read and write of its database one
+         * after the other (from /proc, in clock ticks of 10 ms); NaN where /proc cannot tell.
+         */
+        static double sqliteThreadCpuSeconds() {
+            return ProcessHandle.current()
+                    .descendants()
+                    .filter(p -> String.join(" ", p.info().arguments().orElse(new String[0]))
+                            .contains("dynamodbv2.local.main.ServerRunner"))
+                    .mapToDouble(Window::sqliteThreadCpuSeconds)
+                    .sum();
+        }
+
+        private static double sqliteThreadCpuSeconds(ProcessHandle dynamodb) {
+            Path tasks = Path.of("/proc", Long.toString(dynamodb.pid()), "task");
+            try (var threads = Files.list(tasks)) {
+                return threads.mapToDouble(task -> {
+                            try {
+                                if (!Files.readString(task.resolve("comm"))
+                                        .trim()
+                                        .equals("SQLiteQueue[]")) {
+                                    return 0;
+                                }
+                                String stat = Files.readString(task.resolve("stat"));
+                                String[] fields = stat.substring(stat.lastIndexOf(')') + 2)
+                                        .split(" ");
+                                // fields 14 and 15 of stat (utime, stime), counted from the state (field 3)
+                                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                            } catch (IOException | RuntimeException gone) {
+                                return 0;
+                            }
+                        })
+                        .sum();
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+        }
+
+        /**
          * Records the CPU over the window into {@code phase}, the writer's threads from {@code written}; returns the
          * window's seconds (or {@code seconds} if given).
          */
@@ -586,6 +628,7 @@ final class ReplicationBench
                     phase.coresUsed.put("other", Stats.round(other - dynamodb, 2));
                 }
             }
+            phase.dynamodbSqliteThreadCores = Stats.round((sqliteThreadCpuSeconds() - sqliteBefore) / wall, 2);
             phase.benchJvmCoresByThreads = used.benchJvmCoresByThreads();
             phase.benchJvmCoresByThreads.put(WRITER_THREADS, Stats.round(written.writerCpuSeconds() / wall, 2));
             double grouped = phase.benchJvmCoresByThreads.values().stream()
@@ -1010,6 +1053,14 @@ final class ReplicationBench
                 p -> p.loop == null ? Double.NaN : p.loop.dynamodbCpuMsPerEntry,
                 3);
         putMedian(result, "loopMachineBusy", baseline, p -> p.loop == null ? Double.NaN : p.loop.machineBusy, 2);
+        putMedian(
+                result,
+                "loopDynamodbSqliteThreadCores",
+                baseline,
+                p -> p.loop == null ? Double.NaN : p.loop.dynamodbSqliteThreadCores,
+                2);
+        putMedian(result, "appDynamodbSqliteThreadCores", APP, p -> p.dynamodbSqliteThreadCores, 2);
+        putMedian(result, "rawWriteDynamodbSqliteThreadCores", baseline, p -> p.dynamodbSqliteThreadCores, 2);
         // the raw write's single-thread calls
         putMedian(result, "sequentialGetItemPerSec", baseline, p -> p.sequentialGetItemPerSec, 0);
         putMedian(result, "sequentialUpdateItemPerSec", baseline, p -> p.sequentialUpdateItemPerSec, 0);
