@@ -229,29 +229,23 @@ final class ReplicationBench
 
     @Override
     protected String describe(Phase phase) {
-        if (phase.system.equals(LOOP)) {
-            return String.format(
-                    "%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; loop %.3f ms CPU/entry, DynamoDB Local %.3f)",
-                    phase.entriesPerSec,
-                    phase.entries,
-                    phase.seconds,
-                    phase.writeItemsPerSec,
-                    phase.lagMsP50,
-                    phase.lagMsP99,
-                    phase.loopCpuMsPerEntry,
-                    phase.dynamodbCpuMsPerEntry);
+        if (!phase.system.equals(APP) && !phase.system.equals(LOOP)) {
+            return String.format("%.0f items/s (%d in %.2f s)", phase.entriesPerSec, phase.entries, phase.seconds);
         }
-        return phase.system.equals(APP)
-                ? String.format(
-                        "%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; app %s cores)",
-                        phase.entriesPerSec,
-                        phase.entries,
-                        phase.seconds,
-                        phase.writeItemsPerSec,
-                        phase.lagMsP50,
-                        phase.lagMsP99,
-                        phase.coresUsed.getOrDefault(APP, 0.0))
-                : String.format("%.0f items/s (%d in %.2f s)", phase.entriesPerSec, phase.entries, phase.seconds);
+        String cpu = phase.system.equals(APP)
+                ? "app " + phase.coresUsed.getOrDefault(APP, 0.0) + " cores"
+                : String.format(
+                        "loop %.3f ms CPU/entry, DynamoDB Local %.3f",
+                        phase.loopCpuMsPerEntry, phase.dynamodbCpuMsPerEntry);
+        return String.format(
+                "%.0f entries/s (%d in %.2f s; writes %.0f items/s; lag p50 %.0f ms, p99 %.0f ms; %s)",
+                phase.entriesPerSec,
+                phase.entries,
+                phase.seconds,
+                phase.writeItemsPerSec,
+                phase.lagMsP50,
+                phase.lagMsP99,
+                cpu);
     }
 
     /** The raw write of N items (nobody reads the stream). */
@@ -282,6 +276,67 @@ final class ReplicationBench
     }
 
     /**
+     * What the app's and the loop's phases share, with the replication ({@code app}, or the loop in this JVM when null)
+     * running: W flagged warm-up entries written and awaited (not timed), the entry stand-in reset, then N flagged
+     * entries of {@code phase.campaignId} written while they are replicated, awaited until all reached the entry
+     * service and none is flagged; the window's CPU, the items (rate, lag) and the upserts (exactly once, what was
+     * written) recorded into {@code phase}. Returns the window's seconds.
+     */
+    private double replicateMeasured(Phase phase, EntryWriter entries, AppProcess app, Supplier<String> diagnostics)
+            throws Exception {
+        String what = "round " + phase.round + " " + phase.system;
+        int n = options.messages();
+        if (options.warmup() > 0) {
+            String warmCampaign = phase.campaignId + "-warmup";
+            entryService.reset();
+            EntryUpserts warmUpserts = new EntryUpserts(entryService, warmCampaign);
+            long warmStart = System.nanoTime();
+            entries.write(warmCampaign, options.warmup(), true);
+            awaitUpserted(warmUpserts, options.warmup(), what + " warm-up", diagnostics, null);
+            awaitUnflagged(entries.table(), warmCampaign, what + " warm-up", diagnostics);
+            phase.warmupEntries = options.warmup();
+            phase.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
+            log(
+                    "%s warm-up: %d entries replicated in %.1f s (a reader also goes through what the stream held before)",
+                    what, options.warmup(), phase.warmupSeconds);
+            // the reader still has the warm-up's flag-clearing records to skip: a few polls
+            Thread.sleep(3_000);
+        }
+        entryService.reset();
+        if (app != null) {
+            checkDlqEmptyBefore(phase);
+        }
+        EntryUpserts upserts = new EntryUpserts(entryService, phase.campaignId);
+        Window window = new Window(app);
+        CompletableFuture<EntryWriter.Written> writes = CompletableFuture.supplyAsync(() -> {
+            try {
+                return entries.write(phase.campaignId, n, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("writing " + phase.campaignId + " failed", e);
+            }
+        });
+        awaitUpserted(upserts, n, what, diagnostics, app == null ? null : phase);
+        awaitUnflagged(entries.table(), phase.campaignId, what, diagnostics);
+        EntryWriter.Written written = writes.get(); // done: every entry reached the entry service
+        double detected = window.close(phase, Double.NaN, written);
+        phase.detectedSeconds = Stats.round(detected, 3);
+        phase.entries = n;
+        phase.startedAtEpochMs = written.firstSendEpochMs();
+        phase.endedAtEpochMs = System.currentTimeMillis();
+        phase.writeSeconds = Stats.round(written.seconds(), 3);
+        phase.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
+        phase.writeRequests = written.requests();
+        phase.unprocessedRetried = written.unprocessedRetried();
+        verifyItems(phase, written, entries.table());
+        phase.dynamodbCpuMsPerEntry =
+                Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
+        Thread.sleep(1_000); // a late duplicate upsert would show now
+        upserts.poll();
+        verifyUpserts(phase, upserts, entries.table());
+        return detected;
+    }
+
+    /**
      * The hand-written loop ({@link ReplicationLoop}) in this JVM, on a table of demand-table's shape and stream and a
      * queue of its own (so the app's reader never meets its entries): W flagged entries first (its warm-up, as the
      * app's), then N flagged entries of a fresh campaign written while it replicates them, measured and checked as
@@ -305,47 +360,9 @@ final class ReplicationBench
             Supplier<String> diagnostics =
                     () -> "loop queue depth " + queues.depth(LOOP_QUEUE) + ", failed batches " + replication.failures();
             replication.start();
-            if (options.warmup() > 0) {
-                String warmCampaign = loop.campaignId + "-warmup";
-                entryService.reset();
-                EntryUpserts warmUpserts = new EntryUpserts(entryService, warmCampaign);
-                long warmStart = System.nanoTime();
-                loopWriter.write(warmCampaign, options.warmup(), true);
-                awaitUpserted(warmUpserts, options.warmup(), round + " loop warm-up", diagnostics, null);
-                awaitUnflagged(LOOP_TABLE, warmCampaign, round + " loop warm-up", diagnostics);
-                loop.warmupEntries = options.warmup();
-                loop.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
-                Thread.sleep(3_000); // as for the app
-            }
-            entryService.reset();
-            EntryUpserts upserts = new EntryUpserts(entryService, loop.campaignId);
-            Window window = new Window(null);
-            CompletableFuture<EntryWriter.Written> writes = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return loopWriter.write(loop.campaignId, n, true);
-                } catch (Exception e) {
-                    throw new IllegalStateException("writing " + loop.campaignId + " failed", e);
-                }
-            });
-            awaitUpserted(upserts, n, "round " + round + " loop", diagnostics, null);
-            awaitUnflagged(LOOP_TABLE, loop.campaignId, "round " + round + " loop", diagnostics);
-            EntryWriter.Written written = writes.get();
-            double detected = window.close(loop, Double.NaN, written);
-            loop.detectedSeconds = Stats.round(detected, 3);
-            loop.entries = n;
-            loop.startedAtEpochMs = written.firstSendEpochMs();
-            loop.endedAtEpochMs = System.currentTimeMillis();
-            loop.writeSeconds = Stats.round(written.seconds(), 3);
-            loop.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
-            loop.writeRequests = written.requests();
-            verifyItems(loop, written, LOOP_TABLE);
+            double detected = replicateMeasured(loop, loopWriter, null, diagnostics);
             loop.loopCpuMsPerEntry = Stats.round(
                     loop.benchJvmCoresByThreads.getOrDefault(LOOP_THREADS, Double.NaN) * detected * 1000 / n, 3);
-            loop.dynamodbCpuMsPerEntry =
-                    Stats.round(loop.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
-            Thread.sleep(1_000); // a late duplicate upsert would show now
-            upserts.poll();
-            verifyUpserts(loop, upserts, LOOP_TABLE);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (queues.depth(LOOP_QUEUE) > 0 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -488,56 +505,11 @@ final class ReplicationBench
     /** Warm-up, reset, then N flagged entries written while the app replicates them, then the checks. */
     @Override
     protected void measureApp(Phase phase, AppProcess app) throws Exception {
-        int round = phase.round;
-        phase.campaignId = "replication-r" + round + "-app";
-        int n = options.messages();
+        phase.campaignId = "replication-r" + phase.round + "-app";
         Supplier<String> diagnostics = () -> queueDepths() + "; app log " + app.log() + ":\n" + app.logTail(20);
-        if (options.warmup() > 0) {
-            String warmCampaign = "replication-r" + round + "-warmup";
-            entryService.reset();
-            EntryUpserts warmUpserts = new EntryUpserts(entryService, warmCampaign);
-            long warmStart = System.nanoTime();
-            writer.write(warmCampaign, options.warmup(), true);
-            awaitUpserted(warmUpserts, options.warmup(), round + " warm-up", diagnostics, null);
-            awaitUnflagged(EntryWriter.TABLE, warmCampaign, round + " warm-up", diagnostics);
-            phase.warmupEntries = options.warmup();
-            phase.warmupSeconds = Stats.round(Stats.seconds(System.nanoTime() - warmStart), 2);
-            log(
-                    "round %d warm-up: %d entries replicated in %.1f s (the reader also went through what the stream held before)",
-                    round, options.warmup(), phase.warmupSeconds);
-            // the reader still has the warm-up's flag-clearing records to skip: a few polls
-            Thread.sleep(3_000);
-        }
-        entryService.reset();
-        checkDlqEmptyBefore(phase);
-        EntryUpserts upserts = new EntryUpserts(entryService, phase.campaignId);
-        Window window = new Window(app);
-        CompletableFuture<EntryWriter.Written> writes = CompletableFuture.supplyAsync(() -> {
-            try {
-                return writer.write(phase.campaignId, n, true);
-            } catch (Exception e) {
-                throw new IllegalStateException("writing " + phase.campaignId + " failed", e);
-            }
-        });
-        awaitUpserted(upserts, n, "round " + round + " app", diagnostics, phase);
-        awaitUnflagged(EntryWriter.TABLE, phase.campaignId, "round " + round + " app", diagnostics);
-        EntryWriter.Written written = writes.get(); // done: every entry reached the entry service
-        double detected = window.close(phase, Double.NaN, written);
-        phase.detectedSeconds = Stats.round(detected, 3);
-        phase.entries = n;
-        phase.startedAtEpochMs = written.firstSendEpochMs();
-        phase.endedAtEpochMs = System.currentTimeMillis();
-        phase.writeSeconds = Stats.round(written.seconds(), 3);
-        phase.writeItemsPerSec = Stats.round(written.itemsPerSec(), 0);
-        phase.writeRequests = written.requests();
-        phase.unprocessedRetried = written.unprocessedRetried();
-        verifyItems(phase, written, EntryWriter.TABLE);
-        phase.appCpuMsPerEntry = Stats.round(phase.coresUsed.getOrDefault(APP, Double.NaN) * detected * 1000 / n, 3);
-        phase.dynamodbCpuMsPerEntry =
-                Stats.round(phase.coresUsed.getOrDefault("dynamodb", Double.NaN) * detected * 1000 / n, 3);
-        Thread.sleep(1_000); // a late duplicate upsert would show now
-        upserts.poll();
-        verifyUpserts(phase, upserts, EntryWriter.TABLE);
+        double detected = replicateMeasured(phase, writer, app, diagnostics);
+        phase.appCpuMsPerEntry =
+                Stats.round(phase.coresUsed.getOrDefault(APP, Double.NaN) * detected * 1000 / phase.entries, 3);
         // the last deletes may still be on their way: up to 30 s for the queue to empty
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (queues.depth(QUEUE) > 0 && System.nanoTime() < deadline) {
