@@ -22,7 +22,16 @@ final class KafkaServer extends LocalServer {
 
     KafkaServer(int port) {
         super("kafka", port);
-        this.controllerPort = LocalPaths.freePort();
+        this.controllerPort = controllerPortBeside(this.port);
+    }
+
+    /** A free port for the controller listener other than the broker's: the OS may hand a just-freed port out twice. */
+    private static int controllerPortBeside(int brokerPort) {
+        int controller = LocalPaths.freePort();
+        while (controller == brokerPort) {
+            controller = LocalPaths.freePort();
+        }
+        return controller;
     }
 
     @Override
