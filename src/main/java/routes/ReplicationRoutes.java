@@ -10,9 +10,10 @@ import regworkers.replication.ReceivedEntry;
 import regworkers.replication.SaveEntriesConfig;
 
 /**
- * replication stack (enqueueEntries has its own RouteBuilder). saveEntries: saveEntriesQueue → batches per campaign →
- * the items' current state (one read per batch) → stale events acknowledged and counted → entry service → each item
- * marked replicated if unchanged. retryScore: retryScoreQueue → scoring service → score written with needsReplication=true.
+ * replication stack (enqueueEntries has its own RouteBuilder). saveEntries: saveEntriesQueue → batches per
+ * campaign → the items' current state (one read per batch) → stale events acknowledged and counted → entry service →
+ * each item marked replicated if unchanged. retryScore: retryScoreQueue → scoring service → score written with
+ * needsReplication=true.
  */
 @ApplicationScoped
 public class ReplicationRoutes extends QueueWorkerRouteBuilder {

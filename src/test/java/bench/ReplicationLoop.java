@@ -83,7 +83,6 @@ final class ReplicationLoop implements AutoCloseable {
     private final ScheduledExecutorService flusher =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "loop-flusher"));
     private final AtomicLong failures = new AtomicLong();
-    private final AtomicLong batchesDone = new AtomicLong();
     private volatile boolean running;
 
     private static final class PendingBatch {
@@ -132,10 +131,6 @@ final class ReplicationLoop implements AutoCloseable {
     /** Batches whose work failed (their messages come back after the visibility timeout). */
     long failures() {
         return failures.get();
-    }
-
-    long batches() {
-        return batchesDone.get();
     }
 
     @Override
@@ -261,7 +256,6 @@ final class ReplicationLoop implements AutoCloseable {
             try {
                 replicate(campaignId, messages);
                 delete(messages);
-                batchesDone.incrementAndGet();
             } catch (RuntimeException failed) {
                 failures.incrementAndGet();
             } finally {

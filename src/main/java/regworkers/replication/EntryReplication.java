@@ -46,8 +46,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /**
  * saveEntries: {@code {entry, operation}} messages, batched per campaign, are checked against their items' current
- * state (one consistent BatchGetItem per batch; stale events are skipped), replicated to the entry service (upserts grouped per campaign, deletes one by one), then the item is
- * marked replicated on the condition that it is still the version that was read.
+ * state (one consistent BatchGetItem per batch; stale events are skipped), replicated to the entry service (upserts
+ * grouped per campaign, deletes one by one), then each item is marked replicated on the condition that it is still
+ * the version that was read.
  */
 @ApplicationScoped
 @Named("entryReplication")

@@ -3,7 +3,6 @@ package regworkers.replication;
 import java.util.Map;
 
 import regworkers.platform.BatchItem;
-import regworkers.platform.EntryItems;
 import regworkers.platform.QueueMessage;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -27,10 +26,6 @@ public record PendingEntry(
         INSERT,
         MODIFY,
         REMOVE
-    }
-
-    public EntryItems.Key key() {
-        return new EntryItems.Key(campaignId, globalUserId);
     }
 
     public boolean isStale() {
